@@ -1,0 +1,55 @@
+# Two commands do all the set-up on a fresh clone: `make demo` and `make test`.
+# Override PYTHON (a 3.11+ interpreter), VENV or DJANGO (a pip requirement) on the command line.
+
+PYTHON ?= python3
+VENV ?= .venv
+DJANGO ?=
+BIN := $(VENV)/bin
+EXTRAS := dev,stripe,saleor,celery
+PYTEST_ARGS ?=
+
+.PHONY: demo test bench lint format clean chromium
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "jsg_privacy needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]" $(if $(DJANGO),"$(DJANGO)")
+	@touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
+	@echo "Serving the demo shop at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium is not installed and this is not root: browser tests will be skipped" \
+				"(sudo apt-get install chromium)"; \
+		fi; \
+	fi
+
+test: $(VENV)/.installed chromium
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .venv-* .pytest_cache build *.egg-info

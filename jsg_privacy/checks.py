@@ -1,0 +1,55 @@
+"""System checks of jsg_privacy.
+
+Ids are stable and listed in ``docs/checks.md``; never reuse a retired id.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from jsg_privacy.conf import PREFIX, AppSettings
+
+ROLES = ("controller", "processor")
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """E001: a setting has a value of the wrong type; W001: an unknown ``JSG_PRIVACY_`` name."""
+    declared = AppSettings.declared()
+    messages: list[CheckMessage] = []
+    for attr in dir(settings):
+        if not attr.startswith(PREFIX):
+            continue
+        name = attr.removeprefix(PREFIX)
+        setting = declared.get(name)
+        if setting is None:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f"Did you mean {PREFIX}{close[0]}?" if close else "See docs/configuration.md."
+            messages.append(
+                Warning(f"{attr} is not a jsg_privacy setting.", hint=hint, id="jsg_privacy.W001")
+            )
+            continue
+        value = getattr(settings, attr)
+        if not setting.is_valid(value):
+            messages.append(
+                Error(
+                    f"{attr} has a value of type {type(value).__name__}.",
+                    hint=setting.help,
+                    id="jsg_privacy.E001",
+                )
+            )
+    role = getattr(settings, PREFIX + "ROLE", "controller")
+    if isinstance(role, str) and role not in ROLES:
+        messages.append(
+            Error(
+                f"{PREFIX}ROLE is {role!r}.",
+                hint=f"Use one of: {', '.join(ROLES)}.",
+                id="jsg_privacy.E001",
+            )
+        )
+    return messages

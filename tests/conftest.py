@@ -1,0 +1,1 @@
+"""Fixtures shared by the whole suite. Feature fixtures live beside their tests."""

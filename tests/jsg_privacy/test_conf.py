@@ -1,0 +1,21 @@
+from django.test import override_settings
+
+from jsg_privacy.conf import AppSettings, app_settings
+
+
+def test_defaults_apply_when_the_project_sets_nothing():
+    assert app_settings.ROLE == "controller"
+    assert app_settings.CONTROLLER == {}
+
+
+def test_settings_are_read_lazily_so_overrides_apply():
+    with override_settings(JSG_PRIVACY_ROLE="processor"):
+        assert app_settings.ROLE == "processor"
+    assert app_settings.ROLE == "controller"
+
+
+def test_every_setting_is_documented():
+    with open("docs/configuration.md", encoding="utf-8") as docs:
+        text = docs.read()
+    for setting in AppSettings.declared().values():
+        assert setting.setting_name in text, setting.setting_name
