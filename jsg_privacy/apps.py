@@ -9,4 +9,11 @@ class JsgPrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from jsg_privacy import checks  # noqa: F401  (registers the system checks)
+        from jsg_privacy import (
+            checks,  # noqa: F401  (registers the system checks)
+            inventory,
+            registry,
+        )
+
+        inventory.install(registry.registry)
+        registry.autodiscover()

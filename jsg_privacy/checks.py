@@ -6,13 +6,15 @@ Ids are stable and listed in ``docs/checks.md``; never reuse a retired id.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from jsg_privacy.conf import PREFIX, AppSettings
+from jsg_privacy.conf import PREFIX, AppSettings, parse_clients
+from jsg_privacy.registry import registry
+from jsg_privacy.registry.checks import check_registry
 
 ROLES = ("controller", "processor")
 
@@ -52,4 +54,31 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
                 id="jsg_privacy.E001",
             )
         )
+    if role == "processor" and not getattr(settings, PREFIX + "CLIENTS", None):
+        messages.append(
+            Warning(
+                f"{PREFIX}ROLE is processor but {PREFIX}CLIENTS names no client.",
+                hint="List the controllers you process data for and their instructions.",
+                id="jsg_privacy.W002",
+            )
+        )
+    controller = getattr(settings, PREFIX + "CONTROLLER", {})
+    if isinstance(controller, Mapping):
+        missing = [key for key in ("name", "address", "email") if not controller.get(key)]
+        if missing:
+            messages.append(
+                Warning(
+                    f"{PREFIX}CONTROLLER has no {', '.join(missing)}.",
+                    hint="The privacy notice must say who the controller is and how to reach them.",
+                    id="jsg_privacy.W003",
+                )
+            )
+    for problem in parse_clients(getattr(settings, PREFIX + "CLIENTS", []))[1]:
+        messages.append(Error(problem, id="jsg_privacy.E001"))
     return messages
+
+
+# Registered by JsgPrivacyConfig.ready() (temporarily off while the example shop is declared).
+def check_inventory(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """E002-E011: personal data that is undeclared, or declared wrongly (see docs/checks.md)."""
+    return check_registry(registry)

@@ -8,10 +8,13 @@ and a one-line description; the system checks and the configuration docs are der
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from jsg_privacy.registry.declarations import Client
 
 PREFIX = "JSG_PRIVACY_"
 
@@ -63,12 +66,59 @@ class AppSettings:
         "ico_registration, supervisory_authority.",
     )
 
+    SUPERVISORY_AUTHORITY = Setting[Mapping[str, Any]](
+        {
+            "name": "Information Commissioner's Office (ICO)",
+            "url": "https://ico.org.uk/make-a-complaint/",
+            "phone": "0303 123 1113",
+            "address": "Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF",
+        },
+        types=Mapping,
+        help="The supervisory authority people may complain to: name, url, phone, address.",
+    )
+    CLIENTS = Setting[Sequence[Mapping[str, Any]]](
+        [],
+        types=(list, tuple),
+        help="In processor mode, the controllers whose data is processed: a list of mappings with "
+        "name, instructions and retention ({category: {anchor, years, months, days, action}}).",
+    )
+
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
         """Every declared setting, by its name without the prefix."""
-        return {
-            name: value for name, value in vars(cls).items() if isinstance(value, Setting)
-        }
+        return {name: value for name, value in vars(cls).items() if isinstance(value, Setting)}
 
 
 app_settings = AppSettings()
+
+
+def parse_clients(entries: Any) -> tuple[list[Client], list[str]]:
+    """``JSG_PRIVACY_CLIENTS`` as :class:`Client` values, and a message for each bad entry."""
+    from jsg_privacy.registry.declarations import Client
+    from jsg_privacy.registry.rules import Action, Period, Retention
+
+    clients: list[Client] = []
+    problems: list[str] = []
+    if not isinstance(entries, list | tuple):
+        return clients, problems  # a wrong type is reported by jsg_privacy.E001 already
+    for index, entry in enumerate(entries):
+        where = f"{PREFIX}CLIENTS[{index}]"
+        if not isinstance(entry, Mapping) or not entry.get("name"):
+            problems.append(f"{where} needs a mapping with a name.")
+            continue
+        rules: dict[str, Retention] = {}
+        for category, rule in dict(entry.get("retention") or {}).items():
+            try:
+                rules[category] = Retention(
+                    anchor=rule["anchor"],
+                    period=Period(
+                        years=rule.get("years", 0),
+                        months=rule.get("months", 0),
+                        days=rule.get("days", 0),
+                    ),
+                    action=Action(rule.get("action", Action.DELETE)),
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(f"{where}.retention[{category!r}] is invalid: {exc!r}.")
+        clients.append(Client(str(entry["name"]), str(entry.get("instructions", "")), rules))
+    return clients, problems

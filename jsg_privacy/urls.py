@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jsg_privacy.notice import views as notice_views
 
 app_name = "jsg_privacy"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notice/", notice_views.notice, name="notice"),
+    path("notice.json", notice_views.notice_json, name="notice-json"),
+    path("notice/versions/", notice_views.history, name="notice-history"),
+    path("notice/versions/<str:digest>/", notice_views.version_detail, name="notice-version"),
+]

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.test import override_settings
 
 from jsg_privacy.conf import AppSettings, app_settings
@@ -15,7 +17,6 @@ def test_settings_are_read_lazily_so_overrides_apply():
 
 
 def test_every_setting_is_documented():
-    with open("docs/configuration.md", encoding="utf-8") as docs:
-        text = docs.read()
+    text = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
     for setting in AppSettings.declared().values():
         assert setting.setting_name in text, setting.setting_name

@@ -1,0 +1,349 @@
+"""The built-in inventory, drawn from the two policies jsg_privacy was made from.
+
+Seed 000 is a UK shop's privacy policy (a controller); seed 002 a web agency's notice (a processor).
+Their categories and purposes are installed in every registry: a category only appears in the notice
+once a source holds data of it, and a purpose once one of its categories is in use. Recipients are
+shop-specific, so the ones the seeds name are offered here as ready-made declarations for a shop to
+``add`` (only the court-order disclosure applies to every shop and is installed). Drop a built-in
+with ``registry.remove(key)``; redefine one by adding a declaration with the same key.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy.registry import (
+    Basis,
+    Category,
+    Cookie,
+    Purpose,
+    Recipient,
+    RecipientKind,
+    Registry,
+    Safeguard,
+)
+
+ACCOUNT = "account"
+ORDER = "order"
+TRANSACTION = "transaction"
+CORRESPONDENCE = "correspondence"
+USAGE = "usage"
+COOKIES = "cookies"
+MARKETING = "marketing"
+THIRD_PARTY = "third_party"
+TESTIMONIAL = "testimonial"
+
+CATEGORIES = (
+    Category(
+        ACCOUNT,
+        _("Account data"),
+        _(
+            "Your name, address, contact number, e-mail address, password and the preferences you set "
+            "in your account (seed 000 §1.1)."
+        ),
+    ),
+    Category(
+        ORDER,
+        _("Use of our services"),
+        _(
+            "The products you buy, your installation address and site details, and who placed the "
+            "order: you, your employer or an agent (seed 000 §1.2)."
+        ),
+    ),
+    Category(
+        TRANSACTION,
+        _("Transaction data"),
+        _(
+            "Your purchases, amounts, billing details and payment references. Card numbers never reach "
+            "us: our payment providers handle them (seed 000 §1.3, seed 002)."
+        ),
+    ),
+    Category(
+        CORRESPONDENCE,
+        _("Correspondence data"),
+        _(
+            "What you write to us and its metadata: enquiries, quote requests, support requests (seed 000 §1.4)."
+        ),
+    ),
+    Category(
+        USAGE,
+        _("Usage data"),
+        _("Pages you visit, searches and server logs with IP addresses (seed 000 §1.6, seed 002)."),
+    ),
+    Category(
+        COOKIES,
+        _("Cookies and similar technologies"),
+        _("Small files stored by your browser; see the cookie table (seed 000 §1.7)."),
+    ),
+    Category(
+        MARKETING,
+        _("Marketing preferences"),
+        _(
+            "Whether you agreed to, or opted out of, our marketing messages, and when (seed 000 §2.4)."
+        ),
+    ),
+    Category(
+        THIRD_PARTY,
+        _("Data from other sources"),
+        _(
+            "Data about you that we receive from third-party services, our group companies and channel "
+            "partners, or the person who ordered for you (seed 000 §1.5)."
+        ),
+    ),
+    Category(
+        TESTIMONIAL,
+        _("Testimonials"),
+        _("Testimonials and customer stories you allowed us to publish (seed 000 §2.4.1)."),
+    ),
+)
+
+PROVIDE_SERVICE = "provide_service"
+SUPPORT = "support"
+RECORD_KEEPING = "record_keeping"
+LEGAL_CLAIMS = "legal_claims"
+SECURITY = "security"
+PREFERENCES = "preferences"
+ANALYTICS = "analytics"
+MARKETING_CONSENT = "marketing"
+TESTIMONIALS = "testimonials"
+PARTNER_DATA = "partner_data"
+
+PURPOSES = (
+    Purpose(
+        PROVIDE_SERVICE,
+        _("Providing the products and services you ask for"),
+        Basis.CONTRACT,
+        (ACCOUNT, ORDER, TRANSACTION, CORRESPONDENCE, THIRD_PARTY),
+        _(
+            "Running your account, quoting, taking and delivering orders, installation and "
+            "transactional messages such as order confirmations and appointment reminders."
+        ),
+        reference="seed 000 §1.2, §1.4, §2.1",
+    ),
+    Purpose(
+        SUPPORT,
+        _("Customer and technical support"),
+        Basis.CONTRACT,
+        (ACCOUNT, ORDER, CORRESPONDENCE),
+        _("Answering your questions, resolving technical issues and repairing faults."),
+        reference="seed 000 §2.2",
+    ),
+    Purpose(
+        RECORD_KEEPING,
+        _("Keeping accounting and tax records"),
+        Basis.LEGAL_OBLIGATION,
+        (TRANSACTION, ORDER),
+        _("Keeping records of transactions for HMRC and our accounts."),
+        reference="seed 000 §1.3, seed 002 (7 years for tax)",
+    ),
+    Purpose(
+        LEGAL_CLAIMS,
+        _("Establishing, exercising or defending legal claims"),
+        Basis.LEGITIMATE_INTERESTS,
+        (ACCOUNT, ORDER, TRANSACTION, CORRESPONDENCE),
+        _("Using the records we already hold if a dispute arises, in or out of court."),
+        balancing_note=_(
+            "We need our records to defend or pursue a claim; we use only records we already keep "
+            "for other purposes and only when a claim arises, so the impact on you is low."
+        ),
+        reference="seed 000 §2.3",
+    ),
+    Purpose(
+        SECURITY,
+        _("Keeping our website and services secure"),
+        Basis.LEGITIMATE_INTERESTS,
+        (USAGE, ACCOUNT),
+        _("Authenticating access to your account, detecting abuse and keeping back-ups."),
+        balancing_note=_(
+            "Securing the shop protects you and us; server logs are kept briefly, IP addresses are "
+            "truncated and nothing is used to profile you."
+        ),
+        reference="seed 000 §1.2, seed 002 (server logs)",
+    ),
+    Purpose(
+        PREFERENCES,
+        _("Remembering your preferences"),
+        Basis.CONSENT,
+        (COOKIES,),
+        _("Cookies that remember choices you make on the site."),
+    ),
+    Purpose(
+        ANALYTICS,
+        _("Understanding how our website is used"),
+        Basis.CONSENT,
+        (USAGE, COOKIES),
+        _("Counting visits and searches to improve the site. None of this is used to profile you."),
+        reference="seed 000 §1.6",
+    ),
+    Purpose(
+        MARKETING_CONSENT,
+        _("Sending you news and offers"),
+        Basis.CONSENT,
+        (MARKETING, COOKIES),
+        _(
+            "E-mails about new products, features and offers, and advertising on other websites. "
+            "You can withdraw at any time, from your account or any message."
+        ),
+        reference="seed 000 §2.4",
+    ),
+    Purpose(
+        TESTIMONIALS,
+        _("Publishing testimonials and customer stories"),
+        Basis.CONSENT,
+        (TESTIMONIAL,),
+        _("Only with your permission, which you can withdraw."),
+        reference="seed 000 §2.4.1",
+    ),
+    Purpose(
+        PARTNER_DATA,
+        _("Using data from our group companies and partners"),
+        Basis.LEGITIMATE_INTERESTS,
+        (THIRD_PARTY,),
+        _("Completing and correcting the details we need to serve you."),
+        balancing_note=_(
+            "You are, or are about to become, our customer through the partner; we use only what "
+            "is needed to serve you and tell you where it came from."
+        ),
+        reference="seed 000 §1.5",
+    ),
+)
+
+#: Installed in every registry: any shop may be compelled by a court (seed 002).
+COURT_ORDER = Recipient(
+    "court_order",
+    _("Courts and authorities, on a court order"),
+    RecipientKind.AUTHORITY,
+    "GB",
+    (ACCOUNT, ORDER, TRANSACTION, CORRESPONDENCE),
+    purposes=(LEGAL_CLAIMS,),
+    description=_("Only if we are required to by a court order or by law."),
+)
+
+#: Ready-made declarations of the recipients the seeds name; ``registry.add`` the ones you use.
+SUPPLIERS_CHINA = Recipient(
+    "suppliers_china",
+    _("Suppliers and manufacturers in China"),
+    RecipientKind.PROCESSOR,
+    "CN",
+    (ORDER,),
+    purposes=(PROVIDE_SERVICE,),
+    safeguard=Safeguard.SCCS,
+    description=_("Only to the extent needed to meet our service obligations (seed 000 §2.5)."),
+)
+GROUP_COMPANIES = Recipient(
+    "group_companies",
+    _("Our group companies"),
+    RecipientKind.GROUP_COMPANY,
+    "GB",
+    (ACCOUNT, ORDER),
+    purposes=(PROVIDE_SERVICE,),
+    description=_(
+        "Our subsidiaries, ultimate holding company and its subsidiaries (seed 000 §1.5)."
+    ),
+)
+CHANNEL_PARTNERS = Recipient(
+    "channel_partners",
+    _("Selected suppliers from our group and channel partners"),
+    RecipientKind.CONTROLLER,
+    "GB",
+    (ACCOUNT,),
+    purposes=(MARKETING_CONSENT,),
+    description=_(
+        "Each acts as a controller and gives you its own privacy policy (seed 000 §1.5)."
+    ),
+)
+HOSTING = Recipient(
+    "hosting",
+    _("Our website hosting provider"),
+    RecipientKind.PROCESSOR,
+    "GB",
+    (ACCOUNT, ORDER, TRANSACTION, CORRESPONDENCE, USAGE),
+    purposes=(PROVIDE_SERVICE, SECURITY),
+    description=_("Hosts our website and databases in the UK (seed 000 §3.1, seed 002)."),
+)
+CLOUD_SERVICES = Recipient(
+    "cloud_services",
+    _("Cloud e-mail and accounting services"),
+    RecipientKind.PROCESSOR,
+    "GB",
+    (ACCOUNT, TRANSACTION, CORRESPONDENCE),
+    purposes=(PROVIDE_SERVICE, RECORD_KEEPING),
+    description=_("E-mail management, accountancy software and office services (seed 002)."),
+)
+PAYPAL = Recipient(
+    "paypal",
+    "PayPal",
+    RecipientKind.PAYMENT_PROVIDER,
+    "LU",
+    (TRANSACTION,),
+    purposes=(PROVIDE_SERVICE,),
+    description=_("Processes payments and refunds you make with PayPal (seed 000 §1.3.1)."),
+)
+SAGEPAY = Recipient(
+    "sagepay",
+    "Opayo (SagePay)",
+    RecipientKind.PAYMENT_PROVIDER,
+    "GB",
+    (TRANSACTION,),
+    purposes=(PROVIDE_SERVICE,),
+    description=_("Processes card payments and refunds (seed 000 §1.3.1)."),
+)
+STRIPE = Recipient(
+    "stripe",
+    "Stripe",
+    RecipientKind.PAYMENT_PROVIDER,
+    "IE",
+    (TRANSACTION,),
+    purposes=(PROVIDE_SERVICE,),
+    fields=("amount", "currency", "payment_method", "order_reference"),
+    description=_(
+        "Processes card payments and refunds; card details go from your browser to "
+        "Stripe and never reach us."
+    ),
+)
+
+#: Cookies Django itself sets, strictly necessary for a shop with a cart, log-in and forms.
+NECESSARY = "necessary"
+DJANGO_COOKIES = (
+    Cookie(
+        "sessionid",
+        _("this website"),
+        NECESSARY,
+        timedelta(weeks=2),
+        _("Keeps your basket and log-in between pages."),
+    ),
+    Cookie(
+        "csrftoken",
+        _("this website"),
+        NECESSARY,
+        timedelta(days=365),
+        _("Protects forms against cross-site request forgery."),
+    ),
+    Cookie(
+        "messages",
+        _("this website"),
+        NECESSARY,
+        None,
+        _("Carries a confirmation message to the next page."),
+    ),
+)
+NECESSARY_PURPOSE = Purpose(
+    NECESSARY,
+    _("Strictly necessary for the website to work"),
+    Basis.LEGITIMATE_INTERESTS,
+    (COOKIES,),
+    _(
+        "Cookies without which the basket, log-in and forms would not work. They are exempt from "
+        "consent under PECR regulation 6(4)."
+    ),
+    balancing_note=_(
+        "Strictly necessary to provide the service you ask for; they hold no profile."
+    ),
+)
+
+
+def install(registry: Registry) -> None:
+    """Install the built-in categories, purposes, the court-order recipient and Django's cookies."""
+    registry.add(*CATEGORIES, *PURPOSES, NECESSARY_PURPOSE, COURT_ORDER, *DJANGO_COOKIES)

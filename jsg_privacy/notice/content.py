@@ -1,0 +1,184 @@
+"""Build the privacy notice's content from the registry and the shop's settings.
+
+The content is plain JSON-able data with no dates in it, so its hash changes exactly when what the
+notice says changes. The HTML page, the JSON endpoint and the stored versions all use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jsg_privacy.conf import app_settings, parse_clients
+from jsg_privacy.notice.rights import RESPONSE_TIME, RIGHTS
+from jsg_privacy.registry import (
+    Basis,
+    Cookie,
+    ModelSource,
+    Purpose,
+    Recipient,
+    Registry,
+    Safeguard,
+    Source,
+)
+from jsg_privacy.registry.declarations import Client
+from jsg_privacy.registry.paths import PathError, resolve_field
+
+
+def build(registry: Registry) -> dict[str, Any]:
+    """The notice as data, in the active language."""
+    return {
+        "language": get_language() or "en",
+        "role": app_settings.ROLE,
+        "controller": controller(),
+        "supervisory_authority": {k: str(v) for k, v in app_settings.SUPERVISORY_AUTHORITY.items()},
+        "clients": [client_entry(client) for client in parse_clients(app_settings.CLIENTS)[0]],
+        "categories": [category_entry(registry, key) for key in registry.categories_in_use],
+        "transfers": [recipient_entry(r) for r in registry.recipients.values() if r.is_transfer],
+        "cookies": [cookie_entry(registry, cookie) for cookie in registry.cookies.values()],
+        "rights": [
+            {"key": key, "label": str(label), "description": str(text)}
+            for key, label, text in RIGHTS
+        ],
+        "response_time": str(RESPONSE_TIME),
+    }
+
+
+def digest(content: dict[str, Any]) -> str:
+    """A stable SHA-256 of the content: the version id the consent ledger cites."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def controller() -> dict[str, Any]:
+    facts = dict(app_settings.CONTROLLER)
+    manager = facts.get("privacy_manager") or {}
+    if isinstance(manager, str):
+        manager = {"name": manager}
+    return {
+        "name": str(facts.get("name", "")),
+        "address": str(facts.get("address", "")),
+        "email": str(facts.get("email", "")),
+        "phone": str(facts.get("phone", "")),
+        "website": str(facts.get("website", "")),
+        "ico_registration": str(facts.get("ico_registration", "")),
+        "privacy_manager": {k: str(v) for k, v in manager.items()},
+    }
+
+
+def client_entry(client: Client) -> dict[str, Any]:
+    return {
+        "name": client.name,
+        "instructions": client.instructions,
+        "retention": {key: rule.describe() for key, rule in client.retention.items()},
+    }
+
+
+def category_entry(registry: Registry, key: str) -> dict[str, Any]:
+    category = registry.categories[key]
+    sources = registry.sources_for(key)
+    origins: list[str] = []
+    for source in sources:
+        for origin in source.origins:
+            if origin.label not in origins:
+                origins.append(origin.label)
+    return {
+        "key": key,
+        "label": str(category.label),
+        "description": str(category.description),
+        "collected": [
+            {"source": str(source_name(s)), "fields": field_labels(s, key)} for s in sources
+        ],
+        "origins": origins,
+        "purposes": [purpose_entry(p) for p in registry.purposes_for(key)],
+        "recipients": [recipient_entry(r) for r in registry.recipients_for(key)],
+        "retention": [{"source": str(source_name(s)), "rule": retention_text(s)} for s in sources]
+        or (
+            [{"source": "", "rule": _("As shown for each cookie in the cookie table.")}]
+            if key == "cookies"
+            else []
+        ),
+    }
+
+
+def source_name(source: Source) -> str:
+    return source.name if isinstance(source, ModelSource) else (source.label or source.key)
+
+
+def field_labels(source: Source, category: str) -> list[str]:
+    """The fields of ``category`` as people read them (the model fields' verbose names)."""
+    labels = []
+    for name in source.fields_in(category):
+        label = name.replace("__", " ").replace("_", " ")
+        if isinstance(source, ModelSource):
+            try:
+                label = str(resolve_field(source.model, name).verbose_name)
+            except PathError:
+                pass  # reported by check jsg_privacy.E004
+        labels.append(label)
+    return labels
+
+
+def retention_text(source: Source) -> str:
+    parts = [source.retention.describe()] if source.retention else [_("No retention rule declared")]
+    parts.append(_("On erasure: %(action)s.") % {"action": source.erasure.describe()})
+    return ". ".join(part.rstrip(".") for part in parts) + "."
+
+
+def purpose_entry(purpose: Purpose) -> dict[str, Any]:
+    basis = Basis(purpose.basis) if purpose.basis in set(Basis) else None
+    return {
+        "key": purpose.key,
+        "label": str(purpose.label),
+        "description": str(purpose.description),
+        "basis": str(purpose.basis),
+        "basis_label": basis.label if basis else "",
+        "article": basis.article if basis else "",
+        "balancing_note": str(purpose.balancing_note),
+    }
+
+
+def recipient_entry(recipient: Recipient) -> dict[str, Any]:
+    safeguard = Safeguard(recipient.safeguard) if recipient.safeguard in set(Safeguard) else None
+    return {
+        "key": recipient.key,
+        "name": str(recipient.name),
+        "kind": str(recipient.kind),
+        "country": recipient.country,
+        "transfer": recipient.is_transfer,
+        "safeguard": str(recipient.safeguard) if recipient.is_transfer else "",
+        "safeguard_label": safeguard.label if safeguard and recipient.is_transfer else "",
+        "description": str(recipient.description),
+    }
+
+
+def cookie_entry(registry: Registry, cookie: Cookie) -> dict[str, Any]:
+    purpose = registry.purposes.get(cookie.purpose)
+    return {
+        "name": cookie.name,
+        "provider": str(cookie.provider),
+        "purpose": cookie.purpose,
+        "purpose_label": str(purpose.label) if purpose else cookie.purpose,
+        "lifetime": lifetime_text(cookie.lifetime),
+        "description": str(cookie.description),
+    }
+
+
+def lifetime_text(lifetime: timedelta | None) -> str:
+    if lifetime is None:
+        return _("until you close your browser")
+    days = lifetime.days
+    if days >= 365 and days % 365 == 0:
+        return ngettext("%(n)d year", "%(n)d years", days // 365) % {"n": days // 365}
+    if days >= 7 and days % 7 == 0:
+        return ngettext("%(n)d week", "%(n)d weeks", days // 7) % {"n": days // 7}
+    if days >= 1:
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    minutes = max(1, int(lifetime.total_seconds() // 60))
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}

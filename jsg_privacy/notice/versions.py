@@ -1,0 +1,69 @@
+"""Notice versions: record each distinct content once, and serve the rendered notice from cache.
+
+The first request that sees a new content hash stores a :class:`~jsg_privacy.models.NoticeVersion`
+and sends :data:`~jsg_privacy.signals.notice_published`. After that, the version's rendered HTML is
+cached per version and language, so serving the notice runs no database query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from jsg_privacy import signals
+from jsg_privacy.models import NoticeVersion
+from jsg_privacy.notice import content as notice_content
+from jsg_privacy.registry import registry
+
+CACHE_PREFIX = "jsg_privacy:notice:"
+FRAGMENT_TEMPLATE = "jsg_privacy/notice/_notice.html"
+
+
+@dataclass(frozen=True)
+class Published:
+    """The current notice: its content, version hash, first publication date and rendered body."""
+
+    content: dict[str, Any]
+    digest: str
+    published_at: datetime
+    html: str
+
+
+def current() -> Published:
+    """The notice as it stands now, recording a new version when its content changed."""
+    content = notice_content.build(registry)
+    digest = notice_content.digest(content)
+    key = f"{CACHE_PREFIX}{content['language']}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        published_at, html = cached
+        return Published(content, digest, published_at, html)
+    version = record(content, digest)
+    html = render_to_string(
+        FRAGMENT_TEMPLATE,
+        {"notice": content, "digest": digest, "published_at": version.published_at},
+    )
+    cache.set(key, (version.published_at, html), timeout=None)
+    return Published(content, digest, version.published_at, html)
+
+
+def record(content: dict[str, Any], digest: str) -> NoticeVersion:
+    """Store this content as a version unless it is stored already (safe under concurrency)."""
+    language = content["language"]
+    version = NoticeVersion.objects.filter(digest=digest, language=language).first()
+    if version is not None:
+        return version
+    try:
+        with transaction.atomic():
+            version = NoticeVersion.objects.create(
+                digest=digest, language=language, content=content
+            )
+    except IntegrityError:  # another process stored it first
+        return NoticeVersion.objects.get(digest=digest, language=language)
+    signals.notice_published.send(sender=NoticeVersion, version=version)
+    return version

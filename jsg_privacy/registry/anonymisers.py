@@ -1,0 +1,60 @@
+"""Per-field anonymisers: ``(instance, value) -> replacement``.
+
+Declare them on :class:`~jsg_privacy.registry.rules.Anonymise`; fields without one get
+:func:`default_for` their type. Replacements never contain the old value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+ERASED = "[erased]"
+
+
+def blank(instance: Any, value: Any) -> str:
+    return ""
+
+
+def null(instance: Any, value: Any) -> None:
+    return None
+
+
+def redact(instance: Any, value: Any) -> str:
+    return ERASED
+
+
+def erased_email(instance: Any, value: Any) -> str:
+    """A unique, undeliverable address: ``erased-<pk>@invalid`` (RFC 2606 reserves ``.invalid``)."""
+    return f"erased-{instance.pk}@invalid"
+
+
+def fixed(replacement: Any):
+    """An anonymiser that always answers ``replacement``."""
+
+    def anonymise(instance: Any, value: Any) -> Any:
+        return replacement
+
+    anonymise.__name__ = f"fixed({replacement!r})"
+    return anonymise
+
+
+def keep_outward_postcode(instance: Any, value: Any) -> str:
+    """Keep the outward code of a UK postcode ("SS14 3AB" -> "SS14"), for regional statistics."""
+    return str(value or "").strip().split(" ")[0][:4].upper()
+
+
+def default_for(field: models.Field) -> Any:
+    """The anonymiser used when a declaration names none for ``field``."""
+    if isinstance(field, models.EmailField):
+        return null if field.null else erased_email
+    if field.null:
+        return null
+    if isinstance(field, models.CharField | models.TextField):
+        return redact if field.max_length is None or field.max_length >= len(ERASED) else blank
+    if isinstance(field, models.GenericIPAddressField):
+        return fixed("0.0.0.0")  # noqa: S104 -- a placeholder value, not a bind address
+    if isinstance(field, models.BooleanField):
+        return fixed(False)
+    return blank

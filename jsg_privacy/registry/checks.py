@@ -1,0 +1,265 @@
+"""System checks of the data inventory (ids jsg_privacy.E002 to E011; see docs/checks.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.apps import apps
+from django.core.checks import CheckMessage, Error
+from django.db import models
+
+from jsg_privacy.registry import detection
+from jsg_privacy.registry.core import Registry
+from jsg_privacy.registry.declarations import Basis, Safeguard
+from jsg_privacy.registry.paths import PathError, resolve_field
+from jsg_privacy.registry.rules import Anonymise, LegalHold
+from jsg_privacy.registry.sources import ModelSource
+
+DATE_FIELDS = (models.DateField,)  # DateTimeField is a DateField
+
+
+def error(code: int, msg: str, hint: str = "", obj: Any = None) -> Error:
+    return Error(msg, hint=hint or None, obj=obj, id=f"jsg_privacy.E{code:03d}")
+
+
+def check_registry(registry: Registry) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for check in (
+        _declaration_problems,
+        _undeclared_models,
+        _sources,
+        _references,
+        _purposes,
+        _recipients,
+        _consent,
+    ):
+        messages.extend(check(registry))
+    return messages
+
+
+def _declaration_problems(registry: Registry) -> Iterator[Error]:
+    for problem in registry.problems:
+        yield error(11, f"{problem.obj} {problem.msg}", problem.hint)
+
+
+def _undeclared_models(registry: Registry) -> Iterator[Error]:
+    """E002: a model with personal-looking fields that no declaration covers."""
+    for model in apps.get_models():
+        label = model._meta.label
+        if model._meta.proxy or label in registry.sources:
+            continue
+        exemption = registry.exemptions.get(label)
+        if exemption is not None and not exemption.fields:
+            continue
+        found = detection.personal_looking_fields(model)
+        for name in exemption.fields if exemption else ():
+            found.pop(name, None)
+        if found:
+            listing = "; ".join(f"{name} {reason}" for name, reason in found.items())
+            yield error(
+                2,
+                f"{label} holds personal-looking data that no declaration covers: {listing}.",
+                f"Declare it in {model._meta.app_label}/privacy.py with "
+                f'@privacy.register({model.__name__}), or mark it: privacy.exempt("{label}", '
+                'fields=[...], reason="...").',
+                obj=model,
+            )
+
+
+def _field_names(source: ModelSource) -> Iterator[tuple[str, str]]:
+    """Every (what, field name) a model declaration mentions."""
+    for name in source.personal_fields():
+        yield "fields", name
+    for name in source.not_personal:
+        yield "not_personal", name
+    for name in source.encrypted:
+        yield "encrypted", name
+    if source.export != "__all__":
+        for name in source.export:
+            yield "export", name
+    if source.origin_field:
+        yield "origin_field", source.origin_field
+    erasure = source.erasure.then if isinstance(source.erasure, LegalHold) else source.erasure
+    if isinstance(erasure, Anonymise):
+        for name in erasure.fields:
+            yield "erasure anonymisers", name
+
+
+def _sources(registry: Registry) -> Iterator[Error]:
+    for source in registry.model_sources():
+        model, label = source.model, source.key
+        for what, name in _field_names(source):
+            try:
+                resolve_field(model, name)
+            except PathError:
+                yield error(4, f"{label}.{name} does not exist (named in {what}).", obj=model)
+        exemption = registry.exemptions.get(label)
+        covered = {
+            *source.personal_fields(),
+            *source.not_personal,
+            *(exemption.fields if exemption else ()),
+        }
+        for name, reason in detection.personal_looking_fields(model).items():
+            if name not in covered and not (name == "id" or name == source.subject_path):
+                yield error(
+                    3,
+                    f"{label}.{name} {reason} but is in no category of its declaration.",
+                    f"Add it to a category in {type(source).__name__}.fields, or to not_personal.",
+                    obj=model,
+                )
+        yield from _subject(source)
+        yield from _retention(source)
+
+
+def _subject(source: ModelSource) -> Iterator[Error]:
+    """E010: a source must say how to find one subject's rows."""
+    label, path = source.key, source.subject_path
+    if not path and not source.subject_email:
+        yield error(
+            10,
+            f"{label} has no way to find one subject's rows.",
+            'Set subject = "<path to the user>" and/or subject_email = "<path to an e-mail field>".',
+            obj=source.model,
+        )
+    from django.conf import settings
+
+    if path and path != "self":
+        try:
+            field = resolve_field(source.model, path)
+        except PathError as exc:
+            yield error(4, f"{label}.subject: {exc}.", obj=source.model)
+        else:
+            related = getattr(field, "related_model", None)
+            if related is None or related._meta.label != settings.AUTH_USER_MODEL:
+                yield error(
+                    10,
+                    f"{label}.subject {path!r} does not lead to the user model.",
+                    obj=source.model,
+                )
+    if source.subject_email:
+        try:
+            field = resolve_field(source.model, source.subject_email)
+        except PathError as exc:
+            yield error(4, f"{label}.subject_email: {exc}.", obj=source.model)
+        else:
+            if not isinstance(field, models.CharField):
+                yield error(
+                    10,
+                    f"{label}.subject_email {source.subject_email!r} is not a text field.",
+                    obj=source.model,
+                )
+
+
+def _retention(source: ModelSource) -> Iterator[Error]:
+    """E007: every source needs a retention rule anchored on a date field."""
+    label = source.key
+    if source.retention is None:
+        categories = ", ".join(source.categories()) or "no category"
+        yield error(
+            7,
+            f"{label} ({categories}) has no retention rule.",
+            "Set retention = privacy.Retention(anchor=..., period=privacy.Period(...), action=...).",
+            obj=source.model,
+        )
+    anchors = [("retention", source.retention.anchor)] if source.retention else []
+    if isinstance(source.erasure, LegalHold):
+        anchors.append(("legal hold", source.erasure.anchor))
+    for what, anchor in anchors:
+        try:
+            field = resolve_field(source.model, anchor)
+        except PathError as exc:
+            yield error(4, f"{label} {what} anchor: {exc}.", obj=source.model)
+            continue
+        if not isinstance(field, DATE_FIELDS):
+            yield error(
+                7,
+                f"{label} {what} anchor {anchor!r} is not a date or datetime field.",
+                obj=source.model,
+            )
+
+
+def _references(registry: Registry) -> Iterator[Error]:
+    """E005: every category or purpose a declaration names must exist."""
+    categories, purposes = registry.categories, registry.purposes
+    for source in registry.sources.values():
+        for key in source.fields:
+            if key not in categories:
+                yield error(
+                    5, f"{source.key} names an unknown category {key!r}.", _known(categories)
+                )
+    for purpose in purposes.values():
+        for key in purpose.categories:
+            if key not in categories:
+                yield error(
+                    5,
+                    f"Purpose {purpose.key!r} names an unknown category {key!r}.",
+                    _known(categories),
+                )
+    for recipient in registry.recipients.values():
+        for key in recipient.categories:
+            if key not in categories:
+                yield error(
+                    5,
+                    f"Recipient {recipient.key!r} names an unknown category {key!r}.",
+                    _known(categories),
+                )
+        for key in recipient.purposes:
+            if key not in purposes:
+                yield error(
+                    5,
+                    f"Recipient {recipient.key!r} names an unknown purpose {key!r}.",
+                    _known(purposes),
+                )
+    for cookie in registry.cookies.values():
+        if cookie.purpose not in purposes:
+            yield error(
+                5,
+                f"Cookie {cookie.name!r} names an unknown purpose {cookie.purpose!r}.",
+                _known(purposes),
+            )
+
+
+def _known(table: dict[str, Any]) -> str:
+    return "Known: " + ", ".join(sorted(table)) + "."
+
+
+def _purposes(registry: Registry) -> Iterator[Error]:
+    """E006: a purpose needs an Art. 6(1) basis; legitimate interests need a balancing note."""
+    for purpose in registry.purposes.values():
+        if purpose.basis not in set(Basis):
+            yield error(
+                6,
+                f"Purpose {purpose.key!r} has no valid legal basis ({purpose.basis!r}).",
+                "One of: " + ", ".join(Basis) + ".",
+            )
+        elif purpose.basis == Basis.LEGITIMATE_INTERESTS and not purpose.balancing_note:
+            yield error(
+                6,
+                f"Purpose {purpose.key!r} relies on legitimate interests without a balancing note.",
+                "Say what the interest is and why it does not override the person's rights.",
+            )
+
+
+def _recipients(registry: Registry) -> Iterator[Error]:
+    """E008: a recipient outside the UK and EEA needs a transfer safeguard."""
+    for recipient in registry.recipients.values():
+        if recipient.is_transfer and recipient.safeguard in (Safeguard.NONE, "", None):
+            yield error(
+                8,
+                f"Recipient {recipient.key!r} is in {recipient.country} (outside the UK and EEA) "
+                "and has no transfer safeguard.",
+                "Set safeguard= adequacy, sccs, idta, dpf or derogation.",
+            )
+
+
+def _consent(registry: Registry) -> Iterator[Error]:
+    """E009: a consent-based purpose in use needs a way for people to give (and withdraw) consent."""
+    for key in registry.purposes_in_use:
+        purpose = registry.purposes[key]
+        if purpose.basis == Basis.CONSENT and not registry.consent_mechanisms.get(key):
+            yield error(
+                9,
+                f"Purpose {key!r} is based on consent, but nothing collects that consent.",
+                "Offer a consent choice for it (cookie banner, marketing preferences) or change its basis.",
+            )

@@ -1,0 +1,213 @@
+"""The vocabulary of the data inventory: categories, purposes, recipients and cookies.
+
+These are plain, immutable values. A shop declares them in code (its ``privacy.py``), so the inventory is
+reviewed with the code that stores the data and is the same in every process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy.registry.rules import Retention
+
+
+class Basis(StrEnum):
+    """The lawful bases of UK/EU GDPR Art. 6(1)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+    @property
+    def label(self) -> str:
+        return str(BASIS_LABELS[self])
+
+    @property
+    def article(self) -> str:
+        return f"Art. 6(1)({'abcdef'[list(Basis).index(self)]})"
+
+
+BASIS_LABELS = {
+    Basis.CONSENT: _("your consent"),
+    Basis.CONTRACT: _("performance of a contract with you, or steps you asked for before one"),
+    Basis.LEGAL_OBLIGATION: _("compliance with a legal obligation"),
+    Basis.VITAL_INTERESTS: _("protecting your vital interests or those of another person"),
+    Basis.PUBLIC_TASK: _("a task in the public interest"),
+    Basis.LEGITIMATE_INTERESTS: _("our legitimate interests"),
+}
+
+
+class Origin(StrEnum):
+    """Where personal data came from (GDPR Art. 14, seed 000 §1.2 and §1.5)."""
+
+    SUBJECT = "subject"
+    EMPLOYER = "employer"
+    AGENT = "agent"
+    THIRD_PARTY = "third_party"
+    GROUP_COMPANY = "group_company"
+    AUTOMATIC = "automatic"
+
+    @property
+    def label(self) -> str:
+        return str(ORIGIN_LABELS[self])
+
+
+ORIGIN_LABELS = {
+    Origin.SUBJECT: _("you"),
+    Origin.EMPLOYER: _("your employer"),
+    Origin.AGENT: _("an agent acting for you"),
+    Origin.THIRD_PARTY: _("third-party services"),
+    Origin.GROUP_COMPANY: _("our group companies and channel partners"),
+    Origin.AUTOMATIC: _("collected automatically when you use our services"),
+}
+
+
+class RecipientKind(StrEnum):
+    PROCESSOR = "processor"
+    SUB_PROCESSOR = "sub_processor"
+    CONTROLLER = "controller"
+    GROUP_COMPANY = "group_company"
+    PAYMENT_PROVIDER = "payment_provider"
+    AUTHORITY = "authority"
+
+
+class Safeguard(StrEnum):
+    """How a transfer out of the UK is protected (UK GDPR Chapter V)."""
+
+    NONE = "none"
+    ADEQUACY = "adequacy"
+    SCCS = "sccs"
+    IDTA = "idta"
+    DPF = "dpf"
+    DEROGATION = "derogation"
+
+    @property
+    def label(self) -> str:
+        return str(SAFEGUARD_LABELS[self])
+
+
+SAFEGUARD_LABELS = {
+    Safeguard.NONE: _("no transfer safeguard"),
+    Safeguard.ADEQUACY: _("UK adequacy regulations"),
+    Safeguard.SCCS: _("standard contractual clauses with the UK Addendum"),
+    Safeguard.IDTA: _("the UK International Data Transfer Agreement"),
+    Safeguard.DPF: _("the UK Extension to the EU-US Data Privacy Framework"),
+    Safeguard.DEROGATION: _("an Art. 49 derogation"),
+}
+
+#: Countries whose transfers need no further safeguard: the UK and the EEA (ISO 3166-1 alpha-2).
+UK_AND_EEA = frozenset(
+    [
+        "GB",
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of personal data, e.g. account data or correspondence data."""
+
+    key: str
+    label: str
+    description: str = ""
+    #: True for the special categories of Art. 9 / criminal offence data of Art. 10.
+    special: bool = False
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why personal data is processed, with its Art. 6(1) basis and the categories it uses."""
+
+    key: str
+    label: str
+    basis: Basis | str
+    categories: tuple[str, ...]
+    description: str = ""
+    #: Required when the basis is legitimate interests: the interest and why it does not override yours.
+    balancing_note: str = ""
+    #: The notice's section of the policy this purpose makes true (e.g. "seed 000 §2.2").
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone who receives personal data from the shop."""
+
+    key: str
+    name: str
+    kind: RecipientKind | str
+    country: str
+    categories: tuple[str, ...]
+    purposes: tuple[str, ...] = ()
+    safeguard: Safeguard | str = Safeguard.NONE
+    #: Named fields received, as "app_label.Model.field" or free names for remote calls ("amount").
+    fields: tuple[str, ...] = ()
+    contract: str = ""
+    description: str = ""
+
+    @property
+    def is_transfer(self) -> bool:
+        """True when the recipient is outside the UK and the EEA."""
+        return self.country.upper() not in UK_AND_EEA
+
+
+@dataclass(frozen=True)
+class Cookie:
+    """A cookie or similar technology. ``name`` may end in ``*`` (``_ga_*``)."""
+
+    name: str
+    provider: str
+    purpose: str
+    lifetime: timedelta | None
+    description: str = ""
+
+    @property
+    def is_session(self) -> bool:
+        return self.lifetime is None
+
+
+@dataclass(frozen=True)
+class Client:
+    """In processor mode: a controller we process data for, and its instructions."""
+
+    name: str
+    instructions: str = ""
+    #: Retention in days per category key, overriding the sources' own rules for this client's data.
+    retention: dict[str, Retention] = field(default_factory=dict)

@@ -1,0 +1,48 @@
+"""Which model fields look like personal data, for the undeclared-data system checks.
+
+A field looks personal when it is an ``EmailField`` or ``GenericIPAddressField``, a foreign key or
+one-to-one link to the user model, or is named like a name, phone, address, postcode, birth date or IP
+address. Mark false positives with ``not_personal`` on the model's source or ``registry.exempt()``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import models
+
+NAME_PATTERN = re.compile(
+    r"(^|_)(name|forename|surname|phone|mobile|telephone|tel|fax|address|street|line[12]|town|"
+    r"city|county|postcode|post_code|zip|zipcode|birth|dob|birthday|ip|ip_address|email|e_mail)(_|$)"
+)
+
+
+def personal_reason(field: models.Field) -> str | None:
+    """Why ``field`` looks personal, or ``None``."""
+    if isinstance(field, models.EmailField):
+        return "is an EmailField"
+    if isinstance(field, models.GenericIPAddressField):
+        return "is a GenericIPAddressField"
+    if isinstance(field, models.ForeignKey | models.OneToOneField):
+        related = field.related_model
+        if related is not None and related._meta.label == settings.AUTH_USER_MODEL:
+            return "links to the user model"
+        return None
+    if field.is_relation:
+        return None
+    if NAME_PATTERN.search(field.name):
+        return "is named like personal data"
+    return None
+
+
+def personal_looking_fields(model: type[models.Model]) -> dict[str, str]:
+    """``{field name: reason}`` for the model's own concrete fields that look personal."""
+    found: dict[str, str] = {}
+    for field in model._meta.get_fields(include_parents=False):
+        if field.auto_created and not field.concrete:
+            continue
+        reason = personal_reason(field)  # type: ignore[arg-type]
+        if reason:
+            found[field.name] = reason
+    return found

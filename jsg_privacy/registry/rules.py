@@ -1,0 +1,144 @@
+"""Retention rules and erasure actions, as declared on a source.
+
+They are descriptions, not code paths: the retention engine and the erasure flow read them, the notice
+and the Art. 30 record print them, and the system checks validate them against the models.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jsg_privacy.registry import anonymisers
+from jsg_privacy.registry.paths import resolve_value
+
+
+class Action(StrEnum):
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: years and months are calendar units, not 365 or 30 days."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        if min(self.years, self.months, self.days) < 0:
+            raise ValueError("A period cannot be negative.")
+
+    def after(self, moment: date | datetime) -> date | datetime:
+        """The moment this period after ``moment``, clamping the day to the month's end."""
+        month_index = moment.month - 1 + self.months + 12 * self.years
+        year, month = moment.year + month_index // 12, month_index % 12 + 1
+        day = min(moment.day, calendar.monthrange(year, month)[1])
+        return moment.replace(year=year, month=month, day=day) + timedelta(days=self.days)
+
+    def __str__(self) -> str:
+        parts = [
+            ngettext("%(n)d year", "%(n)d years", self.years) % {"n": self.years},
+            ngettext("%(n)d month", "%(n)d months", self.months) % {"n": self.months},
+            ngettext("%(n)d day", "%(n)d days", self.days) % {"n": self.days},
+        ]
+        chosen = [
+            part for part, n in zip(parts, (self.years, self.months, self.days), strict=True) if n
+        ]
+        return ", ".join(chosen) if chosen else _("no time")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Keep data for ``period`` after ``anchor``, then ``action`` it.
+
+    ``anchor`` names a date or datetime field of the model (``"answered_at"``, ``"last_login"``,
+    ``"order__completed_at"``) or, for remote sources, an event. Rows whose anchor is empty are not
+    due: an unanswered enquiry is kept until it is answered.
+    """
+
+    anchor: str
+    period: Period = field(default_factory=Period)
+    action: Action = Action.DELETE
+    #: How the notice words the anchor, e.g. "after your enquiry is answered".
+    anchor_label: str = ""
+    reason: str = ""
+
+    def describe(self) -> str:
+        when = self.anchor_label or _("after %(anchor)s") % {
+            "anchor": self.anchor.replace("_", " ")
+        }
+        verb = _("deleted") if self.action == Action.DELETE else _("anonymised")
+        if self.period == Period():
+            return _("%(verb)s %(when)s") % {"verb": verb.capitalize(), "when": when}
+        return _("Kept for %(period)s %(when)s, then %(verb)s") % {
+            "period": self.period,
+            "when": when,
+            "verb": verb,
+        }
+
+
+Anonymiser = Callable[[Any, Any], Any]
+"""A function ``(instance, current_value) -> new_value``, see :mod:`jsg_privacy.registry.anonymisers`."""
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Erasure deletes the subject's rows."""
+
+    def describe(self) -> str:
+        return _("deleted")
+
+
+@dataclass(frozen=True)
+class Anonymise:
+    """Erasure replaces the personal fields, keeping the row (an order's totals, say).
+
+    Fields not named in ``fields`` get the default anonymiser for their type
+    (:func:`jsg_privacy.registry.anonymisers.default_for`).
+    """
+
+    fields: Mapping[str, Anonymiser] = field(default_factory=dict)
+
+    def anonymiser_for(self, model_field: Any) -> Anonymiser:
+        return self.fields.get(model_field.name) or anonymisers.default_for(model_field)
+
+    def describe(self) -> str:
+        return _("anonymised")
+
+
+@dataclass(frozen=True)
+class LegalHold:
+    """Erasure keeps the rows until ``period`` after ``anchor`` because the law requires it.
+
+    ``then`` is what happens when the hold ends (by the retention engine): usually :class:`Anonymise`.
+    Example: invoices are kept 7 years after invoicing for HMRC.
+    """
+
+    anchor: str
+    period: Period
+    reason: str
+    then: Delete | Anonymise = field(default_factory=Anonymise)
+
+    def until(self, instance: Any) -> date | datetime | None:
+        start = resolve_value(instance, self.anchor)
+        return self.period.after(start) if start else None
+
+    def describe(self) -> str:
+        return _("kept for %(period)s after %(anchor)s (%(reason)s), then %(then)s") % {
+            "period": self.period,
+            "anchor": self.anchor.replace("_", " "),
+            "reason": self.reason,
+            "then": self.then.describe(),
+        }
+
+
+Erasure = Delete | Anonymise | LegalHold

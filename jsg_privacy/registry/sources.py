@@ -1,0 +1,156 @@
+"""Sources: where a subject's personal data lives, and how to find, export, erase and retain it.
+
+A Django model is declared by subclassing :class:`ModelSource` in the app's ``privacy.py``, the way a
+``ModelAdmin`` is written in ``admin.py``. Data held by another system (Saleor, a CRM) is declared by
+subclassing :class:`RemoteSource` and implementing its two methods.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from django.conf import settings
+from django.db import models
+
+from jsg_privacy.registry.declarations import Origin
+from jsg_privacy.registry.rules import Delete, Erasure, Retention
+
+if TYPE_CHECKING:
+    from jsg_privacy.registry.core import Registry
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The person a request is about: a user id, an e-mail address, or both."""
+
+    user_id: Any = None
+    email: str = ""
+
+    def __post_init__(self) -> None:
+        if self.user_id is None and not self.email:
+            raise ValueError("A subject needs a user id or an e-mail address.")
+
+
+class Source:
+    """What every source declares. Subclass :class:`ModelSource` or :class:`RemoteSource`."""
+
+    #: A human name for the notice and exports; defaults to the model's verbose name.
+    label: ClassVar[str] = ""
+    #: Personal fields by category key: ``{"account": ["email", "phone"], ...}``.
+    fields: ClassVar[Mapping[str, Sequence[str]]] = {}
+    #: Where the data came from. Seed 000 §1.2: you, your employer or an agent.
+    origins: ClassVar[Sequence[Origin]] = (Origin.SUBJECT,)
+    #: Whose data this is, in words: "customers", "enquirers", "people ordering for a customer".
+    data_subjects: ClassVar[str] = "customers"
+    #: How long rows are kept, and what happens at the end. Required.
+    retention: ClassVar[Retention | None] = None
+    #: What erasure does to the subject's rows: delete, anonymise, or keep under a legal hold.
+    erasure: ClassVar[Erasure] = Delete()
+    #: Fields that are encrypted at rest (shown in the Art. 30 record's security measures).
+    encrypted: ClassVar[Sequence[str]] = ()
+
+    key: str
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.key}>"
+
+    def personal_fields(self) -> dict[str, str]:
+        """Every declared personal field with its category key, in declaration order."""
+        return {name: category for category, names in self.fields.items() for name in names}
+
+    def categories(self) -> tuple[str, ...]:
+        return tuple(category for category, names in self.fields.items() if names)
+
+    def fields_in(self, category: str) -> tuple[str, ...]:
+        return tuple(self.fields.get(category, ()))
+
+
+class ModelSource(Source):
+    """Personal data held in the rows of one Django model."""
+
+    #: Path from the model to the user (``"user"``, ``"order__user"``); ``"self"`` for the user model.
+    subject: ClassVar[str] = ""
+    #: Path from the model to an e-mail field, to find rows of guests and prospects.
+    subject_email: ClassVar[str] = ""
+    #: Personal-looking fields (by name or type) that hold no personal data in this model.
+    not_personal: ClassVar[Sequence[str]] = ()
+    #: A field whose value says where each row came from (e.g. ``"ordered_on_behalf"``).
+    origin_field: ClassVar[str] = ""
+    #: Fields included in the subject's export: ``"__all__"`` (every declared field) or a list.
+    export: ClassVar[Sequence[str] | Literal["__all__"]] = "__all__"
+
+    model: type[models.Model]
+
+    def __init__(self, model: type[models.Model], registry: Registry | None = None) -> None:
+        super().__init__(registry)
+        self.model = model
+        self.key = model._meta.label
+
+    @property
+    def name(self) -> str:
+        return self.label or str(self.model._meta.verbose_name_plural).capitalize()
+
+    @property
+    def subject_path(self) -> str:
+        if self.subject:
+            return self.subject
+        return "self" if self.model._meta.label == settings.AUTH_USER_MODEL else ""
+
+    def export_fields(self) -> tuple[str, ...]:
+        if self.export == "__all__":
+            return tuple(self.personal_fields())
+        return tuple(self.export)
+
+    def subject_filter(self, subject: Subject) -> models.Q:
+        """A filter that matches the subject's rows: by user, by e-mail (case-insensitive), or both."""
+        found = models.Q(pk__in=[])
+        path = self.subject_path
+        if subject.user_id is not None and path:
+            found |= (
+                models.Q(pk=subject.user_id)
+                if path == "self"
+                else models.Q(**{path: subject.user_id})
+            )
+        if subject.email and self.subject_email:
+            found |= models.Q(**{f"{self.subject_email}__iexact": subject.email})
+        return found
+
+    def rows_for(self, subject: Subject) -> models.QuerySet:
+        return self.model._default_manager.filter(self.subject_filter(subject))
+
+
+class RemoteSource(Source, abc.ABC):
+    """Personal data held by another system, reached through its API.
+
+    Set ``key`` (unique, e.g. ``"saleor.orders"``) and ``label``, declare ``fields``, ``retention`` and
+    ``erasure`` as for a model, and implement :meth:`export` and :meth:`erase`. Register an instance
+    with ``registry.register_remote(source)``.
+    """
+
+    key: str = ""
+
+    @abc.abstractmethod
+    def export(self, subject: Subject) -> Iterable[Mapping[str, Any]]:
+        """The subject's records, one mapping per record, holding only declared fields."""
+
+    @abc.abstractmethod
+    def erase(self, subject: Subject) -> int:
+        """Apply :attr:`erasure` to the subject's records; return how many records were changed."""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.key
+
+
+def iter_model_fields(model: type[models.Model]) -> Iterator[models.Field]:
+    """The concrete fields and forward one-to-one/many-to-many relations of ``model``."""
+    for field in model._meta.get_fields():
+        if field.auto_created and not field.concrete:
+            continue  # reverse relations belong to the other model
+        yield field  # type: ignore[misc]
