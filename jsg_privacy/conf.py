@@ -83,6 +83,16 @@ class AppSettings:
         "name, instructions and retention ({category: {anchor, years, months, days, action}}).",
     )
 
+    SECURITY_MEASURES = Setting[Sequence[str]](
+        [
+            "Personal data is stored in access-controlled UK data centres and sent only over TLS.",
+            "Staff accounts use strong passwords; access is limited to staff who need it.",
+            "Payment card details never reach our systems: payment providers receive them directly.",
+        ],
+        types=(list, tuple),
+        help="The technical and organisational security measures listed in the Art. 30 record.",
+    )
+
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
         """Every declared setting, by its name without the prefix."""

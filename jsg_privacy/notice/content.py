@@ -6,14 +6,14 @@ notice says changes. The HTML page, the JSON endpoint and the stored versions al
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from datetime import timedelta
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from jsg_privacy.conf import app_settings, parse_clients
 from jsg_privacy.notice.rights import RESPONSE_TIME, RIGHTS
@@ -117,10 +117,8 @@ def field_labels(source: Source, category: str) -> list[str]:
     for name in source.fields_in(category):
         label = name.replace("__", " ").replace("_", " ")
         if isinstance(source, ModelSource):
-            try:
+            with contextlib.suppress(PathError):  # reported by check jsg_privacy.E004
                 label = str(resolve_field(source.model, name).verbose_name)
-            except PathError:
-                pass  # reported by check jsg_privacy.E004
         labels.append(label)
     return labels
 

@@ -1,8 +1,10 @@
 """Which model fields look like personal data, for the undeclared-data system checks.
 
 A field looks personal when it is an ``EmailField`` or ``GenericIPAddressField``, a foreign key or
-one-to-one link to the user model, or is named like a name, phone, address, postcode, birth date or IP
-address. Mark false positives with ``not_personal`` on the model's source or ``registry.exempt()``.
+one-to-one link to the user model, or is named like a person's name, phone, address, postcode, birth
+date or IP address. A field called just ``name`` counts when the model has another personal-looking
+field (an enquiry's ``name`` beside its ``email``), not on its own (a product's ``name``). Mark false
+positives with ``not_personal`` on the model's source or ``registry.exempt()``.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from django.conf import settings
 from django.db import models
 
 NAME_PATTERN = re.compile(
-    r"(^|_)(name|forename|surname|phone|mobile|telephone|tel|fax|address|street|line[12]|town|"
-    r"city|county|postcode|post_code|zip|zipcode|birth|dob|birthday|ip|ip_address|email|e_mail)(_|$)"
+    r"(^|_)(full_name|first_name|last_name|given_name|family_name|middle_name|maiden_name|"
+    r"contact_name|agent_name|customer_name|display_name|nickname|username|forename|surname|"
+    r"phone|mobile|telephone|tel|fax|address|street|line[12]|town|city|county|postcode|"
+    r"post_code|zip|zipcode|birth|dob|birthday|ip|ip_address|email|e_mail)(_|$)"
 )
+BARE_NAME = "name"
 
 
 def personal_reason(field: models.Field) -> str | None:
@@ -45,4 +50,6 @@ def personal_looking_fields(model: type[models.Model]) -> dict[str, str]:
         reason = personal_reason(field)  # type: ignore[arg-type]
         if reason:
             found[field.name] = reason
+    if found and BARE_NAME not in found and any(f.name == BARE_NAME for f in model._meta.fields):
+        found[BARE_NAME] = "is a name beside other personal data"
     return found

@@ -1,0 +1,131 @@
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from jsg_privacy import inventory, signals
+from jsg_privacy import registry as privacy
+from jsg_privacy.models import NoticeVersion
+from jsg_privacy.registry import registry
+
+CONTROLLER = {
+    "name": "JSG Metering Solutions Ltd",
+    "address": "1 Meter Way, Basildon SS14 3AB",
+    "email": "privacy@jsg.example",
+    "phone": "01268 773766",
+    "privacy_manager": {"name": "Veronica Lawless", "email": "privacy@jsg.example"},
+    "ico_registration": "ZA000001",
+}
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@override_settings(JSG_PRIVACY_CONTROLLER=CONTROLLER)
+def test_the_notice_says_who_the_controller_is_and_how_to_complain(client):
+    page = client.get(reverse("jsg_privacy:notice")).content.decode()
+    assert "JSG Metering Solutions Ltd is the controller" in page
+    assert "Veronica Lawless" in page
+    assert "registered with the Information Commissioner's Office under number ZA000001" in page
+    assert "https://ico.org.uk/make-a-complaint/" in page
+    for right in ("Access", "Rectification", "Erasure", "Restriction", "Objection", "Portability"):
+        assert f"<dt>{right}</dt>" in page
+
+
+def test_each_declared_category_shows_fields_purposes_recipients_and_retention(client):
+    content = client.get(reverse("jsg_privacy:notice-json")).json()["notice"]
+    correspondence = next(c for c in content["categories"] if c["key"] == "correspondence")
+    assert {
+        "source": "Tickets",
+        "fields": ["e-mail address", "phone number", "subject", "body"],
+    } in (correspondence["collected"])
+    assert "Customer and technical support" in [p["label"] for p in correspondence["purposes"]]
+    claims = next(p for p in correspondence["purposes"] if p["key"] == "legal_claims")
+    assert claims["article"] == "Art. 6(1)(f)"
+    assert claims["balancing_note"]
+    assert {
+        "source": "Tickets",
+        "rule": "Kept for 6 months after closed at, then deleted. On erasure: deleted.",
+    } in (correspondence["retention"])
+    assert "Courts and authorities, on a court order" in [
+        r["name"] for r in correspondence["recipients"]
+    ]
+
+
+@privacy.temporarily()
+def test_a_transfer_shows_its_country_and_safeguard(client):
+    registry.add(inventory.SUPPLIERS_CHINA)
+    registry.unregister("testapp.Ticket")
+
+    @privacy.register("testapp.Ticket")
+    class TicketWithOrder(privacy.ModelSource):
+        subject = "user"
+        fields = {"order": ["email", "phone"], "correspondence": ["subject", "body"]}
+        retention = privacy.Retention(anchor="closed_at")
+
+    page = client.get(reverse("jsg_privacy:notice")).content.decode()
+    assert "Suppliers and manufacturers in China (CN)" in page
+    assert "standard contractual clauses with the UK Addendum" in page
+
+
+def test_the_second_render_of_a_version_runs_no_queries(client, django_assert_num_queries):
+    client.get(reverse("jsg_privacy:notice"))
+    with django_assert_num_queries(0):
+        response = client.get(reverse("jsg_privacy:notice"))
+    assert response.status_code == 200
+
+
+def test_a_changed_declaration_publishes_a_new_version_and_keeps_the_old(client):
+    published = []
+
+    def receiver(sender, version, **kwargs):
+        published.append(version.digest)
+
+    signals.notice_published.connect(receiver)
+    try:
+        first = client.get(reverse("jsg_privacy:notice-json")).json()
+        client.get(reverse("jsg_privacy:notice"))  # same content: no new version
+        with registry.temporarily():
+            registry.add(privacy.Cookie("theme", "this website", "preferences", None, "Dark mode."))
+            privacy.add_consent_mechanism("preferences", "cookie banner")
+            second = client.get(reverse("jsg_privacy:notice-json")).json()
+    finally:
+        signals.notice_published.disconnect(receiver)
+
+    assert first["version"] != second["version"]
+    assert published == [first["version"], second["version"]]
+    assert NoticeVersion.objects.count() == 2
+    history = client.get(reverse("jsg_privacy:notice-history")).content.decode()
+    assert first["version"][:12] in history
+    assert second["version"][:12] in history
+    old = client.get(
+        reverse("jsg_privacy:notice-version", args=[second["version"]])
+    ).content.decode()
+    assert "Dark mode." in old  # the past version is shown as it was, not as the registry is now
+    current = client.get(reverse("jsg_privacy:notice")).content.decode()
+    assert "Dark mode." not in current
+
+
+def test_the_json_is_the_same_content_as_the_page(client):
+    data = client.get(reverse("jsg_privacy:notice-json")).json()
+    page = client.get(reverse("jsg_privacy:notice")).content.decode()
+    assert f'data-notice-version="{data["version"]}"' in page
+    assert json.dumps(data["notice"])  # plain JSON, no lazy strings
+    for category in data["notice"]["categories"]:
+        assert f'id="category-{category["key"]}"' in page
+
+
+def test_an_unknown_version_is_404(client):
+    assert client.get(reverse("jsg_privacy:notice-version", args=["0" * 64])).status_code == 404
+
+
+def test_the_notice_refuses_writes(client):
+    assert client.post(reverse("jsg_privacy:notice")).status_code == 405
