@@ -24,7 +24,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     """E001: a setting has a value of the wrong type; W001: an unknown ``JSG_PRIVACY_`` name."""
     declared = AppSettings.declared()
     messages: list[CheckMessage] = []
-    for attr in dir(settings):
+    for attr in sorted(set(dir(settings))):  # dir() repeats names under override_settings
         if not attr.startswith(PREFIX):
             continue
         name = attr.removeprefix(PREFIX)
@@ -78,7 +78,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     return messages
 
 
-# Registered by JsgPrivacyConfig.ready() (temporarily off while the example shop is declared).
+@register()
 def check_inventory(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """E002-E011: personal data that is undeclared, or declared wrongly (see docs/checks.md)."""
     return check_registry(registry)

@@ -12,13 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from jsg_privacy import signals
+from jsg_privacy.conf import PREFIX
 from jsg_privacy.models import NoticeVersion
 from jsg_privacy.notice import content as notice_content
-from jsg_privacy.registry import registry
+from jsg_privacy.registry import on_change, registry
 
 CACHE_PREFIX = "jsg_privacy:notice:"
 FRAGMENT_TEMPLATE = "jsg_privacy/notice/_notice.html"
@@ -34,10 +38,33 @@ class Published:
     html: str
 
 
+#: language -> (content, digest); the content only changes with the registry or the settings.
+_built: dict[str, tuple[dict[str, Any], str]] = {}
+
+
+@on_change
+def _forget(*args: Any, **kwargs: Any) -> None:
+    _built.clear()
+
+
+@receiver(setting_changed)
+def _forget_on_setting(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith(PREFIX) or setting in ("LANGUAGE_CODE", "LANGUAGES"):
+        _built.clear()
+
+
+def built() -> tuple[dict[str, Any], str]:
+    """The notice content in the active language and its hash, built once per process."""
+    language = get_language() or ""
+    if language not in _built:
+        content = notice_content.build(registry)
+        _built[language] = (content, notice_content.digest(content))
+    return _built[language]
+
+
 def current() -> Published:
     """The notice as it stands now, recording a new version when its content changed."""
-    content = notice_content.build(registry)
-    digest = notice_content.digest(content)
+    content, digest = built()
     key = f"{CACHE_PREFIX}{content['language']}:{digest}"
     cached = cache.get(key)
     if cached is not None:

@@ -13,6 +13,11 @@ from django.db import models
 ERASED = "[erased]"
 
 
+def keep(instance: Any, value: Any) -> Any:
+    """Keep the value: for fields that stop being personal once the rest is anonymised (totals)."""
+    return value
+
+
 def blank(instance: Any, value: Any) -> str:
     return ""
 
@@ -45,16 +50,25 @@ def keep_outward_postcode(instance: Any, value: Any) -> str:
     return str(value or "").strip().split(" ")[0][:4].upper()
 
 
+def first_of_year(instance: Any, value: Any) -> Any:
+    """Generalise a date or datetime to the 1st of January of its year (keeps only the year)."""
+    return value.replace(month=1, day=1) if value else value
+
+
 def default_for(field: models.Field) -> Any:
-    """The anonymiser used when a declaration names none for ``field``."""
+    """The anonymiser used when a declaration names none for ``field``: always a valid value."""
     if isinstance(field, models.EmailField):
         return null if field.null else erased_email
     if field.null:
         return null
-    if isinstance(field, models.CharField | models.TextField):
-        return redact if field.max_length is None or field.max_length >= len(ERASED) else blank
     if isinstance(field, models.GenericIPAddressField):
         return fixed("0.0.0.0")  # noqa: S104 -- a placeholder value, not a bind address
+    if isinstance(field, models.CharField | models.TextField):
+        return redact if field.max_length is None or field.max_length >= len(ERASED) else blank
     if isinstance(field, models.BooleanField):
         return fixed(False)
-    return blank
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return first_of_year
+    if isinstance(field, models.DecimalField | models.IntegerField | models.FloatField):
+        return fixed(0)
+    return null

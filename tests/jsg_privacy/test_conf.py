@@ -5,9 +5,12 @@ from django.test import override_settings
 from jsg_privacy.conf import AppSettings, app_settings
 
 
-def test_defaults_apply_when_the_project_sets_nothing():
+def test_defaults_apply_when_the_project_sets_nothing(settings):
+    del settings.JSG_PRIVACY_ROLE
+    del settings.JSG_PRIVACY_CONTROLLER
     assert app_settings.ROLE == "controller"
     assert app_settings.CONTROLLER == {}
+    assert app_settings.SUPERVISORY_AUTHORITY["name"] == "Information Commissioner's Office (ICO)"
 
 
 def test_settings_are_read_lazily_so_overrides_apply():

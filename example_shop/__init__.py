@@ -1,0 +1,1 @@
+"""JSG Metering Solutions: a runnable example shop that uses jsg_privacy."""

@@ -1,0 +1,68 @@
+"""What the shop's accounts hold about a customer (seed 000 §1.1 "account data")."""
+
+from jsg_privacy import inventory
+from jsg_privacy import registry as privacy
+
+from .models import CustomerProfile
+
+THREE_YEARS_AFTER_LAST_LOGIN = privacy.Retention(
+    anchor="last_login",
+    period=privacy.Period(years=3),
+    anchor_label="after your last log-in",
+    reason="An account unused for three years is closed.",
+)
+
+
+@privacy.register("auth.User")
+class UserSource(privacy.ModelSource):
+    """Django's own user model: the shop does not own it, so it is declared by label."""
+
+    label = "Your account"
+    fields = {
+        inventory.ACCOUNT: [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "password",
+            "last_login",
+            "date_joined",
+        ]
+    }
+    export = ["username", "first_name", "last_name", "email", "last_login", "date_joined"]
+    retention = THREE_YEARS_AFTER_LAST_LOGIN
+    erasure = privacy.Delete()
+
+
+@privacy.register(CustomerProfile)
+class CustomerProfileSource(privacy.ModelSource):
+    label = "Your saved details"
+    subject = "user"
+    fields = {
+        inventory.ACCOUNT: [
+            "phone",
+            "company_name",
+            "billing_line1",
+            "billing_line2",
+            "billing_town",
+            "billing_postcode",
+        ],
+        inventory.ORDER: [
+            "installation_line1",
+            "installation_line2",
+            "installation_town",
+            "installation_postcode",
+        ],
+    }
+    retention = privacy.Retention(
+        anchor="user__last_login",
+        period=privacy.Period(years=3),
+        anchor_label="after your last log-in",
+    )
+    erasure = privacy.Delete()
+
+
+privacy.exempt(
+    "admin.LogEntry",
+    reason="Records what staff did in the admin, for accountability; it is about staff, not customers.",
+)

@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from example_shop.accounts.forms import CustomerProfileForm, LoginForm, NameForm, SignUpForm
+from example_shop.accounts.models import CustomerProfile
+from example_shop.orders.models import Order
+
+
+class ShopLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def safe_next_url(request: HttpRequest, default: str) -> str:
+    """The ``next`` parameter if it points back into this site, else ``default``."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            CustomerProfile.objects.create(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome! Your account has been created.")
+        return redirect(safe_next_url(request, default="accounts:profile"))
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    customer_profile, _ = CustomerProfile.objects.get_or_create(user=request.user)
+    data = request.POST if request.method == "POST" else None
+    name_form = NameForm(data, instance=request.user)
+    profile_form = CustomerProfileForm(data, instance=customer_profile)
+    if data is not None and name_form.is_valid() and profile_form.is_valid():
+        with transaction.atomic():
+            name_form.save()
+            profile_form.save()
+        messages.success(request, "Your details have been saved.")
+        return redirect("accounts:profile")
+    context = {"name_form": name_form, "profile_form": profile_form}
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def order_history(request: HttpRequest) -> HttpResponse:
+    orders = Order.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/order_history.html", {"orders": orders})
+
+
+@login_required
+def order_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    order = get_object_or_404(
+        Order.objects.prefetch_related("lines"), reference=reference, user=request.user
+    )
+    return render(request, "accounts/order_detail.html", {"order": order})

@@ -1,0 +1,77 @@
+"""Messages sent through the contact form, and requests for a quotation."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from example_shop.validators import validate_phone_number, validate_uk_postcode
+
+
+class Enquiry(models.Model):
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone_number])
+    subject = models.CharField(max_length=200)
+    message = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class QuoteRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SENT = "sent", "Quote sent"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=32, validators=[validate_phone_number])
+    company_name = models.CharField(max_length=150, blank=True)
+    installation_postcode = models.CharField(max_length=10, validators=[validate_uk_postcode])
+    products = models.ManyToManyField(
+        "catalogue.Product", blank=True, related_name="quote_requests"
+    )
+    quantity = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    message = models.TextField(max_length=5000)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quote_requests",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    quoted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Quote request from {self.created_at:%d %b %Y}"

@@ -1,0 +1,53 @@
+"""Correspondence (seed 000 §1.4): enquiries and quote requests, deleted once dealt with (seed 002)."""
+
+from jsg_privacy import inventory
+from jsg_privacy import registry as privacy
+
+from .models import Enquiry, QuoteRequest
+
+GRACE = privacy.Period(days=30)
+
+
+@privacy.register(Enquiry)
+class EnquirySource(privacy.ModelSource):
+    subject_email = "email"
+    data_subjects = "people who contact us"
+    fields = {
+        inventory.CORRESPONDENCE: ["name", "email", "phone", "subject", "message", "created_at"]
+    }
+    # Who answered is the staff member's data, not the enquirer's.
+    not_personal = ["answered_by"]
+    retention = privacy.Retention(
+        anchor="answered_at",
+        period=GRACE,
+        anchor_label="after we answer your enquiry",
+        reason="Seed 002: enquirers who do not become customers are deleted once answered.",
+    )
+    erasure = privacy.Delete()
+
+
+@privacy.register(QuoteRequest)
+class QuoteRequestSource(privacy.ModelSource):
+    subject = "user"
+    subject_email = "email"
+    data_subjects = "prospective customers asking for a quote"
+    fields = {
+        inventory.CORRESPONDENCE: [
+            "name",
+            "email",
+            "phone",
+            "company_name",
+            "installation_postcode",
+            "products",
+            "quantity",
+            "message",
+            "created_at",
+        ]
+    }
+    retention = privacy.Retention(
+        anchor="decided_at",
+        period=GRACE,
+        anchor_label="after the quote is accepted, declined or expires",
+        reason="Seed 002: quote data is deleted when no sale follows.",
+    )
+    erasure = privacy.Delete()

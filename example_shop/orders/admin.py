@@ -1,0 +1,119 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from example_shop.orders.models import Order, OrderLine
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    fields = ["product", "product_name", "unit_price", "quantity"]
+    raw_id_fields = ["product"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "full_name",
+        "email",
+        "status",
+        "ordered_on_behalf",
+        "total",
+        "created_at",
+    ]
+    list_filter = ["status", "ordered_on_behalf", "created_at"]
+    search_fields = ["reference", "email", "full_name", "billing_postcode", "installation_postcode"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["reference", "public_id", "created_at"]
+    inlines = [OrderLineInline]
+    actions = ["mark_paid", "mark_dispatched", "mark_completed", "mark_cancelled"]
+    fieldsets = [
+        (None, {"fields": ["reference", "public_id", "status", "user", "created_at"]}),
+        ("Customer", {"fields": ["full_name", "email", "phone"]}),
+        (
+            "Billing address",
+            {
+                "fields": [
+                    "billing_line1",
+                    "billing_line2",
+                    "billing_town",
+                    "billing_postcode",
+                    "billing_country",
+                ]
+            },
+        ),
+        (
+            "Installation",
+            {
+                "fields": [
+                    "installation_line1",
+                    "installation_line2",
+                    "installation_town",
+                    "installation_postcode",
+                    "installation_country",
+                    "site_contact_name",
+                    "site_contact_phone",
+                    "access_notes",
+                    "mpan",
+                    "meter_serial",
+                ]
+            },
+        ),
+        (
+            "Placed by",
+            {
+                "fields": [
+                    "ordered_on_behalf",
+                    "company_name",
+                    "agent_name",
+                    "agent_email",
+                    "agent_phone",
+                ]
+            },
+        ),
+        ("Totals and dates", {"fields": ["subtotal", "total", "invoiced_at", "completed_at"]}),
+    ]
+
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet[Order], status: str, **dates
+    ) -> None:
+        updated = queryset.update(status=status, **dates)
+        label = Order.Status(status).label.lower()
+        self.message_user(request, f"{updated} order(s) marked {label}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected orders paid (invoiced now)")
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._set_status(
+            request,
+            queryset.filter(status=Order.Status.AWAITING_PAYMENT),
+            Order.Status.PAID,
+            invoiced_at=timezone.now(),
+        )
+
+    @admin.action(description="Mark selected orders dispatched")
+    def mark_dispatched(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._set_status(
+            request, queryset.filter(status=Order.Status.PAID), Order.Status.DISPATCHED
+        )
+
+    @admin.action(description="Mark selected orders completed")
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._set_status(
+            request,
+            queryset.filter(status__in=[Order.Status.PAID, Order.Status.DISPATCHED]),
+            Order.Status.COMPLETED,
+            completed_at=timezone.now(),
+        )
+
+    @admin.action(description="Cancel selected orders")
+    def mark_cancelled(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._set_status(
+            request,
+            queryset.exclude(status__in=[Order.Status.COMPLETED, Order.Status.CANCELLED]),
+            Order.Status.CANCELLED,
+        )

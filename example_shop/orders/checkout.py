@@ -1,0 +1,65 @@
+"""Placing an order: turn the session cart into an order, atomically."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import F
+
+from example_shop.cart.cart import Cart, CartError, check_quantity
+from example_shop.catalogue.models import Product
+from example_shop.orders.forms import CheckoutForm
+from example_shop.orders.models import Order, OrderLine
+
+
+class CheckoutError(Exception):
+    """The order could not be placed; the message is safe to show to the customer."""
+
+
+def place_order(
+    form: CheckoutForm, cart: Cart, user: AbstractBaseUser | AnonymousUser | None = None
+) -> Order:
+    """Create the order from a valid checkout form and the cart, then empty the cart.
+
+    In one transaction: lock the products, re-check that each is on sale and in stock,
+    decrement the stock, and create the order and its lines. Raises ``CheckoutError``
+    (and changes nothing) if the cart is empty or a product can no longer be supplied.
+    """
+    quantities = {line.product.pk: line.quantity for line in cart}
+    if not quantities:
+        raise CheckoutError("Your cart is empty.")
+
+    with transaction.atomic():
+        products = Product.objects.select_for_update().filter(pk__in=quantities).order_by("pk")
+        products = {product.pk: product for product in products}
+        lines = []
+        for pk, quantity in quantities.items():
+            product = products.get(pk)
+            if product is None or not product.is_active:
+                raise CheckoutError("A product in your cart is no longer available.")
+            try:
+                check_quantity(product, quantity)
+            except CartError as error:
+                raise CheckoutError(str(error)) from error
+            lines.append(
+                OrderLine(
+                    product=product,
+                    product_name=product.name,
+                    unit_price=product.price,
+                    quantity=quantity,
+                )
+            )
+
+        order = form.save(commit=False)
+        if user is not None and user.is_authenticated:
+            order.user = user
+        order.subtotal = sum((line.line_total for line in lines), Decimal(0))
+        order.total = order.subtotal
+        order.save()
+        for line in lines:
+            line.order = order
+            Product.objects.filter(pk=line.product.pk).update(stock=F("stock") - line.quantity)
+        OrderLine.objects.bulk_create(lines)
+
+    cart.clear()
+    return order

@@ -1,0 +1,109 @@
+"""The checkout form: customer, billing and installation details, and who is placing the order."""
+
+from typing import Any
+
+from django import forms
+
+from example_shop.forms import PhoneNumberField, UKPostcodeField
+from example_shop.orders.models import Order
+from example_shop.orders.validators import normalise_mpan
+
+BILLING_FIELDS = ["billing_line1", "billing_line2", "billing_town", "billing_postcode"]
+INSTALLATION_FIELDS = [
+    "installation_line1",
+    "installation_line2",
+    "installation_town",
+    "installation_postcode",
+]
+AGENT_FIELDS = ["company_name", "agent_name", "agent_email", "agent_phone"]
+
+
+class CheckoutForm(forms.ModelForm):
+    # Wider than the 13-digit core so that an MPAN copied from a bill with spaces fits.
+    mpan = forms.CharField(
+        label="MPAN core (optional)",
+        required=False,
+        max_length=20,
+        help_text="The 13-digit bottom line of the MPAN on your electricity bill.",
+    )
+    installation_same_as_billing = forms.BooleanField(
+        label="The installation address is the same as the billing address",
+        required=False,
+        initial=True,
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            *BILLING_FIELDS,
+            *INSTALLATION_FIELDS,
+            "site_contact_name",
+            "site_contact_phone",
+            "access_notes",
+            "mpan",
+            "meter_serial",
+            "ordered_on_behalf",
+            *AGENT_FIELDS,
+        ]
+        field_classes = {
+            "phone": PhoneNumberField,
+            "site_contact_phone": PhoneNumberField,
+            "agent_phone": PhoneNumberField,
+            "billing_postcode": UKPostcodeField,
+            "installation_postcode": UKPostcodeField,
+        }
+        labels = {
+            "full_name": "Full name",
+            "email": "E-mail address",
+            "phone": "Phone number",
+            "ordered_on_behalf": "Who is placing this order?",
+            "company_name": "Company name",
+            "agent_name": "Your name",
+            "agent_email": "Your e-mail address",
+            "agent_phone": "Your phone number",
+        }
+        help_texts = {
+            "company_name": "The employer or agency placing the order.",
+        }
+        widgets = {
+            "ordered_on_behalf": forms.RadioSelect,
+            "access_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Installation address fields are checked in clean(): they may be copied from billing.
+        for name in INSTALLATION_FIELDS:
+            self.fields[name].required = False
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_mpan(self) -> str:
+        return normalise_mpan(self.cleaned_data.get("mpan", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("installation_same_as_billing"):
+            for billing, installation in zip(BILLING_FIELDS, INSTALLATION_FIELDS, strict=True):
+                cleaned[installation] = cleaned.get(billing, "")
+                self.errors.pop(installation, None)
+        else:
+            for name in ("installation_line1", "installation_town", "installation_postcode"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, "This field is required.")
+
+        if cleaned.get("ordered_on_behalf", Order.OrderedOnBehalf.SELF) == (
+            Order.OrderedOnBehalf.SELF
+        ):
+            # Keep no agent details the customer typed and then changed their mind about,
+            # but a customer ordering for themselves may still name their company.
+            for name in AGENT_FIELDS[1:]:
+                cleaned[name] = ""
+        else:
+            for name in AGENT_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, "Required when an employer or agent is placing the order.")
+        return cleaned

@@ -1,0 +1,97 @@
+"""What an order holds (seed 000 §1.2 use of the services, §1.3 transaction data) and who receives it."""
+
+from jsg_privacy import inventory
+from jsg_privacy import registry as privacy
+from jsg_privacy.registry import anonymisers
+
+from .models import Order, OrderLine
+
+TAX_HOLD = privacy.Period(years=7)
+TAX_REASON = "HMRC requires sales and VAT records to be kept; we keep them 7 years"
+
+privacy.add(
+    inventory.HOSTING,
+    inventory.CLOUD_SERVICES,
+    inventory.GROUP_COMPANIES,
+    inventory.SUPPLIERS_CHINA,
+)
+
+
+@privacy.register(Order)
+class OrderSource(privacy.ModelSource):
+    subject = "user"
+    subject_email = "email"
+    data_subjects = "customers and the people ordering for them"
+    # Seed 000 §1.2 records the source of the data: you, your employer or an agent.
+    origins = (privacy.Origin.SUBJECT, privacy.Origin.EMPLOYER, privacy.Origin.AGENT)
+    origin_field = "ordered_on_behalf"
+    fields = {
+        inventory.ACCOUNT: ["full_name", "email", "phone"],
+        inventory.ORDER: [
+            "installation_line1",
+            "installation_line2",
+            "installation_town",
+            "installation_postcode",
+            "installation_country",
+            "site_contact_name",
+            "site_contact_phone",
+            "access_notes",
+            "mpan",
+            "meter_serial",
+        ],
+        inventory.TRANSACTION: [
+            "billing_line1",
+            "billing_line2",
+            "billing_town",
+            "billing_postcode",
+            "billing_country",
+            "subtotal",
+            "total",
+            "created_at",
+            "invoiced_at",
+        ],
+        inventory.THIRD_PARTY: ["company_name", "agent_name", "agent_email", "agent_phone"],
+    }
+    retention = privacy.Retention(
+        anchor="invoiced_at",
+        period=TAX_HOLD,
+        action=privacy.Action.ANONYMISE,
+        anchor_label="after the order is invoiced",
+        reason=TAX_REASON,
+    )
+    erasure = privacy.LegalHold(
+        anchor="invoiced_at",
+        period=TAX_HOLD,
+        reason=TAX_REASON,
+        then=privacy.Anonymise(
+            {
+                "billing_postcode": anonymisers.keep_outward_postcode,
+                "installation_postcode": anonymisers.keep_outward_postcode,
+                "installation_country": anonymisers.fixed("GB"),
+                "billing_country": anonymisers.fixed("GB"),
+                # Amounts and dates stay for the accounts; without a name they identify nobody.
+                "subtotal": anonymisers.keep,
+                "total": anonymisers.keep,
+                "created_at": anonymisers.keep,
+                "invoiced_at": anonymisers.keep,
+            }
+        ),
+    )
+
+
+@privacy.register(OrderLine)
+class OrderLineSource(privacy.ModelSource):
+    label = "Products you ordered"
+    subject = "order__user"
+    subject_email = "order__email"
+    fields = {inventory.ORDER: ["product_name", "unit_price", "quantity"]}
+    retention = privacy.Retention(
+        anchor="order__invoiced_at",
+        period=TAX_HOLD,
+        action=privacy.Action.DELETE,
+        anchor_label="after the order is invoiced",
+        reason=TAX_REASON,
+    )
+    erasure = privacy.LegalHold(
+        anchor="order__invoiced_at", period=TAX_HOLD, reason=TAX_REASON, then=privacy.Delete()
+    )

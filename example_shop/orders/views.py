@@ -1,0 +1,72 @@
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from example_shop.accounts.models import CustomerProfile
+from example_shop.cart.cart import Cart, total_of
+from example_shop.orders.checkout import CheckoutError, place_order
+from example_shop.orders.forms import CheckoutForm
+from example_shop.orders.models import Order
+
+PLACED_ORDERS_SESSION_KEY = "orders_placed"
+PLACED_ORDERS_REMEMBERED = 10
+
+
+def checkout_initial(request: HttpRequest) -> dict[str, Any]:
+    """Pre-fill the checkout form from a signed-in customer's account and profile."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    initial: dict[str, Any] = {"full_name": user.get_full_name(), "email": user.email}
+    profile = CustomerProfile.objects.filter(user=user).first()
+    if profile is not None:
+        initial.update(profile.checkout_initial())
+    return initial
+
+
+def checkout(request: HttpRequest) -> HttpResponse:
+    cart = Cart(request)
+    lines = cart.lines()
+    if not lines:
+        messages.info(request, "Your cart is empty: add a product before checking out.")
+        return redirect("cart:detail")
+
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            try:
+                order = place_order(form, cart, request.user)
+            except CheckoutError as error:
+                messages.error(request, str(error))
+                return redirect("cart:detail")
+            remember_placed_order(request, order)
+            return redirect(order.get_confirmation_url())
+    else:
+        form = CheckoutForm(initial=checkout_initial(request))
+
+    context = {"form": form, "lines": lines, "total": total_of(lines)}
+    return render(request, "orders/checkout.html", context)
+
+
+def confirmation(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The order confirmation, at a URL nobody can guess from another order's.
+
+    Only the browser session that placed the order, or the signed-in customer it belongs to,
+    may see it: a confirmation link that leaks (history, a shared screen) shows nothing.
+    """
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), public_id=public_id)
+    placed_here = str(order.public_id) in request.session.get(PLACED_ORDERS_SESSION_KEY, [])
+    owner = request.user.is_authenticated and order.user_id == request.user.pk
+    if not (placed_here or owner):
+        raise Http404("No such order.")
+    return render(request, "orders/confirmation.html", {"order": order})
+
+
+def remember_placed_order(request: HttpRequest, order: Order) -> None:
+    """Let this session see the confirmation of the order it just placed."""
+    placed = request.session.get(PLACED_ORDERS_SESSION_KEY, [])
+    placed = [*placed, str(order.public_id)][-PLACED_ORDERS_REMEMBERED:]
+    request.session[PLACED_ORDERS_SESSION_KEY] = placed

@@ -1,0 +1,119 @@
+"""Settings for the example shop.
+
+Works with no environment variables at all: SQLite at ``<repo>/db.sqlite3``, e-mails to the
+console, DEBUG on. Override with:
+
+- ``DATABASE_URL``          e.g. ``postgres://user@127.0.0.1:5432/shop`` (read by dj-database-url)
+- ``DJANGO_DEBUG``          ``0``/``false`` to turn DEBUG off
+- ``DJANGO_SECRET_KEY``     required for anything but the local demo
+- ``DJANGO_ALLOWED_HOSTS``  comma-separated extra host names
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SHOP_DIR = BASE_DIR / "example_shop"
+
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY",
+    "django-insecure-demo-only-do-not-use-in-production-6f1c0e9b7d2a",
+)
+DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() in {"1", "true", "yes", "on"}
+
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS += [
+    host.strip() for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if host.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "cookie_consent",
+    "jsg_privacy",
+    "example_shop.catalogue",
+    "example_shop.cart",
+    "example_shop.orders",
+    "example_shop.accounts",
+    "example_shop.enquiries",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "example_shop.urls"
+WSGI_APPLICATION = "example_shop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SHOP_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "example_shop.cart.context_processors.cart",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+    ),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "catalogue:home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [SHOP_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "JSG Metering Solutions <sales@jsgsolutions.example>"
+
+X_FRAME_OPTIONS = "DENY"
+
+# jsg_privacy: the facts the privacy notice and the Art. 30 record state about the shop.
+# The shop's own declarations of personal data live in each app's privacy.py.
+JSG_PRIVACY_ROLE = "controller"
+JSG_PRIVACY_CONTROLLER = {
+    "name": "JSG Metering Solutions Ltd",
+    "address": "Unit 4, Cranes Farm Road, Basildon, Essex SS14 3JA",
+    "email": "privacy@jsgsolutions.example",
+    "phone": "01268 773766",
+    "website": "https://www.jsgsolutions.co.uk",
+    "ico_registration": "ZA000000 (demo)",
+    "privacy_manager": {"name": "Veronica Lawless", "email": "privacy@jsgsolutions.example"},
+}
