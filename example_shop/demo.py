@@ -16,7 +16,8 @@ from factory.random import randgen, reseed_random
 
 from example_shop import factories
 from example_shop.catalogue.models import Category, Product
-from example_shop.demo_catalogue import CATALOGUE, DESCRIPTIONS, ENQUIRIES, QUOTE_MESSAGES
+from example_shop.demo_catalogue import CATALOGUE
+from example_shop.demo_texts import DESCRIPTIONS, ENQUIRIES, QUOTE_MESSAGES
 from example_shop.enquiries.models import Enquiry, QuoteRequest
 from example_shop.orders.models import Order
 

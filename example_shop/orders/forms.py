@@ -66,7 +66,7 @@ class CheckoutForm(forms.ModelForm):
             "agent_phone": "Your phone number",
         }
         help_texts = {
-            "company_name": "The employer or agency placing the order.",
+            "company_name": "Your company, or the employer or agency placing the order.",
         }
         widgets = {
             "ordered_on_behalf": forms.RadioSelect,

@@ -27,7 +27,10 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER_TESTS"):  # CI: a skipped browser test is a failure
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
     return path
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def load(*args: str) -> str:
     out = StringIO()
-    call_command("load_demo_data", *args, stdout=out, skip_checks=True)
+    call_command("load_demo_data", *args, stdout=out)
     return out.getvalue()
 
 
