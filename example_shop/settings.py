@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHOP_DIR = BASE_DIR / "example_shop"
@@ -100,7 +101,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [SHOP_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# E-mails go to the console. Django 6.1 configures mail with MAILERS (EMAIL_BACKEND is deprecated).
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "JSG Metering Solutions <sales@jsgsolutions.example>"
 
 X_FRAME_OPTIONS = "DENY"

@@ -19,7 +19,7 @@ from jsg_privacy.registry.checks import check_registry
 ROLES = ("controller", "processor")
 
 
-@register(Tags.compatibility)
+@register(Tags.compatibility, "jsg_privacy")
 def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """E001: a setting has a value of the wrong type; W001: an unknown ``JSG_PRIVACY_`` name."""
     declared = AppSettings.declared()
@@ -78,7 +78,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     return messages
 
 
-@register()
+@register(Tags.models, "jsg_privacy")
 def check_inventory(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """E002-E011: personal data that is undeclared, or declared wrongly (see docs/checks.md)."""
     return check_registry(registry)

@@ -8,11 +8,11 @@ from tests.testapp.models import Subscriber, Ticket
 
 
 def errors(check_id):
-    return [m for m in run_checks() if m.id == check_id]
+    return [m for m in run_checks(tags=["jsg_privacy"]) if m.id == check_id]
 
 
 def test_the_declared_project_passes_every_check():
-    assert [m for m in run_checks() if m.id.startswith("jsg_privacy.E")] == []
+    assert [m for m in run_checks(tags=["jsg_privacy"]) if m.id.startswith("jsg_privacy.E")] == []
 
 
 @privacy.temporarily()
