@@ -41,7 +41,7 @@ CATEGORIES = (
         _("Account data"),
         _(
             "Your name, address, contact number, e-mail address, password and the preferences you set "
-            "in your account (seed 000 §1.1)."
+            "in your account."
         ),
     ),
     Category(
@@ -49,7 +49,7 @@ CATEGORIES = (
         _("Use of our services"),
         _(
             "The products you buy, your installation address and site details, and who placed the "
-            "order: you, your employer or an agent (seed 000 §1.2)."
+            "order: you, your employer or an agent."
         ),
     ),
     Category(
@@ -57,45 +57,41 @@ CATEGORIES = (
         _("Transaction data"),
         _(
             "Your purchases, amounts, billing details and payment references. Card numbers never reach "
-            "us: our payment providers handle them (seed 000 §1.3, seed 002)."
+            "us: our payment providers handle them."
         ),
     ),
     Category(
         CORRESPONDENCE,
         _("Correspondence data"),
-        _(
-            "What you write to us and its metadata: enquiries, quote requests, support requests (seed 000 §1.4)."
-        ),
+        _("What you write to us and its metadata: enquiries, quote requests, support requests."),
     ),
     Category(
         USAGE,
         _("Usage data"),
-        _("Pages you visit, searches and server logs with IP addresses (seed 000 §1.6, seed 002)."),
+        _("Pages you visit, searches and server logs with IP addresses."),
     ),
     Category(
         COOKIES,
         _("Cookies and similar technologies"),
-        _("Small files stored by your browser; see the cookie table (seed 000 §1.7)."),
+        _("Small files stored by your browser; see the cookie table."),
     ),
     Category(
         MARKETING,
         _("Marketing preferences"),
-        _(
-            "Whether you agreed to, or opted out of, our marketing messages, and when (seed 000 §2.4)."
-        ),
+        _("Whether you agreed to, or opted out of, our marketing messages, and when."),
     ),
     Category(
         THIRD_PARTY,
         _("Data from other sources"),
         _(
             "Data about you that we receive from third-party services, our group companies and channel "
-            "partners, or the person who ordered for you (seed 000 §1.5)."
+            "partners, or the person who ordered for you."
         ),
     ),
     Category(
         TESTIMONIAL,
         _("Testimonials"),
-        _("Testimonials and customer stories you allowed us to publish (seed 000 §2.4.1)."),
+        _("Testimonials and customer stories you allowed us to publish."),
     ),
 )
 
@@ -210,7 +206,7 @@ PURPOSES = (
     ),
 )
 
-#: Installed in every registry: any shop may be compelled by a court (seed 002).
+#: Installed in every registry: any shop may be compelled by a court.
 COURT_ORDER = Recipient(
     "court_order",
     _("Courts and authorities, on a court order"),
@@ -230,7 +226,7 @@ SUPPLIERS_CHINA = Recipient(
     (ORDER,),
     purposes=(PROVIDE_SERVICE,),
     safeguard=Safeguard.SCCS,
-    description=_("Only to the extent needed to meet our service obligations (seed 000 §2.5)."),
+    description=_("Only to the extent needed to meet our service obligations."),
 )
 GROUP_COMPANIES = Recipient(
     "group_companies",
@@ -239,9 +235,7 @@ GROUP_COMPANIES = Recipient(
     "GB",
     (ACCOUNT, ORDER),
     purposes=(PROVIDE_SERVICE,),
-    description=_(
-        "Our subsidiaries, ultimate holding company and its subsidiaries (seed 000 §1.5)."
-    ),
+    description=_("Our subsidiaries, ultimate holding company and its subsidiaries."),
 )
 CHANNEL_PARTNERS = Recipient(
     "channel_partners",
@@ -250,9 +244,7 @@ CHANNEL_PARTNERS = Recipient(
     "GB",
     (ACCOUNT,),
     purposes=(MARKETING_CONSENT,),
-    description=_(
-        "Each acts as a controller and gives you its own privacy policy (seed 000 §1.5)."
-    ),
+    description=_("Each acts as a controller and gives you its own privacy policy."),
 )
 HOSTING = Recipient(
     "hosting",
@@ -261,7 +253,7 @@ HOSTING = Recipient(
     "GB",
     (ACCOUNT, ORDER, TRANSACTION, CORRESPONDENCE, USAGE),
     purposes=(PROVIDE_SERVICE, SECURITY),
-    description=_("Hosts our website and databases in the UK (seed 000 §3.1, seed 002)."),
+    description=_("Hosts our website and databases in the UK."),
 )
 CLOUD_SERVICES = Recipient(
     "cloud_services",
@@ -270,7 +262,7 @@ CLOUD_SERVICES = Recipient(
     "GB",
     (ACCOUNT, TRANSACTION, CORRESPONDENCE),
     purposes=(PROVIDE_SERVICE, RECORD_KEEPING),
-    description=_("E-mail management, accountancy software and office services (seed 002)."),
+    description=_("E-mail management, accountancy software and office services."),
 )
 PAYPAL = Recipient(
     "paypal",
@@ -279,7 +271,7 @@ PAYPAL = Recipient(
     "LU",
     (TRANSACTION,),
     purposes=(PROVIDE_SERVICE,),
-    description=_("Processes payments and refunds you make with PayPal (seed 000 §1.3.1)."),
+    description=_("Processes payments and refunds you make with PayPal."),
 )
 SAGEPAY = Recipient(
     "sagepay",
@@ -288,7 +280,7 @@ SAGEPAY = Recipient(
     "GB",
     (TRANSACTION,),
     purposes=(PROVIDE_SERVICE,),
-    description=_("Processes card payments and refunds (seed 000 §1.3.1)."),
+    description=_("Processes card payments and refunds."),
 )
 STRIPE = Recipient(
     "stripe",

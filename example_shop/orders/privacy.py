@@ -63,6 +63,7 @@ class OrderSource(privacy.ModelSource):
         anchor="invoiced_at",
         period=TAX_HOLD,
         reason=TAX_REASON,
+        anchor_label="after the order is invoiced",
         then=privacy.Anonymise(
             {
                 "billing_postcode": anonymisers.keep_outward_postcode,
@@ -93,5 +94,9 @@ class OrderLineSource(privacy.ModelSource):
         reason=TAX_REASON,
     )
     erasure = privacy.LegalHold(
-        anchor="order__invoiced_at", period=TAX_HOLD, reason=TAX_REASON, then=privacy.Delete()
+        anchor="order__invoiced_at",
+        period=TAX_HOLD,
+        reason=TAX_REASON,
+        then=privacy.Delete(),
+        anchor_label="after the order is invoiced",
     )

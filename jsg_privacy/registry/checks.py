@@ -89,6 +89,19 @@ def _field_names(source: ModelSource) -> Iterator[tuple[str, str]]:
 def _sources(registry: Registry) -> Iterator[Error]:
     for source in registry.model_sources():
         model, label = source.model, source.key
+        malformed = [
+            k
+            for k, v in source.fields.items()
+            if isinstance(v, str) or not isinstance(v, list | tuple)
+        ]
+        if malformed:
+            yield error(
+                4,
+                f"{label} lists the fields of {', '.join(map(repr, malformed))} as something other than a list.",
+                'Write fields = {"account": ["email", "phone"]}.',
+                obj=model,
+            )
+            continue
         for what, name in _field_names(source):
             try:
                 resolve_field(model, name)
@@ -165,6 +178,16 @@ def _retention(source: ModelSource) -> Iterator[Error]:
     anchors = [("retention", source.retention.anchor)] if source.retention else []
     if isinstance(source.erasure, LegalHold):
         anchors.append(("legal hold", source.erasure.anchor))
+    periods = [("retention", source.retention.period)] if source.retention else []
+    if isinstance(source.erasure, LegalHold):
+        periods.append(("legal hold", source.erasure.period))
+    for what, period in periods:
+        if not period.is_valid:
+            yield error(
+                7,
+                f"{label} {what} period {period!r} is not a whole, non-negative period.",
+                obj=source.model,
+            )
     for what, anchor in anchors:
         try:
             field = resolve_field(source.model, anchor)

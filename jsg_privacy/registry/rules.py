@@ -33,9 +33,11 @@ class Period:
     months: int = 0
     days: int = 0
 
-    def __post_init__(self) -> None:
-        if min(self.years, self.months, self.days) < 0:
-            raise ValueError("A period cannot be negative.")
+    @property
+    def is_valid(self) -> bool:
+        """Whole, non-negative numbers (a wrong period is reported by check E007, not raised)."""
+        parts = (self.years, self.months, self.days)
+        return all(isinstance(n, int) and n >= 0 for n in parts)
 
     def after(self, moment: date | datetime) -> date | datetime:
         """The moment this period after ``moment``, clamping the day to the month's end."""
@@ -127,15 +129,20 @@ class LegalHold:
     period: Period
     reason: str
     then: Delete | Anonymise = field(default_factory=Anonymise)
+    #: How the notice words the anchor, e.g. "after the order is invoiced".
+    anchor_label: str = ""
 
     def until(self, instance: Any) -> date | datetime | None:
         start = resolve_value(instance, self.anchor)
         return self.period.after(start) if start else None
 
     def describe(self) -> str:
-        return _("kept for %(period)s after %(anchor)s (%(reason)s), then %(then)s") % {
+        when = self.anchor_label or _("after %(anchor)s") % {
+            "anchor": self.anchor.replace("_", " ")
+        }
+        return _("kept for %(period)s %(when)s (%(reason)s), then %(then)s") % {
             "period": self.period,
-            "anchor": self.anchor.replace("_", " "),
+            "when": when,
             "reason": self.reason,
             "then": self.then.describe(),
         }

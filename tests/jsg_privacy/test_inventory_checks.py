@@ -160,3 +160,31 @@ def test_a_declaration_mistake_at_import_time_is_E011():
     registry.register("testapp.Nothing", privacy.ModelSource)
     (message,) = errors("jsg_privacy.E011")
     assert message.msg == "testapp.Nothing is not an installed model."
+
+
+@privacy.temporarily()
+def test_a_negative_retention_period_is_E007_not_an_exception():
+    registry.unregister(Subscriber)
+
+    @privacy.register(Subscriber)
+    class Negative(privacy.ModelSource):
+        subject_email = "email"
+        fields = {"marketing": ["email", "subscribed_at"]}
+        retention = privacy.Retention(anchor="subscribed_at", period=privacy.Period(days=-30))
+
+    (message,) = errors("jsg_privacy.E007")
+    assert "retention period" in message.msg
+
+
+@privacy.temporarily()
+def test_fields_written_as_a_string_are_E004():
+    registry.unregister(Subscriber)
+
+    @privacy.register(Subscriber)
+    class Stringy(privacy.ModelSource):
+        subject_email = "email"
+        fields = {"marketing": "email"}
+        retention = privacy.Retention(anchor="subscribed_at")
+
+    (message,) = errors("jsg_privacy.E004")
+    assert "'marketing' as something other than a list" in message.msg

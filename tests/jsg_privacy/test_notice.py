@@ -129,3 +129,60 @@ def test_an_unknown_version_is_404(client):
 
 def test_the_notice_refuses_writes(client):
     assert client.post(reverse("jsg_privacy:notice")).status_code == 405
+
+
+class CrmContacts(privacy.RemoteSource):
+    key = "crm.contacts"
+    label = "Contacts in our CRM"
+    fields = {"account": ["name", "email"]}
+    origins = (privacy.Origin.GROUP_COMPANY,)
+    retention = privacy.Retention(anchor="last_contacted", period=privacy.Period(years=2))
+
+    def export(self, subject):
+        return [{"name": "Ann", "email": subject.email}]
+
+    def erase(self, subject):
+        return 1
+
+
+@privacy.temporarily()
+def test_a_remote_source_is_part_of_the_notice_like_a_model(client):
+    privacy.register_remote(CrmContacts())
+    account = next(
+        c
+        for c in client.get(reverse("jsg_privacy:notice-json")).json()["notice"]["categories"]
+        if c["key"] == "account"
+    )
+    assert {"source": "Contacts in our CRM", "fields": ["name", "email"]} in account["collected"]
+    assert "our group companies and channel partners" in account["origins"]
+    assert {
+        "source": "Contacts in our CRM",
+        "rule": "Kept for 2 years after last contacted, then deleted. On erasure: deleted.",
+    } in account["retention"]
+
+
+@privacy.temporarily()
+def test_a_remote_source_without_a_key_is_reported_not_raised():
+    class Keyless(CrmContacts):
+        key = ""
+
+    privacy.register_remote(Keyless())
+    assert "is not a RemoteSource with a key." in [p.msg for p in registry.problems]
+
+
+@override_settings(
+    JSG_PRIVACY_ROLE="processor",
+    JSG_PRIVACY_CONTROLLER={**CONTROLLER, "name": "Jigowatt Ltd"},
+    JSG_PRIVACY_CLIENTS=[
+        {
+            "name": "JSG Metering Solutions Ltd",
+            "instructions": "Host the shop and answer enquiries.",
+            "retention": {"usage": {"anchor": "created_at", "days": 30}},
+        }
+    ],
+)
+def test_in_processor_mode_the_notice_names_the_clients_and_their_instructions(client):
+    page = client.get(reverse("jsg_privacy:notice")).content.decode()
+    assert "Jigowatt Ltd acts as a data processor" in page
+    assert "JSG Metering Solutions Ltd</strong>: Host the shop and answer enquiries." in page
+    assert "Retention of usage data: Kept for 30 days after created at, then deleted" in page

@@ -19,9 +19,10 @@ def test_periods_are_calendar_periods(start, period, expected):
     assert period.after(start) == expected
 
 
-def test_a_period_cannot_be_negative():
-    with pytest.raises(ValueError, match="negative"):
-        Period(days=-1)
+def test_a_negative_period_is_not_valid():
+    assert not Period(days=-1).is_valid
+    assert not Period(years=1.5).is_valid
+    assert Period(years=7).is_valid
 
 
 def test_retention_reads_as_a_sentence():
