@@ -93,6 +93,44 @@ class AppSettings:
         help="The technical and organisational security measures listed in the Art. 30 record.",
     )
 
+    HASH_KEY = Setting[str](
+        "",
+        types=str,
+        help="The secret for subject keys in the consent ledger and suppression list (keyed hashes). "
+        "Default: SECRET_KEY. Set it to keep keys stable across SECRET_KEY rotations.",
+    )
+    CONSENT_MAX_AGE = Setting[int](
+        182,
+        types=int,
+        help="Days a cookie consent choice lasts before the banner asks again.",
+    )
+
+    CONSENT_COOKIE_NAME = Setting[str](
+        "jsg_consent",
+        types=str,
+        help="Name of the signed cookie that holds a visitor's cookie choices.",
+    )
+    GOOGLE_CONSENT_MODE = Setting[bool](
+        False,
+        types=bool,
+        help="Emit Google Consent Mode v2 defaults (all denied) before any tag, and updates on each choice.",
+    )
+    MARKETING_MEDIA = Setting[Sequence[str]](
+        ("email", "sms", "phone", "post"),
+        types=(list, tuple),
+        help="The marketing channels people can opt in to, each with its own unticked box.",
+    )
+    MARKETING_DOUBLE_OPT_IN = Setting[bool](
+        False,
+        types=bool,
+        help="Confirm e-mail marketing consent by an e-mailed link before it counts.",
+    )
+    UNSUBSCRIBE_MAX_AGE = Setting[int](
+        365 * 2,
+        types=int,
+        help="Days an unsubscribe link in an e-mail stays valid.",
+    )
+
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
         """Every declared setting, by its name without the prefix."""

@@ -105,6 +105,7 @@ ANALYTICS = "analytics"
 MARKETING_CONSENT = "marketing"
 TESTIMONIALS = "testimonials"
 PARTNER_DATA = "partner_data"
+PARTNER_MARKETING = "partner_marketing"
 
 PURPOSES = (
     Purpose(
@@ -185,6 +186,17 @@ PURPOSES = (
         reference="seed 000 §2.4",
     ),
     Purpose(
+        PARTNER_MARKETING,
+        _("Passing your contact details to selected partners for their marketing"),
+        Basis.CONSENT,
+        (MARKETING,),
+        _(
+            "Only if you tick the separate box: selected suppliers from our group and channel "
+            "partners may contact you with their offers, each as a controller with its own policy."
+        ),
+        reference="seed 000 §1.5",
+    ),
+    Purpose(
         TESTIMONIALS,
         _("Publishing testimonials and customer stories"),
         Basis.CONSENT,
@@ -242,8 +254,8 @@ CHANNEL_PARTNERS = Recipient(
     _("Selected suppliers from our group and channel partners"),
     RecipientKind.CONTROLLER,
     "GB",
-    (ACCOUNT,),
-    purposes=(MARKETING_CONSENT,),
+    (ACCOUNT, MARKETING),
+    purposes=(PARTNER_MARKETING,),
     description=_("Each acts as a controller and gives you its own privacy policy."),
 )
 HOSTING = Recipient(

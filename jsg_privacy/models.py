@@ -31,3 +31,9 @@ class NoticeVersion(models.Model):
     @property
     def short_digest(self) -> str:
         return self.digest[:12]
+
+
+# Models of the sub-packages belong to this app; import them so Django registers them.
+from jsg_privacy.consent.models import ConsentRecord  # noqa: E402
+
+__all__ = ["ConsentRecord", "NoticeVersion"]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jsg_privacy.notice import views as notice_views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("notice.json", notice_views.notice_json, name="notice-json"),
     path("notice/versions/", notice_views.history, name="notice-history"),
     path("notice/versions/<str:digest>/", notice_views.version_detail, name="notice-version"),
+    path("marketing/", include("jsg_privacy.marketing.urls")),
 ]

@@ -1,0 +1,108 @@
+"""Append to the consent ledger and verify its chain.
+
+Each record stores the hash of the one before it, and ``prev_hash`` is unique: two writers that read
+the same last record cannot both append after it, so the chain never forks. On PostgreSQL writers
+also take a transaction-level advisory lock, so they queue instead of retrying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from jsg_privacy.consent.models import GENESIS, ConsentRecord
+
+#: An arbitrary constant naming the ledger's advisory lock on PostgreSQL.
+ADVISORY_LOCK_ID = 0x6A73_6701
+ATTEMPTS = 20
+BATCH = 2000
+
+
+def append(
+    *,
+    subject_key: str,
+    purpose: str,
+    action: str,
+    channel: str,
+    medium: str = "",
+    version: str = "",
+    notice_version: str = "",
+    linked_key: str = "",
+) -> ConsentRecord:
+    """Append one event after the newest record and return it."""
+    if not notice_version:
+        from jsg_privacy.notice.versions import built
+
+        notice_version = built()[1]
+    fields = {
+        "subject_key": subject_key,
+        "purpose": purpose,
+        "action": action,
+        "channel": channel,
+        "medium": medium,
+        "version": version,
+        "notice_version": notice_version,
+        "linked_key": linked_key,
+    }
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                _lock()
+                last = ConsentRecord.objects.order_by("-id").values_list("hash", flat=True).first()
+                record = ConsentRecord(
+                    prev_hash=last or GENESIS, created_at=timezone.now(), **fields
+                )
+                record.hash = record.compute_hash()
+                record.save(force_insert=True)
+                return record
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    first_broken: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken is None
+
+
+def _records() -> Iterator[ConsentRecord]:
+    """Every record in chain order, read in batches (never the whole table at once)."""
+    last_id = 0
+    while True:
+        batch = list(ConsentRecord.objects.filter(id__gt=last_id).order_by("id")[:BATCH])
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def verify() -> Verification:
+    """Walk the chain from the first record; name the first one whose link or hash is wrong."""
+    expected_prev = GENESIS
+    checked = 0
+    for record in _records():
+        if record.prev_hash != expected_prev:
+            return Verification(
+                checked, record.id, "its previous hash does not match the record before it"
+            )
+        if record.compute_hash() != record.hash:
+            return Verification(checked, record.id, "its content does not match its hash")
+        expected_prev = record.hash
+        checked += 1
+    return Verification(checked)
