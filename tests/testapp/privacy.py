@@ -21,3 +21,4 @@ class SubscriberSource(privacy.ModelSource):
 
 
 privacy.add_consent_mechanism("marketing", "newsletter sign-up form with an unticked box")
+privacy.add_consent_mechanism("partner_marketing", "newsletter sign-up form, separate unticked box")
