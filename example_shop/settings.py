@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Honours Global Privacy Control and deletes cookies of groups nobody consented to.
+    "jsg_privacy.consent.middleware.ConsentMiddleware",
 ]
 
 ROOT_URLCONF = "example_shop.urls"

@@ -9,5 +9,6 @@ urlpatterns = [
     path("notice.json", notice_views.notice_json, name="notice-json"),
     path("notice/versions/", notice_views.history, name="notice-history"),
     path("notice/versions/<str:digest>/", notice_views.version_detail, name="notice-version"),
+    path("cookies/", include("jsg_privacy.consent.urls")),
     path("marketing/", include("jsg_privacy.marketing.urls")),
 ]

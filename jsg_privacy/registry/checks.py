@@ -276,13 +276,29 @@ def _recipients(registry: Registry) -> Iterator[Error]:
             )
 
 
+CONSENT_MIDDLEWARE = "jsg_privacy.consent.middleware.ConsentMiddleware"
+
+
 def _consent(registry: Registry) -> Iterator[Error]:
-    """E009: a consent-based purpose in use needs a way for people to give (and withdraw) consent."""
+    """E009: a consent-based purpose in use needs a way for people to give (and withdraw) consent.
+
+    Cookies of a consent-based purpose are asked about by the banner, which needs the consent
+    middleware; other purposes need a registered mechanism (a form's box, say).
+    """
+    from django.conf import settings
+
+    banner = CONSENT_MIDDLEWARE in getattr(settings, "MIDDLEWARE", ())
     for key in registry.purposes_in_use:
         purpose = registry.purposes[key]
-        if purpose.basis == Basis.CONSENT and not registry.consent_mechanisms.get(key):
+        asked_by_banner = banner and bool(registry.cookies_for(key))
+        if (
+            purpose.basis == Basis.CONSENT
+            and not asked_by_banner
+            and not registry.consent_mechanisms.get(key)
+        ):
             yield error(
                 9,
                 f"Purpose {key!r} is based on consent, but nothing collects that consent.",
-                "Offer a consent choice for it (cookie banner, marketing preferences) or change its basis.",
+                f"Add {CONSENT_MIDDLEWARE} to MIDDLEWARE for cookies, register a consent form with "
+                "registry.add_consent_mechanism(), or change the basis.",
             )

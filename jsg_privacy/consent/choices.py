@@ -1,0 +1,66 @@
+"""Apply a visitor's cookie choices: the signed cookie, the ledger, and removal of refused cookies."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponseBase
+
+from jsg_privacy.consent import groups, ledger, state, subjects
+from jsg_privacy.consent.models import Action
+from jsg_privacy.consent.state import ConsentState
+
+
+def subject_key(request: HttpRequest, current: ConsentState) -> str:
+    """The user's key when logged in; otherwise the anonymous visitor's (linked at log-in)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return subjects.for_user(user)
+    return subjects.for_consent_id(current.consent_id)
+
+
+def apply(
+    request: HttpRequest,
+    response: HttpResponseBase,
+    changes: dict[str, bool],
+    *,
+    channel: str,
+    gpc: bool | None = None,
+) -> ConsentState:
+    """Record ``changes`` ({group key: accepted}) in the ledger and the cookie; return the new state."""
+    before = state.read(request)
+    after = before.with_choices(changes)
+    if gpc is not None:
+        after = ConsentState(after.consent_id, after.choices, after.versions, gpc=gpc)
+    key = subject_key(request, after)
+    known = groups.by_key()
+    with transaction.atomic():
+        for group, accepted in changes.items():
+            previously = before.accepted(group)
+            if accepted:
+                action = Action.GIVEN
+            elif previously:
+                action = Action.WITHDRAWN
+            else:
+                action = Action.REFUSED
+            ledger.append(
+                subject_key=key,
+                purpose=group,
+                action=action,
+                channel=channel,
+                version=known[group].version,
+            )
+    state.write(request, response, after)
+    delete_refused_cookies(request, response, after)
+    return after
+
+
+def delete_refused_cookies(
+    request: HttpRequest, response: HttpResponseBase, current: ConsentState
+) -> None:
+    """Delete every cookie of a group that is not accepted, wildcard names included."""
+    for group in groups.current():
+        if current.accepted(group.key):
+            continue
+        for name in request.COOKIES:
+            if group.matches(name):
+                response.delete_cookie(name, path="/", samesite="Lax")

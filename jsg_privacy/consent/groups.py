@@ -1,0 +1,85 @@
+"""Cookie groups, derived from the registry: one per consent-based purpose that has cookies.
+
+"Strictly necessary" cookies are listed in the banner and the notice but never asked about. A group's
+version is a hash of its wording and of its cookies, so a new cookie or changed text asks again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from django.utils.translation import get_language
+
+from jsg_privacy.registry import Basis, Cookie, Registry, on_change, registry
+
+#: Purposes that count as "sale or sharing" for Global Privacy Control, besides marketing.
+GPC_PURPOSES = frozenset({"marketing", "partner_marketing"})
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    description: str
+    cookies: tuple[Cookie, ...]
+    version: str
+
+    def matches(self, cookie_name: str) -> bool:
+        """True if ``cookie_name`` is one of this group's cookies (wildcards such as ``_ga_*``)."""
+        return any(fnmatchcase(cookie_name, cookie.name) for cookie in self.cookies)
+
+
+def _version(label: str, description: str, cookies: tuple[Cookie, ...]) -> str:
+    payload = [
+        label,
+        description,
+        sorted((c.name, str(c.provider), str(c.lifetime), str(c.description)) for c in cookies),
+    ]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]
+
+
+def build(registry: Registry) -> tuple[Group, ...]:
+    groups = []
+    for purpose in registry.consent_purposes():
+        cookies = tuple(registry.cookies_for(purpose.key))
+        if not cookies:
+            continue
+        label, description = str(purpose.label), str(purpose.description)
+        groups.append(
+            Group(purpose.key, label, description, cookies, _version(label, description, cookies))
+        )
+    return tuple(groups)
+
+
+def necessary(registry: Registry = registry) -> tuple[Cookie, ...]:
+    """Cookies that need no consent (their purpose does not rest on consent)."""
+    consent = {p.key for p in registry.consent_purposes()}
+    return tuple(c for c in registry.cookies.values() if c.purpose not in consent)
+
+
+_cache: dict[str, tuple[Group, ...]] = {}
+
+
+@on_change
+def _forget(*args: object) -> None:
+    _cache.clear()
+
+
+def current() -> tuple[Group, ...]:
+    """The groups people are asked about, built once per process and language."""
+    language = get_language() or ""
+    if language not in _cache:
+        _cache[language] = build(registry)
+    return _cache[language]
+
+
+def by_key() -> dict[str, Group]:
+    return {group.key: group for group in current()}
+
+
+def is_consent_based(purpose: str) -> bool:
+    found = registry.purposes.get(purpose)
+    return found is not None and found.basis == Basis.CONSENT

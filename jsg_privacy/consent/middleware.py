@@ -1,0 +1,61 @@
+"""Consent middleware: honour Global Privacy Control and delete cookies nobody consented to.
+
+It extends django-cookie-consent's ``CleanCookiesMiddleware`` with what that one cannot do: wildcard
+cookie names (``_ga_*``), signed choices tied to group versions, and GPC. For a visitor who carries no
+cookie of a consent group and sends no GPC signal it does nothing at all: no parsing, no query.
+"""
+
+from __future__ import annotations
+
+from cookie_consent.middleware import CleanCookiesMiddleware
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_vary_headers
+
+from jsg_privacy.consent import choices, groups, ledger, state
+from jsg_privacy.consent.models import Action, Channel
+
+VARY_ATTRIBUTE = "_jsg_privacy_consent_gated"
+
+
+class ConsentMiddleware(CleanCookiesMiddleware):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        return self.process_response(request, response)
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if request.headers.get("Sec-GPC") == "1":
+            honour_gpc(request, response)
+        current_groups = groups.current()
+        if any(group.matches(name) for group in current_groups for name in request.COOKIES):
+            choices.delete_refused_cookies(request, response, state.read(request))
+        if getattr(request, VARY_ATTRIBUTE, False):
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+def honour_gpc(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Count a GPC signal as refusal of marketing (and sharing) groups, once per visitor.
+
+    A choice the visitor makes after the signal was honoured stands: the signal is applied only
+    while the cookie does not say it was honoured already.
+    """
+    current = state.read(request)
+    if current.gpc or response.cookies.get(state.cookie_name()):
+        return  # honoured before, or the visitor is making an explicit choice in this very request
+    targets = [g.key for g in groups.current() if g.key in groups.GPC_PURPOSES]
+    after = current.with_choices(dict.fromkeys(targets, False))
+    after = state.ConsentState(after.consent_id, after.choices, after.versions, gpc=True)
+    key = choices.subject_key(request, after)
+    known = groups.by_key()
+    for purpose in targets or ["marketing"]:
+        version = known[purpose].version if purpose in known else ""
+        ledger.append(
+            subject_key=key,
+            purpose=purpose,
+            action=Action.SIGNAL,
+            channel=Channel.GPC,
+            version=version,
+        )
+    state.write(request, response, after)

@@ -1,0 +1,124 @@
+"""A visitor's cookie choices, kept in a signed cookie that the shop can trust.
+
+django-cookie-consent's own cookie is unsigned and compares versions as strings, so forged values
+count as consent. Here the choices are signed with Django's signing framework and carry each group's
+version hash: a cookie that fails the signature, is older than ``JSG_PRIVACY_CONSENT_MAX_AGE``, or
+names an old version counts as undecided. A second, readable cookie mirrors the choices (no id, no
+signature) so the banner script can act on them without a request; the server never trusts it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponseBase
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.consent import groups
+
+SALT = "jsg_privacy.consent"
+UI_SUFFIX = "_ui"
+REQUEST_ATTRIBUTE = "_jsg_privacy_consent"
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """Choices by group key: True accepted, False refused; absent means undecided."""
+
+    consent_id: str = ""
+    choices: dict[str, bool] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    #: True once a Global Privacy Control signal was honoured for this visitor.
+    gpc: bool = False
+
+    def accepted(self, group: str) -> bool | None:
+        """True, False, or None when undecided (or decided on an older version of the group)."""
+        current = groups.by_key().get(group)
+        if current is None or self.versions.get(group) != current.version:
+            return None
+        return self.choices.get(group)
+
+    @property
+    def decided(self) -> bool:
+        return all(self.accepted(g.key) is not None for g in groups.current())
+
+    def with_choices(self, changes: dict[str, bool]) -> ConsentState:
+        known = groups.by_key()
+        choices = {k: v for k, v in self.choices.items() if k in known}
+        versions = {k: v for k, v in self.versions.items() if k in known}
+        for key, value in changes.items():
+            choices[key] = value
+            versions[key] = known[key].version
+        return replace(
+            self, consent_id=self.consent_id or new_consent_id(), choices=choices, versions=versions
+        )
+
+
+def new_consent_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def cookie_name() -> str:
+    return app_settings.CONSENT_COOKIE_NAME
+
+
+def max_age() -> timedelta:
+    return timedelta(days=app_settings.CONSENT_MAX_AGE)
+
+
+def read(request: HttpRequest) -> ConsentState:
+    """The request's consent state, parsed once per request; anything invalid counts as undecided."""
+    cached = getattr(request, REQUEST_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    state = _parse(request.COOKIES.get(cookie_name(), ""))
+    setattr(request, REQUEST_ATTRIBUTE, state)
+    return state
+
+
+def _parse(raw: str) -> ConsentState:
+    if not raw or len(raw) > 4096:
+        return ConsentState()
+    try:
+        payload = signing.loads(raw, salt=SALT, max_age=max_age())
+        consent_id = payload["i"]
+        entries = payload["c"]
+        if not isinstance(consent_id, str) or not isinstance(entries, dict):
+            return ConsentState()
+        choices = {str(k): bool(v[0]) for k, v in entries.items()}
+        versions = {str(k): str(v[1]) for k, v in entries.items()}
+        return ConsentState(consent_id, choices, versions, gpc=payload.get("g") == 1)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError):
+        return ConsentState()
+
+
+def write(request: HttpRequest, response: HttpResponseBase, state: ConsentState) -> None:
+    """Store ``state`` in the signed cookie and its readable mirror, and remember it for the request."""
+    payload = {
+        "i": state.consent_id,
+        "c": {k: [int(v), state.versions.get(k, "")] for k, v in state.choices.items()},
+    }
+    if state.gpc:
+        payload["g"] = 1
+    age = int(max_age().total_seconds())
+    common = {
+        "max_age": age,
+        "secure": settings.SESSION_COOKIE_SECURE or request.is_secure(),
+        "samesite": "Lax",
+        "path": "/",
+    }
+    response.set_cookie(cookie_name(), signing.dumps(payload, salt=SALT), httponly=True, **common)
+    response.set_cookie(cookie_name() + UI_SUFFIX, mirror(state), httponly=False, **common)
+    setattr(request, REQUEST_ATTRIBUTE, state)
+
+
+def mirror(state: ConsentState) -> str:
+    """``analytics.1.<version>|marketing.0.<version>`` plus ``|gpc``: plain ASCII, no identifier."""
+    parts = [f"{k}.{int(v)}.{state.versions.get(k, '')}" for k, v in sorted(state.choices.items())]
+    if state.gpc:
+        parts.append("gpc")
+    return "|".join(parts)

@@ -1,0 +1,138 @@
+"""The cookie consent endpoints, wrapping django-cookie-consent's views.
+
+Accept, decline and save answer JSON to the banner script (no reload) and redirect back to the page
+for plain forms (JavaScript off). Bad input is a 400 with a message, never a 200 or a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cookie_consent.views import CookieGroupAcceptView, CookieGroupDeclineView, CookieStatusView
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_cookie
+
+from jsg_privacy.consent import choices, groups, state
+from jsg_privacy.consent.forms import ChoiceForm
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.headers.get(
+        "X-Requested-With"
+    ) == "fetch" or "application/json" in request.headers.get("Accept", "")
+
+
+def status_payload(request: HttpRequest) -> dict[str, Any]:
+    current = state.read(request)
+    return {
+        "decided": current.decided,
+        "gpc": current.gpc,
+        "groups": [
+            {
+                "key": g.key,
+                "label": g.label,
+                "version": g.version,
+                "accepted": current.accepted(g.key),
+            }
+            for g in groups.current()
+        ],
+    }
+
+
+class ChoiceView(CookieGroupAcceptView):
+    """Base for accept, decline and save; ``next`` is checked by django's RedirectURLMixin."""
+
+    accept = True
+    decline_others = False
+
+    def get_default_redirect_url(self) -> str:
+        return "/"  # the banner's forms always send ``next``: the page the visitor was on
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        form = ChoiceForm(request.POST)
+        if not form.is_valid():
+            return self.bad_request(request, " ".join(m for ms in form.errors.values() for m in ms))
+        selected = form.selected()
+        changes = dict.fromkeys(selected, self.accept)
+        if self.decline_others:
+            changes.update({g.key: False for g in groups.current() if g.key not in selected})
+        if not changes and not self.decline_others:
+            return self.bad_request(request, _("Name at least one cookie group, or all=1."))
+        response: HttpResponseBase = (
+            JsonResponse({})
+            if wants_json(request)
+            else HttpResponseRedirect(self.get_success_url())
+        )
+        choices.apply(request, response, changes, channel=form.channel_used())
+        if isinstance(response, JsonResponse):
+            response.content = JsonResponse(status_payload(request)).content
+        return response
+
+    def bad_request(self, request: HttpRequest, message: str) -> HttpResponse:
+        if wants_json(request):
+            return JsonResponse({"error": message}, status=400)
+        return render(request, "jsg_privacy/consent/error.html", {"message": message}, status=400)
+
+
+class AcceptView(ChoiceView):
+    accept = True
+
+
+class DeclineView(ChoiceView, CookieGroupDeclineView):
+    accept = False
+
+
+class SaveView(ChoiceView):
+    """The "Choose" layer: the listed groups are accepted, every other group is refused."""
+
+    accept = True
+    decline_others = True
+
+
+@method_decorator(never_cache, name="dispatch")
+class StatusView(CookieStatusView):
+    def get(self, request: HttpRequest) -> JsonResponse:
+        return JsonResponse({**status_payload(request), "csrftoken": get_token(request)})
+
+
+@require_safe
+@vary_on_cookie
+def state_css(request: HttpRequest) -> HttpResponse:
+    """Per-visitor CSS that hides the banner once every group is decided: works without JavaScript,
+    so pages themselves stay identical for every visitor (cacheable)."""
+    current = state.read(request)
+    rules = []
+    if current.decided:
+        rules.append("#jsg-cb{display:none}")
+    if current.gpc:
+        rules.append(".jsg-cb__gpc{display:block}")
+    response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@never_cache
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Cookie settings page: the no-JavaScript target of "Privacy settings", and where to withdraw."""
+    current = state.read(request)
+    return render(
+        request,
+        "jsg_privacy/consent/preferences.html",
+        {
+            "groups": [(g, current.accepted(g.key)) for g in groups.current()],
+            "necessary": groups.necessary(),
+            "gpc": current.gpc,
+        },
+    )

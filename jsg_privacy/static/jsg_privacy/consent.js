@@ -1,0 +1,60 @@
+/* jsg_privacy cookie banner: no reload, consented scripts activated in place. */
+(() => {
+  const d = document, b = d.getElementById("jsg-cb");
+  if (!b) return;
+  const V = JSON.parse(b.dataset.versions || "{}"), N = b.dataset.cookie + "_ui";
+  const read = () => {
+    const m = d.cookie.match(new RegExp("(?:^|; )" + N + "=([^;]*)")), s = {};
+    if (m) decodeURIComponent(m[1]).replace(/^"|"$/g, "").split("|").forEach((p) => {
+      const [k, v, ver] = p.split(".");
+      if (V[k] && V[k] === ver) s[k] = v === "1";
+    });
+    return s;
+  };
+  const activate = (s) => d.querySelectorAll('script[type="text/plain"][data-consent]').forEach((o) => {
+    if (!s[o.dataset.consent]) return;
+    const n = d.createElement("script");
+    for (const a of o.attributes) if (a.name !== "type") n.setAttribute(a.name, a.value);
+    n.nonce = o.nonce;
+    n.text = o.text;
+    o.replaceWith(n);
+  });
+  const show = (on) => { b.style.display = on ? "block" : "none"; };
+  const apply = () => {
+    const s = read();
+    activate(s);
+    if (window.jsgConsentMode) window.jsgConsentMode(s);
+    return s;
+  };
+  apply();
+  const close = b.querySelector(".jsg-cb__close");
+  close.hidden = false;
+  close.onclick = () => show(false);
+  const send = (f, body) => fetch(f.action, { method: "POST", body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
+  d.addEventListener("submit", async (e) => {
+    const f = e.target;
+    if (!f.classList.contains("jsg-cb-form")) return;
+    e.preventDefault();
+    const body = new FormData(f);
+    let r = await send(f, body);
+    if (r.status === 403) {  // a cached page's CSRF token: fetch a fresh one and retry once
+      body.set("csrfmiddlewaretoken", (await (await fetch(b.dataset.status, { credentials: "same-origin" })).json()).csrftoken);
+      r = await send(f, body);
+    }
+    if (!r.ok) { f.submit(); return; }  // let the server explain, as without JavaScript
+    const s = apply();
+    d.querySelectorAll('.jsg-cb-form input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
+    show(false);
+    d.dispatchEvent(new CustomEvent("jsg:consent", { detail: s }));
+  });
+  d.addEventListener("click", (e) => {
+    const a = e.target.closest("[data-jsg-cb-open]");
+    if (!a) return;
+    e.preventDefault();
+    const s = read();
+    b.querySelectorAll('input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
+    show(true);
+    b.querySelector("details").open = true;
+    b.querySelector("summary").focus();
+  });
+})();

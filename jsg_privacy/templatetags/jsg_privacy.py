@@ -1,0 +1,183 @@
+"""Template tags: ``{% load jsg_privacy %}``.
+
+- ``{% consent_head %}`` in ``<head>``, before any other script: styles, the banner script and (when
+  ``JSG_PRIVACY_GOOGLE_CONSENT_MODE`` is on) Google Consent Mode defaults. No inline script.
+- ``{% consent_banner %}`` once per page: the banner. Its HTML is the same for every visitor, so pages
+  stay cacheable; it is rendered once per process and language, then only the CSRF token and the
+  return path are filled in per request.
+- ``{% privacy_settings_link %}``: reopens the banner (or the settings page without JavaScript).
+- ``{% consent_choices %}``: the visitor's current choices with switches, e.g. at checkout.
+- ``{% ifconsent "analytics" %}…{% else %}…{% endifconsent %}``: server-side gating; the response then
+  varies on the cookie.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.middleware.csrf import get_token
+from django.template.context import Context
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.consent import groups, state
+from jsg_privacy.consent.middleware import VARY_ATTRIBUTE
+from jsg_privacy.registry import on_change
+
+register = template.Library()
+
+HIDDEN = "\x00jsg-hidden\x00"
+_banners: dict[str, str] = {}
+
+#: Google Consent Mode v2 consent types per group.
+CONSENT_MODE_TYPES = {
+    "analytics": ["analytics_storage"],
+    "marketing": ["ad_storage", "ad_user_data", "ad_personalization"],
+    "preferences": ["functionality_storage", "personalization_storage"],
+}
+
+
+@on_change
+def _forget(*args: object) -> None:
+    _banners.clear()
+
+
+def _hidden_fields(request: Any) -> str:
+    if request is None:
+        return ""
+    return (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+    )
+
+
+def _nonce(context: Context) -> str:
+    request = context.get("request")
+    nonce = getattr(request, "csp_nonce", "") if request is not None else ""
+    return format_html(' nonce="{}"', nonce) if nonce else ""
+
+
+def _versions() -> str:
+    return json.dumps({g.key: g.version for g in groups.current()}, separators=(",", ":"))
+
+
+@register.simple_tag(takes_context=True)
+def consent_head(context: Context) -> SafeString:
+    nonce = _nonce(context)
+    parts = [
+        format_html('<link rel="stylesheet" href="{}">', static("jsg_privacy/consent.css")),
+        format_html('<link rel="stylesheet" href="{}">', reverse("jsg_privacy:cookies-state-css")),
+    ]
+    if app_settings.GOOGLE_CONSENT_MODE:
+        mapping = {g.key: CONSENT_MODE_TYPES.get(g.key, []) for g in groups.current()}
+        parts.append(
+            format_html(
+                '<script src="{}" data-map="{}" data-versions="{}" data-cookie="{}"{}></script>',
+                static("jsg_privacy/consent-mode.js"),
+                json.dumps(mapping, separators=(",", ":")),
+                _versions(),
+                state.cookie_name(),
+                nonce,
+            )
+        )
+    parts.append(
+        format_html('<script src="{}" defer{}></script>', static("jsg_privacy/consent.js"), nonce)
+    )
+    return mark_safe("".join(parts))  # noqa: S308 -- every part is built with format_html
+
+
+@register.simple_tag(takes_context=True)
+def consent_banner(context: Context) -> SafeString:
+    if not groups.current():
+        return mark_safe("")  # nothing needs consent: no banner
+    language = get_language() or ""
+    html = _banners.get(language)
+    if html is None:
+        html = render_to_string(
+            "jsg_privacy/consent/banner.html",
+            {
+                "groups": groups.current(),
+                "choices": [(g, False) for g in groups.current()],
+                "versions_json": _versions(),
+                "cookie_name": state.cookie_name(),
+                "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced below
+            },
+        )
+        _banners[language] = html
+    return mark_safe(html.replace(HIDDEN, _hidden_fields(context.get("request"))))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def consent_choices(context: Context, channel: str = "preferences") -> SafeString:
+    request = context.get("request")
+    current = state.read(request) if request is not None else state.ConsentState()
+    return render_to_string(
+        "jsg_privacy/consent/_choices.html",
+        {
+            "choices": [(g, current.accepted(g.key)) for g in groups.current()],
+            "channel": channel,
+            "hidden_fields": mark_safe(_hidden_fields(request)),  # noqa: S308 -- escaped values
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def consent_button(
+    context: Context, action: str, label: str, channel: str = "banner"
+) -> SafeString:
+    """One "Accept all" or "Reject all" button (action: accept or decline), as its own form."""
+    url = reverse(f"jsg_privacy:cookies-{action}")
+    hidden = _hidden_fields(context.get("request")) + format_html(
+        '<input type="hidden" name="channel" value="{}">', channel
+    )
+    return render_to_string(
+        "jsg_privacy/consent/_button_form.html",
+        {"action": url, "label": label, "hidden_fields": mark_safe(hidden)},  # noqa: S308
+    )
+
+
+@register.simple_tag
+def privacy_settings_link(label: str = "") -> SafeString:
+    return format_html(
+        '<a href="{}" class="jsg-cb-open" data-jsg-cb-open>{}</a>',
+        reverse("jsg_privacy:cookies"),
+        label or _("Privacy settings"),
+    )
+
+
+class IfConsentNode(template.Node):
+    def __init__(
+        self, group: Any, accepted: template.NodeList, otherwise: template.NodeList
+    ) -> None:
+        self.group, self.accepted, self.otherwise = group, accepted, otherwise
+
+    def render(self, context: Context) -> str:
+        request = context.get("request")
+        if request is None:
+            return self.otherwise.render(context)
+        setattr(request, VARY_ATTRIBUTE, True)
+        ok = state.read(request).accepted(str(self.group.resolve(context)))
+        return (self.accepted if ok else self.otherwise).render(context)
+
+
+@register.tag
+def ifconsent(parser: template.base.Parser, token: template.base.Token) -> IfConsentNode:
+    """``{% ifconsent "analytics" %}…{% else %}…{% endifconsent %}``: server-side gating."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the cookie group.")
+    group = parser.compile_filter(bits[1])
+    accepted = parser.parse(("else", "endifconsent"))
+    otherwise = template.NodeList()
+    if parser.next_token().contents == "else":
+        otherwise = parser.parse(("endifconsent",))
+        parser.delete_first_token()
+    return IfConsentNode(group, accepted, otherwise)
