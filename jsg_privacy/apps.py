@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,10 @@ class JsgPrivacyConfig(AppConfig):
             inventory,
             registry,
         )
+        from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
 
+        # The registry is built once per process: built-ins first, then every app's privacy.py.
         inventory.install(registry.registry)
+        install.install(registry.registry)
         registry.autodiscover()
+        post_migrate.connect(sync.sync_after_migrate, sender=self, dispatch_uid="jsg_privacy.sync")
