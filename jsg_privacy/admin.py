@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jsg_privacy.models import NoticeVersion
+from jsg_privacy.models import ConsentRecord, NoticeVersion
 from jsg_privacy.notice import record
 from jsg_privacy.registry import registry
 
@@ -66,3 +66,31 @@ class NoticeVersionAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/jsg_privacy/record.html", context)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    """The consent ledger: proof of every choice. Nobody may add, change or delete a record."""
+
+    list_display = ["id", "created_at", "purpose", "action", "channel", "medium", "short_subject"]
+    list_filter = ["action", "channel", "purpose", "medium"]
+    search_fields = ["=subject_key", "=hash"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "subject_key",
+        "purpose",
+        "action",
+        "channel",
+        "medium",
+        "version",
+        "notice_version",
+        "linked_key",
+        "prev_hash",
+        "hash",
+    ]
+    show_full_result_count = False  # the ledger grows without bound: no COUNT(*) on every page
+
+    @admin.display(description=_("subject key"))
+    def short_subject(self, obj: ConsentRecord) -> str:
+        return obj.subject_key[:12]
