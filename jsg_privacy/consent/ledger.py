@@ -106,3 +106,19 @@ def verify() -> Verification:
         expected_prev = record.hash
         checked += 1
     return Verification(checked)
+
+
+def acknowledge_notice(*, subject_key: str, channel: str) -> ConsentRecord:
+    """Record that the subject was shown the current privacy notice (e.g. at sign-up)."""
+    from jsg_privacy.consent.models import Action
+    from jsg_privacy.notice.versions import built
+
+    digest = built()[1]
+    return append(
+        subject_key=subject_key,
+        purpose="notice",
+        action=Action.ACKNOWLEDGED,
+        channel=channel,
+        version=digest,
+        notice_version=digest,
+    )

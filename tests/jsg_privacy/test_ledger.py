@@ -114,3 +114,12 @@ def test_concurrent_writers_never_fork_the_chain():
     assert errors == []
     assert ConsentRecord.objects.count() == 100
     assert ledger.verify().ok
+
+
+@pytest.mark.django_db
+def test_a_notice_acknowledgement_cites_the_exact_notice_version(client):
+    published = client.get("/privacy/notice.json").json()["version"]
+    record = ledger.acknowledge_notice(subject_key=subjects.for_email("a@example.com"), channel="signup")
+    assert record.action == "acknowledged"
+    assert record.version == published
+    assert record.notice_version == published
