@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EXTRAS := dev,stripe,saleor,celery
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench lint format clean chromium
+.PHONY: demo test bench lint format clean chromium axe
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "jsg_privacy needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -37,7 +37,23 @@ chromium:
 		fi; \
 	fi
 
-test: $(VENV)/.installed chromium
+# axe-core (npm, pinned in package-lock.json) for the browser tests' accessibility checks.
+axe: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's npm for the accessibility checks"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm is not installed and this is not root: the accessibility checks will be skipped" \
+			"(sudo apt-get install npm)"; \
+	fi
+
+test: $(VENV)/.installed chromium axe
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed

@@ -20,13 +20,35 @@ class Result:
     baseline_ms: float
     rounds: int
     number: int
+    #: The ratio the subject should stay at or under, printed with whether this run met it.
+    target: float | None = None
 
     def __str__(self) -> str:
-        return (
+        line = (
             f"{self.name}: {self.ratio:.2f}x the baseline "
             f"(median per call {self.subject_ms:.3f} ms vs {self.baseline_ms:.3f} ms; "
             f"{self.rounds} interleaved rounds x {self.number} calls)"
         )
+        if self.target is not None:
+            line += f"; {verdict(self.ratio, self.target)}"
+        return line
+
+
+@dataclass
+class Figure:
+    """A measured figure that is not a timing ratio (bytes, throughput, a check), as one line."""
+
+    name: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text}"
+
+
+def verdict(value: float, target: float, *, at_most: bool = True) -> str:
+    """``target <= 1.05x: met`` (or ``>=`` with ``at_most=False``; ``NOT met`` when missed)."""
+    met = value <= target if at_most else value >= target
+    return f"target {'<=' if at_most else '>='} {target:.2f}x: {'met' if met else 'NOT met'}"
 
 
 def per_call(fn: Callable[[], object], number: int) -> float:
@@ -43,6 +65,7 @@ def compare(
     *,
     rounds: int = 15,
     number: int = 40,
+    target: float | None = None,
 ) -> Result:
     """Warm both up, then time them in alternating rounds; the ratio is subject / baseline."""
     per_call(subject, number)
@@ -60,4 +83,5 @@ def compare(
         statistics.median(baseline_times) * 1000,
         rounds,
         number,
+        target,
     )

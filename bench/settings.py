@@ -1,18 +1,30 @@
-"""Benchmark settings: the example shop as deployed (DEBUG off), on a throwaway SQLite file."""
+"""Benchmark settings: the example shop as deployed (DEBUG off), on a throwaway SQLite file.
+
+bench_ledger measures concurrent writers, which SQLite cannot have: it runs in a process of its own
+with ``JSG_BENCH_POSTGRES=1``, on the dedicated PostgreSQL database ``BENCH_DATABASE_URL``.
+"""
 
 import os
 import tempfile
+
+import dj_database_url
 
 from example_shop.settings import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.path.join(tempfile.mkdtemp(prefix="jsg-bench-"), "bench.sqlite3"),
+BENCH_DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jsg_bench"
+)
+if os.environ.get("JSG_BENCH_POSTGRES") == "1":
+    DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL, conn_max_age=0)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(tempfile.mkdtemp(prefix="jsg-bench-"), "bench.sqlite3"),
+        }
     }
-}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

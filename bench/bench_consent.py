@@ -1,0 +1,139 @@
+"""The product page with the cookie banner and gated tags, against the same page with consent off.
+
+Both visitors carry a decided consent cookie. "Consent off" is the shop without jsg_privacy's consent
+layer: no ``ConsentMiddleware``, and a ``base.html`` generated at run time from the shop's own by
+removing the consent tags (``consent_head``, ``consent_banner``, ``privacy_settings_link``) and the
+gated ``<script type="text/plain" data-consent>`` tags, so it stays in step with the shop's template.
+``tests/jsg_privacy/test_consent_queries.py`` uses the same switch to count queries.
+
+The two variants run in one process, interleaved: each has its own test client (so its own
+middleware chain) and its own template engines, swapped in for its requests.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template import loader
+from django.template.utils import EngineHandler
+from django.test import Client, override_settings
+
+from bench.runner import Result, compare
+from jsg_privacy.consent import state
+
+CONSENT_MIDDLEWARE = "jsg_privacy.consent.middleware.ConsentMiddleware"
+TARGET = 1.05
+
+#: What the consent layer adds to a page template, each on a line of its own in the shop's base.html.
+CONSENT_MARKUP = [
+    re.compile(r"^[ \t]*\{%\s*consent_(?:head|banner)\b[^%]*%\}[ \t]*\n", re.M),
+    re.compile(r"^[ \t]*<li>\s*\{%\s*privacy_settings_link\b[^%]*%\}\s*</li>[ \t]*\n", re.M),
+    re.compile(r"^[ \t]*\{#[^#]*\bconsent\b[^#]*#\}[ \t]*\n", re.M),
+    re.compile(r"^[ \t]*<script\b[^>]*\bdata-consent=[^>]*>\s*</script>[ \t]*\n", re.M),
+]
+LEFT_OVER = re.compile(r"consent_head|consent_banner|privacy_settings_link|data-consent|ifconsent")
+
+
+def strip_consent(template: str) -> str:
+    """``template`` without the consent layer's tags; fails loudly if any are left."""
+    stripped = template
+    for pattern in CONSENT_MARKUP:
+        stripped = pattern.sub("", stripped)
+    left = LEFT_OVER.search(stripped)
+    if left or stripped == template:
+        raise RuntimeError(
+            f"could not take the consent layer out of base.html (left: {left and left.group()}): "
+            "update bench/bench_consent.py's CONSENT_MARKUP to the shop's template"
+        )
+    return stripped
+
+
+def consent_off_settings(directory: Path) -> dict[str, Any]:
+    """MIDDLEWARE and TEMPLATES of the project with the consent layer off.
+
+    Writes the stripped ``base.html`` into ``directory``, which the returned TEMPLATES search first.
+    """
+    shop_base = Path(loader.get_template("base.html").origin.name)
+    (directory / "base.html").write_text(strip_consent(shop_base.read_text()))
+    templates = copy.deepcopy(settings.TEMPLATES)
+    django_engine = next(t for t in templates if t["BACKEND"].endswith("DjangoTemplates"))
+    django_engine["DIRS"] = [directory, *django_engine.get("DIRS", [])]
+    middleware = [m for m in settings.MIDDLEWARE if m != CONSENT_MIDDLEWARE]
+    assert len(middleware) == len(settings.MIDDLEWARE) - 1, "ConsentMiddleware is not installed"
+    return {"MIDDLEWARE": middleware, "TEMPLATES": templates}
+
+
+@contextmanager
+def consent_off() -> Iterator[dict[str, Any]]:
+    """Settings for the consent layer off, valid while the context lasts (its templates are there)."""
+    with tempfile.TemporaryDirectory(prefix="jsg-consent-off-") as directory:
+        yield consent_off_settings(Path(directory))
+
+
+def decided_visitor(choice: str | None) -> Client:
+    """A visitor who answered the banner: ``choice`` is ``accept`` or ``decline`` (all groups).
+
+    With ``None``, a visitor who has not chosen yet.
+    """
+    client = Client()
+    if choice is None:
+        return client
+    response = client.post(f"/privacy/cookies/{choice}/", {"all": "1", "next": "/"})
+    assert response.status_code == 302, response.status_code
+    assert state.cookie_name() in client.cookies
+    if choice == "accept":  # what the shop's analytics tag then sets, so the middleware checks it
+        client.cookies["_sa_id"] = "1234-5678"
+        client.cookies["_sa_s_m4k2x9"] = "1"
+    return client
+
+
+def run() -> list[Result]:
+    from example_shop.factories import ProductFactory
+
+    product = ProductFactory(stock=12)
+    url = f"/products/{product.slug}/"
+    on_engines = loader.engines
+    results = []
+    with consent_off() as off:
+        off_engines = EngineHandler(off["TEMPLATES"])
+        try:
+            for choice, label in (("accept", "accepted"), ("decline", "refused")):
+                on_client = decided_visitor(choice)
+                off_client = Client()
+                off_client.cookies = copy.deepcopy(on_client.cookies)
+
+                def subject(client: Client = on_client) -> Any:
+                    loader.engines = on_engines
+                    return client.get(url)
+
+                def baseline(client: Client = off_client) -> Any:
+                    loader.engines = off_engines
+                    return client.get(url)
+
+                # The client's handler loads its middleware on its first request, and keeps it.
+                with override_settings(MIDDLEWARE=off["MIDDLEWARE"]):
+                    off_page = baseline()
+                on_page = subject()
+                assert on_page.status_code == off_page.status_code == 200
+                assert b'id="jsg-cb"' in on_page.content
+                assert b"data-consent=" in on_page.content
+                assert b"jsg-cb" not in off_page.content
+                assert b"data-consent=" not in off_page.content
+                results.append(
+                    compare(
+                        f"product page with banner and gating / consent off, visitor {label} all",
+                        subject,
+                        baseline,
+                        target=TARGET,
+                    )
+                )
+        finally:
+            loader.engines = on_engines
+    return results
