@@ -6,10 +6,14 @@ from django.contrib.auth.models import User
 
 from example_shop.accounts.models import CustomerProfile
 from example_shop.forms import PhoneNumberField, UKPostcodeField
+from jsg_privacy.consent.models import Channel
+from jsg_privacy.marketing.forms import MarketingConsentMixin
 
 
-class SignUpForm(BaseUserCreationForm):
-    """Create an account whose username is the e-mail address."""
+class SignUpForm(MarketingConsentMixin, BaseUserCreationForm):
+    """Create an account whose username is the e-mail address, with unticked marketing boxes."""
+
+    marketing_channel = Channel.SIGNUP
 
     class Meta:
         model = User

@@ -36,6 +36,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             user = form.save()
             CustomerProfile.objects.create(user=user)
+            form.record_marketing(user=user, email=user.email, request=request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account has been created.")
         return redirect(safe_next_url(request, default="accounts:profile"))

@@ -17,13 +17,19 @@ class CheckoutError(Exception):
 
 
 def place_order(
-    form: CheckoutForm, cart: Cart, user: AbstractBaseUser | AnonymousUser | None = None
+    form: CheckoutForm,
+    cart: Cart,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    *,
+    base_url: str = "",
 ) -> Order:
     """Create the order from a valid checkout form and the cart, then empty the cart.
 
     In one transaction: lock the products, re-check that each is on sale and in stock,
-    decrement the stock, and create the order and its lines. Raises ``CheckoutError``
-    (and changes nothing) if the cart is empty or a product can no longer be supplied.
+    decrement the stock, create the order and its lines, and record the marketing boxes the
+    customer ticked (the signed-in user, else the order's e-mail address; nothing for unticked
+    boxes). Raises ``CheckoutError`` (and changes nothing, consent included) if the cart is empty
+    or a product can no longer be supplied. ``base_url`` builds a double opt-in link.
     """
     quantities = {line.product.pk: line.quantity for line in cart}
     if not quantities:
@@ -60,6 +66,7 @@ def place_order(
             line.order = order
             Product.objects.filter(pk=line.product.pk).update(stock=F("stock") - line.quantity)
         OrderLine.objects.bulk_create(lines)
+        form.record_marketing(user=user, email=order.email, base_url=base_url)
 
     cart.clear()
     return order

@@ -7,6 +7,8 @@ from django import forms
 from example_shop.forms import PhoneNumberField, UKPostcodeField
 from example_shop.orders.models import Order
 from example_shop.orders.validators import normalise_mpan
+from jsg_privacy.consent.models import Channel
+from jsg_privacy.marketing.forms import MarketingConsentMixin
 
 BILLING_FIELDS = ["billing_line1", "billing_line2", "billing_town", "billing_postcode"]
 INSTALLATION_FIELDS = [
@@ -18,7 +20,11 @@ INSTALLATION_FIELDS = [
 AGENT_FIELDS = ["company_name", "agent_name", "agent_email", "agent_phone"]
 
 
-class CheckoutForm(forms.ModelForm):
+class CheckoutForm(MarketingConsentMixin, forms.ModelForm):
+    """The order form, with jsg_privacy's unticked marketing boxes (recorded when the order is placed)."""
+
+    marketing_channel = Channel.CHECKOUT
+
     # Wider than the 13-digit core so that an MPAN copied from a bill with spaces fits.
     mpan = forms.CharField(
         label="MPAN core (optional)",

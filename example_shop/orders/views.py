@@ -38,7 +38,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(request.POST)
         if form.is_valid():
             try:
-                order = place_order(form, cart, request.user)
+                order = place_order(
+                    form, cart, request.user, base_url=request.build_absolute_uri("/")
+                )
             except CheckoutError as error:
                 messages.error(request, str(error))
                 return redirect("cart:detail")

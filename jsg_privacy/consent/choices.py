@@ -29,8 +29,10 @@ def apply(
     """Record ``changes`` ({group key: accepted}) in the ledger and the cookie; return the new state."""
     before = state.read(request)
     after = before.with_choices(changes)
-    if gpc is not None:
-        after = ConsentState(after.consent_id, after.choices, after.versions, gpc=gpc)
+    if gpc is None:
+        # A choice made while the browser sends GPC is the explicit choice that stands afterwards.
+        gpc = before.gpc or request.headers.get("Sec-GPC") == "1"
+    after = ConsentState(after.consent_id, after.choices, after.versions, gpc=gpc)
     key = subject_key(request, after)
     known = groups.by_key()
     with transaction.atomic():

@@ -264,12 +264,6 @@ def test_a_global_privacy_control_signal_refuses_marketing_until_the_visitor_say
     assert [r for r in ledger() if r[1] == "signal"] == [("marketing", "signal", "gpc")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: jsg_privacy/consent/middleware.py:45-46 skips the GPC signal when the same "
-    "response stores an explicit choice, but that choice's cookie keeps gpc=False, so the next "
-    "request honours the signal and reverses the choice (marketing refused, a 'signal' record).",
-)
 def test_an_explicit_choice_sent_with_the_first_gpc_signal_stands(new_page):
     from playwright.sync_api import expect
 

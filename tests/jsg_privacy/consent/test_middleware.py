@@ -77,3 +77,11 @@ def test_choices_of_a_logged_in_customer_are_recorded_under_their_key(client):
     assert set(ConsentRecord.objects.values_list("subject_key", flat=True)) == {
         subjects.for_user(user)
     }
+
+
+def test_a_choice_sent_with_the_first_gpc_signal_stands(client):
+    client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"}, **GPC)
+    client.get("/", **GPC)
+    status = client.get(reverse("jsg_privacy:cookies-status"), **GPC).json()
+    assert {g["key"]: g["accepted"] for g in status["groups"]}["marketing"] is True
+    assert not ConsentRecord.objects.filter(action="signal").exists()
