@@ -94,3 +94,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     @admin.display(description=_("subject key"))
     def short_subject(self, obj: ConsentRecord) -> str:
         return obj.subject_key[:12]
+
+
+# The marketing admin uses ReadOnlyAdmin above; Django's admin autodiscovery imports only this module.
+from jsg_privacy.marketing import admin as marketing_admin  # noqa: E402, F401

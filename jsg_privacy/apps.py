@@ -16,9 +16,11 @@ class JsgPrivacyConfig(AppConfig):
             registry,
         )
         from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
+        from jsg_privacy.marketing import mechanisms
 
         # The registry is built once per process: built-ins first, then every app's privacy.py.
         inventory.install(registry.registry)
         install.install(registry.registry)
+        mechanisms.install(registry.registry)
         registry.autodiscover()
         post_migrate.connect(sync.sync_after_migrate, sender=self, dispatch_uid="jsg_privacy.sync")

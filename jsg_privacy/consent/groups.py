@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 
 from django.utils.translation import get_language
 
@@ -61,11 +62,15 @@ def necessary(registry: Registry = registry) -> tuple[Cookie, ...]:
 
 
 _cache: dict[str, tuple[Group, ...]] = {}
+_by_key: dict[str, dict[str, Group]] = {}
+_pattern: list[re.Pattern[str]] = []
 
 
 @on_change
 def _forget(*args: object) -> None:
     _cache.clear()
+    _by_key.clear()
+    _pattern.clear()
 
 
 def current() -> tuple[Group, ...]:
@@ -77,7 +82,18 @@ def current() -> tuple[Group, ...]:
 
 
 def by_key() -> dict[str, Group]:
-    return {group.key: group for group in current()}
+    language = get_language() or ""
+    if language not in _by_key:
+        _by_key[language] = {group.key: group for group in current()}
+    return _by_key[language]
+
+
+def cookie_pattern() -> re.Pattern[str]:
+    """One compiled pattern matching any cookie of any group (names do not depend on language)."""
+    if not _pattern:
+        names = [cookie.name for group in current() for cookie in group.cookies]
+        _pattern.append(re.compile("|".join(translate(n) for n in names) if names else r"(?!)"))
+    return _pattern[0]
 
 
 def is_consent_based(purpose: str) -> bool:

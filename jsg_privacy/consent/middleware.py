@@ -27,8 +27,8 @@ class ConsentMiddleware(CleanCookiesMiddleware):
     ) -> HttpResponseBase:
         if request.headers.get("Sec-GPC") == "1":
             honour_gpc(request, response)
-        current_groups = groups.current()
-        if any(group.matches(name) for group in current_groups for name in request.COOKIES):
+        pattern = groups.cookie_pattern()
+        if any(pattern.match(name) for name in request.COOKIES):
             choices.delete_refused_cookies(request, response, state.read(request))
         if getattr(request, VARY_ATTRIBUTE, False):
             patch_vary_headers(response, ["Cookie"])

@@ -10,11 +10,16 @@ signature) so the banner script can act on them without a request; the server ne
 from __future__ import annotations
 
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 from jsg_privacy.conf import app_settings
@@ -80,9 +85,34 @@ def read(request: HttpRequest) -> ConsentState:
     return state
 
 
+#: Cookie values already verified, with when they expire: checking a signature costs more than the
+#: rest of the consent layer per request, and a returning visitor sends the same value every time.
+_verified: OrderedDict[str, tuple[float, ConsentState]] = OrderedDict()
+VERIFIED_MAX = 4096
+
+
+@receiver(setting_changed)
+def _forget_verified(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS") or setting.startswith("JSG_PRIVACY_"):
+        _verified.clear()
+
+
 def _parse(raw: str) -> ConsentState:
     if not raw or len(raw) > 4096:
         return ConsentState()
+    known = _verified.get(raw)
+    if known is not None and known[0] > time.time():
+        return known[1]
+    found = _verify(raw)
+    if found.consent_id:
+        signed_at = signing.b62_decode(raw.rsplit(":", 2)[1])
+        _verified[raw] = (signed_at + max_age().total_seconds(), found)
+        if len(_verified) > VERIFIED_MAX:
+            _verified.popitem(last=False)
+    return found
+
+
+def _verify(raw: str) -> ConsentState:
     try:
         payload = signing.loads(raw, salt=SALT, max_age=max_age())
         consent_id = payload["i"]

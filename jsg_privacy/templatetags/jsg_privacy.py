@@ -17,6 +17,8 @@ import json
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template.context import Context
 from django.template.loader import render_to_string
@@ -35,7 +37,9 @@ from jsg_privacy.registry import on_change
 register = template.Library()
 
 HIDDEN = "\x00jsg-hidden\x00"
-_banners: dict[str, str] = {}
+NONCE = "\x00jsg-nonce\x00"
+#: Rendered once per process: (tag, language, variant) -> HTML with placeholders for per-request values.
+_rendered: dict[tuple[str, ...], str] = {}
 
 #: Google Consent Mode v2 consent types per group.
 CONSENT_MODE_TYPES = {
@@ -47,14 +51,30 @@ CONSENT_MODE_TYPES = {
 
 @on_change
 def _forget(*args: object) -> None:
-    _banners.clear()
+    _rendered.clear()
 
 
-def _hidden_fields(request: Any) -> str:
+@receiver(setting_changed)
+def _forget_on_setting(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("JSG_PRIVACY_") or setting in ("STATIC_URL", "STORAGES", "ROOT_URLCONF"):
+        _rendered.clear()
+
+
+def _once(key: tuple[str, ...], render: Any) -> str:
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = str(render())
+    return html
+
+
+def _hidden_fields(context: Context) -> str:
+    request = context.get("request")
     if request is None:
         return ""
+    # Reuse the template context's token (already computed if the page has another form).
+    token = context.get("csrf_token") or get_token(request)
     return (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
         f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
     )
 
@@ -71,7 +91,13 @@ def _versions() -> str:
 
 @register.simple_tag(takes_context=True)
 def consent_head(context: Context) -> SafeString:
-    nonce = _nonce(context)
+    key = ("head", get_language() or "", str(app_settings.GOOGLE_CONSENT_MODE))
+    html = _once(key, _render_head)
+    return mark_safe(html.replace(NONCE, _nonce(context)))  # noqa: S308 -- built with format_html
+
+
+def _render_head() -> str:
+    nonce = mark_safe(NONCE)  # noqa: S308 -- a placeholder, replaced per request
     parts = [
         format_html('<link rel="stylesheet" href="{}">', static("jsg_privacy/consent.css")),
         format_html('<link rel="stylesheet" href="{}">', reverse("jsg_privacy:cookies-state-css")),
@@ -98,21 +124,21 @@ def consent_head(context: Context) -> SafeString:
 def consent_banner(context: Context) -> SafeString:
     if not groups.current():
         return mark_safe("")  # nothing needs consent: no banner
-    language = get_language() or ""
-    html = _banners.get(language)
-    if html is None:
-        html = render_to_string(
-            "jsg_privacy/consent/banner.html",
-            {
-                "groups": groups.current(),
-                "choices": [(g, False) for g in groups.current()],
-                "versions_json": _versions(),
-                "cookie_name": state.cookie_name(),
-                "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced below
-            },
-        )
-        _banners[language] = html
-    return mark_safe(html.replace(HIDDEN, _hidden_fields(context.get("request"))))  # noqa: S308
+    html = _once(("banner", get_language() or ""), _render_banner)
+    return mark_safe(html.replace(HIDDEN, _hidden_fields(context)))  # noqa: S308 -- escaped values
+
+
+def _render_banner() -> str:
+    return render_to_string(
+        "jsg_privacy/consent/banner.html",
+        {
+            "groups": groups.current(),
+            "choices": [(g, False) for g in groups.current()],
+            "versions_json": _versions(),
+            "cookie_name": state.cookie_name(),
+            "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced per request
+        },
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -124,7 +150,7 @@ def consent_choices(context: Context, channel: str = "preferences") -> SafeStrin
         {
             "choices": [(g, current.accepted(g.key)) for g in groups.current()],
             "channel": channel,
-            "hidden_fields": mark_safe(_hidden_fields(request)),  # noqa: S308 -- escaped values
+            "hidden_fields": mark_safe(_hidden_fields(context)),  # noqa: S308 -- escaped values
         },
     )
 
@@ -135,7 +161,7 @@ def consent_button(
 ) -> SafeString:
     """One "Accept all" or "Reject all" button (action: accept or decline), as its own form."""
     url = reverse(f"jsg_privacy:cookies-{action}")
-    hidden = _hidden_fields(context.get("request")) + format_html(
+    hidden = _hidden_fields(context) + format_html(
         '<input type="hidden" name="channel" value="{}">', channel
     )
     return render_to_string(
@@ -146,11 +172,15 @@ def consent_button(
 
 @register.simple_tag
 def privacy_settings_link(label: str = "") -> SafeString:
-    return format_html(
-        '<a href="{}" class="jsg-cb-open" data-jsg-cb-open>{}</a>',
-        reverse("jsg_privacy:cookies"),
-        label or _("Privacy settings"),
+    html = _once(
+        ("link", get_language() or "", label),
+        lambda: format_html(
+            '<a href="{}" class="jsg-cb-open" data-jsg-cb-open>{}</a>',
+            reverse("jsg_privacy:cookies"),
+            label or _("Privacy settings"),
+        ),
     )
+    return mark_safe(html)  # noqa: S308 -- built with format_html
 
 
 class IfConsentNode(template.Node):

@@ -119,7 +119,9 @@ def test_concurrent_writers_never_fork_the_chain():
 @pytest.mark.django_db
 def test_a_notice_acknowledgement_cites_the_exact_notice_version(client):
     published = client.get("/privacy/notice.json").json()["version"]
-    record = ledger.acknowledge_notice(subject_key=subjects.for_email("a@example.com"), channel="signup")
+    record = ledger.acknowledge_notice(
+        subject_key=subjects.for_email("a@example.com"), channel="signup"
+    )
     assert record.action == "acknowledged"
     assert record.version == published
     assert record.notice_version == published

@@ -8,7 +8,10 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_read_the_ledger_but_cannot_change_it(admin_client):
     record = ledger.append(
-        subject_key=subjects.for_consent_id("v"), purpose="analytics", action="given", channel="banner"
+        subject_key=subjects.for_consent_id("v"),
+        purpose="analytics",
+        action="given",
+        channel="banner",
     )
     changelist = admin_client.get(reverse("admin:jsg_privacy_consentrecord_changelist"))
     assert changelist.status_code == 200

@@ -1,0 +1,211 @@
+"""Recording marketing choices: the ledger and the current state change together, or not at all.
+
+Who a choice is about (a :class:`Person`): a signed-in customer by their user key, a guest by the key
+of the e-mail address they gave. Every state row also keeps the key of the e-mail address given with
+the choice (``contact_key``), so an unsubscribe link — which knows only an e-mail key — reaches a
+customer's choices too. The newest of a person's rows for a box is their current choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent.models import Action
+from jsg_privacy.marketing import double_opt_in, suppression, wording
+from jsg_privacy.marketing.models import MarketingConsent
+
+
+@dataclass(frozen=True)
+class Person:
+    """The subject of a choice: ``subject_key`` in the ledger, ``email_key`` for e-mail look-ups."""
+
+    subject_key: str
+    email_key: str = ""
+
+    @classmethod
+    def of(cls, *, user: Any = None, email: str = "") -> Person:
+        """A signed-in user (with ``email``, or their account's), else the owner of ``email``."""
+        if user is not None and getattr(user, "is_authenticated", False) and user.pk is not None:
+            email = email or getattr(user, "email", "") or ""
+            return cls(subjects.for_user(user), subjects.for_email(email) if email else "")
+        if not email:
+            raise ValueError("A marketing choice needs a signed-in user or an e-mail address.")
+        key = subjects.for_email(email)
+        return cls(key, key)
+
+    @classmethod
+    def by_email_key(cls, key: str) -> Person:
+        return cls(key, key)
+
+    def rows(self, purpose: str, medium: str) -> Any:
+        """This person's state rows for one box, newest first."""
+        found = Q(subject_key=self.subject_key)
+        if self.email_key:
+            found |= Q(subject_key=self.email_key) | Q(contact_key=self.email_key)
+        return MarketingConsent.objects.filter(found, purpose=purpose, medium=medium).order_by(
+            "-updated_at", "-pk"
+        )
+
+
+@dataclass
+class Outcome:
+    """The boxes whose state changed, by what happened to them."""
+
+    given: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.given or self.withdrawn or self.pending)
+
+
+def current(person: Person, purpose: str, medium: str) -> MarketingConsent | None:
+    return person.rows(purpose, medium).first()
+
+
+def record(
+    person: Person,
+    choices: Mapping[str, bool],
+    *,
+    channel: str,
+    versions: Mapping[str, str] | None = None,
+    unticked_withdraws: bool = False,
+    email: str = "",
+    base_url: str = "",
+) -> Outcome:
+    """Record ``choices`` ({box name: ticked}) for ``person``, in one transaction.
+
+    A ticked box is consent given (or, for e-mail with double opt-in on, a confirmation e-mailed to
+    ``email``). An unticked box changes nothing unless ``unticked_withdraws`` (a preferences page,
+    where the box showed the current state); then a granted choice is withdrawn. ``versions`` are
+    the versions of the texts shown (default: the current wording).
+    """
+    versions = versions or {}
+    outcome = Outcome()
+    with transaction.atomic():
+        for name, ticked in choices.items():
+            box = wording.box(name)
+            version = versions.get(name) or box.version
+            if ticked:
+                latest = current(person, box.purpose, box.medium)
+                if _needs_confirmation(box, latest):
+                    if unticked_withdraws and latest is not None and latest.pending:
+                        continue  # shown as awaiting confirmation and left so: nothing to send
+                    if not email or not base_url:
+                        raise ValueError("Double opt-in needs the e-mail address and a base_url.")
+                    _mark_pending(person, box, version, channel)
+                    outcome.pending.append(name)
+                    double_opt_in.send_confirmation_after_commit(
+                        email, person.subject_key, version, base_url
+                    )
+                elif _grant(person, box.purpose, box.medium, version, channel, unticked_withdraws):
+                    outcome.given.append(name)
+            elif unticked_withdraws and withdraw(
+                person, box.purpose, box.medium, version=version, channel=channel
+            ):
+                outcome.withdrawn.append(name)
+    return outcome
+
+
+def _needs_confirmation(box: wording.Box, latest: MarketingConsent | None) -> bool:
+    """E-mail consent with double opt-in on counts only once confirmed (unless already granted)."""
+    if not (app_settings.MARKETING_DOUBLE_OPT_IN and box.medium == "email"):
+        return False
+    return latest is None or not latest.granted
+
+
+def _own_row(person: Person, purpose: str, medium: str, channel: str) -> MarketingConsent:
+    """The person's own row for the box, locked, created if missing."""
+    rows = MarketingConsent.objects.select_for_update()
+    lookup = {"subject_key": person.subject_key, "purpose": purpose, "medium": medium}
+    row = rows.filter(**lookup).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = MarketingConsent.objects.create(channel=channel, **lookup)
+        except IntegrityError:  # created meanwhile by a concurrent request
+            row = rows.get(**lookup)
+    return row
+
+
+def _save(row: MarketingConsent, person: Person, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+    if person.email_key and row.subject_key == person.subject_key:
+        row.contact_key = person.email_key
+    row.updated_at = timezone.now()
+    row.save()
+
+
+def _grant(
+    person: Person, purpose: str, medium: str, version: str, channel: str, only_changes: bool
+) -> bool:
+    latest = current(person, purpose, medium)
+    if only_changes and latest is not None and latest.granted:
+        # A box shown ticked and left ticked is no new act of consent (a pre-ticked box never is):
+        # the consent given before, with the version then shown, stands.
+        return False
+    row = _own_row(person, purpose, medium, channel)
+    _save(row, person, granted=True, pending=False, version=version, channel=channel)
+    ledger.append(
+        subject_key=person.subject_key,
+        purpose=purpose,
+        action=Action.GIVEN,
+        channel=channel,
+        medium=medium,
+        version=version,
+    )
+    if medium:
+        suppression.lift(person.email_key, medium)  # an explicit opt-in lifts it
+    return True
+
+
+def _mark_pending(person: Person, box: wording.Box, version: str, channel: str) -> None:
+    row = _own_row(person, box.purpose, box.medium, channel)
+    _save(row, person, granted=False, pending=True, version=version, channel=channel)
+
+
+def withdraw(
+    person: Person,
+    purpose: str,
+    medium: str,
+    *,
+    version: str,
+    channel: str,
+    action: str = Action.WITHDRAWN,
+) -> bool:
+    """Withdraw every granted or pending row of the person for the box; True if one changed.
+
+    Each withdrawn consent is one ledger record under its row's own subject key, and a withdrawn
+    medium goes on the suppression list under the person's e-mail key. A pending choice (double
+    opt-in not confirmed) was never consent: it is cancelled without a ledger record.
+    """
+    changed = withdrew = False
+    with transaction.atomic():
+        rows = person.rows(purpose, medium).select_for_update()
+        for row in rows.filter(Q(granted=True) | Q(pending=True)):
+            was_granted = row.granted
+            _save(row, person, granted=False, pending=False, version=version, channel=channel)
+            changed = True
+            if was_granted:
+                withdrew = True
+                ledger.append(
+                    subject_key=row.subject_key,
+                    purpose=purpose,
+                    action=action,
+                    channel=channel,
+                    medium=medium,
+                    version=version,
+                )
+        if withdrew and medium:
+            suppression.add(person.email_key, medium, channel=channel)
+    return changed

@@ -1,0 +1,124 @@
+"""The marketing tables as sources in the registry, so the notice, exports and erasure know them.
+
+Their rows hold keyed hashes, not e-mail addresses or user ids, so they are found by computing the
+subject's keys rather than by a path to a user or an e-mail field: they are declared as sources with
+their own ``export()`` and ``erase()``, keyed by the model's label (which also tells the
+undeclared-data check that the model is covered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy.consent import subjects
+from jsg_privacy.inventory import MARKETING
+from jsg_privacy.marketing.models import MarketingConsent, Suppression
+from jsg_privacy.registry import (
+    Delete,
+    LegalHold,
+    Period,
+    RemoteSource,
+    Retention,
+    Subject,
+)
+
+#: How long a choice is kept after it last changed: then it is asked for again (ICO guidance:
+#: refresh consent rather than rely on it indefinitely).
+CHOICE_RETENTION = Period(years=2)
+#: How long an address stays on the suppression list after the person unsubscribed.
+SUPPRESSION_HOLD = Period(years=10)
+SUPPRESSION_REASON = _(
+    "PECR and UK GDPR Art. 21(3): once you opt out we must never market to you again, so we keep a "
+    "keyed hash of your e-mail address — nothing else — even after erasing your other data"
+)
+
+
+def subject_keys(subject: Subject) -> tuple[list[str], str]:
+    """The subject's keys (user key, e-mail key) and the e-mail key alone ("" without an e-mail)."""
+    email_key = subjects.for_email(subject.email) if subject.email else ""
+    keys = [subjects.for_user(subject.user_id)] if subject.user_id is not None else []
+    return [*keys, *([email_key] if email_key else [])], email_key
+
+
+class KeyedTableSource(RemoteSource):
+    """A table of this app whose rows are found by keyed hash; exports hold declared fields only.
+
+    ``label`` and ``data_subjects`` are plain strings: the Art. 30 record serialises them as they are.
+    """
+
+    model: ClassVar[type[models.Model]]
+    export_fields: ClassVar[tuple[str, ...]] = ()
+
+    def rows(self, subject: Subject) -> models.QuerySet:
+        raise NotImplementedError
+
+    def export(self, subject: Subject) -> Iterable[Mapping[str, Any]]:
+        return list(self.rows(subject).values(*self.export_fields))
+
+
+class MarketingConsentSource(KeyedTableSource):
+    key = MarketingConsent._meta.label
+    label = "Your marketing choices"
+    model = MarketingConsent
+    fields = {
+        MARKETING: ["purpose", "medium", "granted", "pending", "channel", "version", "updated_at"]
+    }
+    export_fields = ("purpose", "medium", "granted", "pending", "channel", "version", "updated_at")
+    data_subjects = "customers and people who gave us their e-mail address"
+    retention = Retention(
+        anchor="updated_at",
+        period=CHOICE_RETENTION,
+        anchor_label=_("after you last made or changed the choice"),
+        reason=_("Consent is refreshed rather than relied on indefinitely."),
+    )
+    erasure = Delete()
+
+    def rows(self, subject: Subject) -> models.QuerySet:
+        keys, email_key = subject_keys(subject)
+        found = models.Q(subject_key__in=keys)
+        if email_key:
+            found |= models.Q(contact_key=email_key)
+        return MarketingConsent.objects.filter(found)
+
+    def erase(self, subject: Subject) -> int:
+        deleted, _ = self.rows(subject).delete()
+        return deleted
+
+
+class SuppressionSource(KeyedTableSource):
+    key = Suppression._meta.label
+    label = "Marketing suppression list"
+    model = Suppression
+    fields = {MARKETING: ["key", "medium", "channel", "created_at"]}
+    export_fields = ("medium", "channel", "created_at")
+    data_subjects = "people who unsubscribed from our marketing"
+    retention = Retention(
+        anchor="created_at",
+        period=SUPPRESSION_HOLD,
+        anchor_label=_("after you unsubscribed"),
+        reason=SUPPRESSION_REASON,
+    )
+    erasure = LegalHold(
+        anchor="created_at",
+        period=SUPPRESSION_HOLD,
+        reason=SUPPRESSION_REASON,
+        then=Delete(),
+        anchor_label=_("after you unsubscribed"),
+    )
+
+    def rows(self, subject: Subject) -> models.QuerySet:
+        _keys, email_key = subject_keys(subject)
+        return (
+            Suppression.objects.filter(key=email_key) if email_key else Suppression.objects.none()
+        )
+
+    def erase(self, subject: Subject) -> int:
+        """Erasure keeps the entries (the legal hold above): erasing them would re-open marketing."""
+        return 0
+
+
+SOURCES = (MarketingConsentSource, SuppressionSource)

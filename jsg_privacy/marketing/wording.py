@@ -1,0 +1,185 @@
+"""What each marketing box says, and the version hash of that wording.
+
+A box is one choice a person can make: a marketing medium (e-mail, SMS, phone, post), passing their
+details to partners (seed 000 §1.5), or publishing their testimonials (seed 000 §2.4.1). Its version
+is a SHA-256 of the exact text shown with it, in the active language — the legend, the introduction,
+its label and its help text — so changed wording is a new version in the ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.inventory import MARKETING_CONSENT, PARTNER_MARKETING, TESTIMONIALS
+
+PARTNERS = "partners"
+TESTIMONIAL = "testimonials"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Box:
+    """One unticked box: ``name`` in forms, ``purpose`` and ``medium`` in the ledger."""
+
+    name: str
+    purpose: str
+    medium: str
+    label: str
+    help_text: str
+    version: str
+
+
+def sender() -> str:
+    return str(app_settings.CONTROLLER.get("name") or _("us"))
+
+
+def legend() -> str:
+    return _("News and offers (optional)")
+
+
+def intro() -> str:
+    return _(
+        "Nothing is ticked for you. Leave a box unticked and we will not contact you that way with "
+        "marketing; messages about your orders still reach you. You can change your mind at any "
+        "time in your account, or with the unsubscribe link in every e-mail."
+    )
+
+
+def preferences_intro() -> str:
+    return _(
+        "Tick the ways you are happy for us to contact you with news and offers, untick any to "
+        "stop. Messages about your orders reach you whatever you choose here."
+    )
+
+
+def _medium_label(medium: str) -> str:
+    labels = {
+        "email": _("E-mail me news and offers"),
+        "sms": _("Text me news and offers (SMS)"),
+        "phone": _("Phone me about news and offers"),
+        "post": _("Post me news and offers"),
+    }
+    return labels.get(medium) or _("Contact me with news and offers by %(medium)s") % {
+        "medium": medium
+    }
+
+
+def _texts(name: str) -> tuple[str, str]:
+    if name == PARTNERS:
+        return (
+            _("Pass my contact details to selected partners so they can send me their own offers"),
+            _(
+                "Selected suppliers from our group of companies and our channel partners. Each "
+                "becomes responsible for your details under its own privacy policy, which it sends "
+                "you when it first contacts you. Untick this in your account at any time and we stop "
+                "passing your details on."
+            ),
+        )
+    if name == TESTIMONIAL:
+        return (
+            _("You may publish my feedback as a testimonial"),
+            _(
+                "%(sender)s may quote what you tell us about our products and services, with your "
+                "name, on our website and in our brochures. Untick this at any time and we will not "
+                "use it in anything new."
+            )
+            % {"sender": sender()},
+        )
+    return (
+        _medium_label(name),
+        _("From %(sender)s: new products, features and special offers.") % {"sender": sender()},
+    )
+
+
+def version_of(*texts: str) -> str:
+    """SHA-256 of the texts, canonically encoded."""
+    canonical = json.dumps([str(t) for t in texts], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def box(
+    name: str,
+    overrides: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    introduction: str | None = None,
+) -> Box:
+    """The box called ``name`` (a medium, ``"partners"`` or ``"testimonials"``), in the active language.
+
+    ``overrides`` maps box names to ``(label, help_text)`` for a shop's own wording;
+    ``introduction`` is the text shown above the boxes (default: :func:`intro`).
+    """
+    label, help_text = (overrides or {}).get(name) or _texts(name)
+    label, help_text = str(label), str(help_text)
+    if name == PARTNERS:
+        purpose, medium = PARTNER_MARKETING, ""
+    elif name == TESTIMONIAL:
+        purpose, medium = TESTIMONIALS, ""
+    else:
+        purpose, medium = MARKETING_CONSENT, name
+    shown_above = intro() if introduction is None else introduction
+    version = version_of(legend(), shown_above, label, help_text)
+    return Box(name, purpose, medium, label, help_text, version)
+
+
+def media() -> tuple[str, ...]:
+    """The marketing media offered (``JSG_PRIVACY_MARKETING_MEDIA``), in order, without repeats."""
+    return tuple(dict.fromkeys(str(m) for m in app_settings.MARKETING_MEDIA))
+
+
+def boxes(
+    names: Iterable[str] | None = None,
+    *,
+    partners: bool = True,
+    testimonials: bool = False,
+    overrides: Mapping[str, tuple[str, str]] | None = None,
+    introduction: str | None = None,
+) -> list[Box]:
+    """The boxes to offer: each medium (default: every configured medium), then the others."""
+    chosen = list(media() if names is None else names)
+    if partners:
+        chosen.append(PARTNERS)
+    if testimonials:
+        chosen.append(TESTIMONIAL)
+    return [box(name, overrides, introduction=introduction) for name in dict.fromkeys(chosen)]
+
+
+def box_for(purpose: str, medium: str) -> str:
+    """The box name of a (purpose, medium) pair, as stored in the state table."""
+    if purpose == PARTNER_MARKETING:
+        return PARTNERS
+    if purpose == TESTIMONIALS:
+        return TESTIMONIAL
+    return medium
+
+
+def unsubscribe_text(medium: str) -> tuple[str, str]:
+    """The heading and explanation of the unsubscribe page, for ``medium`` or ``"all"``."""
+    if medium == ALL:
+        return (
+            _("Stop all marketing from %(sender)s?") % {"sender": sender()},
+            _(
+                "We will stop sending you news and offers by e-mail, text message, phone and post, "
+                "and stop passing your details to partners. Messages about your orders still "
+                "reach you."
+            ),
+        )
+    nouns = {
+        "email": _("marketing e-mails"),
+        "sms": _("marketing text messages"),
+        "phone": _("marketing phone calls"),
+        "post": _("marketing by post"),
+    }
+    return (
+        _("Unsubscribe from %(what)s?")
+        % {"what": nouns.get(medium) or _("marketing by %(medium)s") % {"medium": medium}},
+        _(
+            "We will not contact you this way with news and offers again unless you opt in again. "
+            "Messages about your orders still reach you."
+        ),
+    )
