@@ -33,12 +33,14 @@ TARGET = 1.05
 
 #: What the consent layer adds to a page template, each on a line of its own in the shop's base.html.
 CONSENT_MARKUP = [
-    re.compile(r"^[ \t]*\{%\s*consent_(?:head|banner)\b[^%]*%\}[ \t]*\n", re.M),
+    re.compile(r"^[ \t]*\{%\s*consent_(?:head|banner|script)\b[^%]*%\}[ \t]*\n", re.M),
     re.compile(r"^[ \t]*<li>\s*\{%\s*privacy_settings_link\b[^%]*%\}\s*</li>[ \t]*\n", re.M),
     re.compile(r"^[ \t]*\{#[^#]*\bconsent\b[^#]*#\}[ \t]*\n", re.M),
     re.compile(r"^[ \t]*<script\b[^>]*\bdata-consent=[^>]*>\s*</script>[ \t]*\n", re.M),
 ]
-LEFT_OVER = re.compile(r"consent_head|consent_banner|privacy_settings_link|data-consent|ifconsent")
+LEFT_OVER = re.compile(
+    r"consent_head|consent_banner|consent_script|privacy_settings_link|data-consent|ifconsent"
+)
 
 
 def strip_consent(template: str) -> str:

@@ -31,7 +31,7 @@ def apply(
     after = before.with_choices(changes)
     if gpc is None:
         # A choice made while the browser sends GPC is the explicit choice that stands afterwards.
-        gpc = before.gpc or request.headers.get("Sec-GPC") == "1"
+        gpc = before.gpc or request.META.get("HTTP_SEC_GPC") == "1"
     after = ConsentState(after.consent_id, after.choices, after.versions, gpc=gpc)
     key = subject_key(request, after)
     known = groups.by_key()
@@ -57,12 +57,21 @@ def apply(
 
 
 def delete_refused_cookies(
-    request: HttpRequest, response: HttpResponseBase, current: ConsentState
+    request: HttpRequest, response: HttpResponseBase, current: ConsentState | None = None
 ) -> None:
-    """Delete every cookie of a group that is not accepted, wildcard names included."""
+    """Delete every cookie of a group that is not accepted, wildcard names included.
+
+    Cheap for most requests: one compiled pattern tells whether any consent-group cookie is present
+    at all; only then is the signed consent cookie read.
+    """
+    pattern = groups.cookie_pattern()
+    present = [name for name in request.COOKIES if pattern.match(name)]
+    if not present:
+        return
+    current = current or state.read(request)
     for group in groups.current():
         if current.accepted(group.key):
             continue
-        for name in request.COOKIES:
+        for name in present:
             if group.matches(name):
                 response.delete_cookie(name, path="/", samesite="Lax")

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase, translate
 
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils.translation import get_language, override
 
 from jsg_privacy.registry import Basis, Cookie, Registry, on_change, registry
 
@@ -43,16 +44,25 @@ def _version(label: str, description: str, cookies: tuple[Cookie, ...]) -> str:
 
 
 def build(registry: Registry) -> tuple[Group, ...]:
+    found = versions()
     groups = []
     for purpose in registry.consent_purposes():
-        cookies = tuple(registry.cookies_for(purpose.key))
-        if not cookies:
-            continue
-        label, description = str(purpose.label), str(purpose.description)
-        groups.append(
-            Group(purpose.key, label, description, cookies, _version(label, description, cookies))
-        )
+        if purpose.key in found:
+            cookies = tuple(registry.cookies_for(purpose.key))
+            label, description = str(purpose.label), str(purpose.description)
+            groups.append(Group(purpose.key, label, description, cookies, found[purpose.key]))
     return tuple(groups)
+
+
+def _build_versions(registry: Registry) -> dict[str, str]:
+    """Versions hash the wording in the project's language, so they do not change with the
+    visitor's language: a choice made in English stands when the site is read in Welsh."""
+    with override(settings.LANGUAGE_CODE):
+        return {
+            purpose.key: _version(str(purpose.label), str(purpose.description), cookies)
+            for purpose in registry.consent_purposes()
+            if (cookies := tuple(registry.cookies_for(purpose.key)))
+        }
 
 
 def necessary(registry: Registry = registry) -> tuple[Cookie, ...]:
@@ -64,6 +74,7 @@ def necessary(registry: Registry = registry) -> tuple[Cookie, ...]:
 _cache: dict[str, tuple[Group, ...]] = {}
 _by_key: dict[str, dict[str, Group]] = {}
 _pattern: list[re.Pattern[str]] = []
+_versions: list[dict[str, str]] = []  # one entry once computed (possibly an empty dict)
 
 
 @on_change
@@ -71,6 +82,14 @@ def _forget(*args: object) -> None:
     _cache.clear()
     _by_key.clear()
     _pattern.clear()
+    _versions.clear()
+
+
+def versions() -> dict[str, str]:
+    """``{group key: version}``, computed once per process."""
+    if not _versions:
+        _versions.append(_build_versions(registry))
+    return _versions[0]
 
 
 def current() -> tuple[Group, ...]:

@@ -25,11 +25,10 @@ class ConsentMiddleware(CleanCookiesMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if request.headers.get("Sec-GPC") == "1":
+        if request.META.get("HTTP_SEC_GPC") == "1":  # META: request.headers parses every header
             honour_gpc(request, response)
-        pattern = groups.cookie_pattern()
-        if any(pattern.match(name) for name in request.COOKIES):
-            choices.delete_refused_cookies(request, response, state.read(request))
+        if request.COOKIES:
+            choices.delete_refused_cookies(request, response)
         if getattr(request, VARY_ATTRIBUTE, False):
             patch_vary_headers(response, ["Cookie"])
         return response

@@ -42,22 +42,25 @@ class ConsentState:
 
     def accepted(self, group: str) -> bool | None:
         """True, False, or None when undecided (or decided on an older version of the group)."""
-        current = groups.by_key().get(group)
-        if current is None or self.versions.get(group) != current.version:
+        choice = self.choices.get(group)
+        if choice is None:
             return None
-        return self.choices.get(group)
+        version = groups.versions().get(group)
+        if version is None or self.versions.get(group) != version:
+            return None
+        return choice
 
     @property
     def decided(self) -> bool:
-        return all(self.accepted(g.key) is not None for g in groups.current())
+        return all(self.accepted(key) is not None for key in groups.versions())
 
     def with_choices(self, changes: dict[str, bool]) -> ConsentState:
-        known = groups.by_key()
+        known = groups.versions()
         choices = {k: v for k, v in self.choices.items() if k in known}
         versions = {k: v for k, v in self.versions.items() if k in known}
         for key, value in changes.items():
             choices[key] = value
-            versions[key] = known[key].version
+            versions[key] = known[key]
         return replace(
             self, consent_id=self.consent_id or new_consent_id(), choices=choices, versions=versions
         )

@@ -89,11 +89,25 @@ def _versions() -> str:
     return json.dumps({g.key: g.version for g in groups.current()}, separators=(",", ":"))
 
 
-@register.simple_tag(takes_context=True)
-def consent_head(context: Context) -> SafeString:
-    key = ("head", get_language() or "", str(app_settings.GOOGLE_CONSENT_MODE))
-    html = _once(key, _render_head)
-    return mark_safe(html.replace(NONCE, _nonce(context)))  # noqa: S308 -- built with format_html
+class CachedNode(template.Node):
+    """Output rendered once per process (and language); per-request values are filled in."""
+
+    def __init__(self, key: str, render: Any, fill: Any, *, localized: bool = True) -> None:
+        self.key, self.render_once, self.fill, self.localized = key, render, fill, localized
+
+    def render(self, context: Context) -> str:
+        language = (get_language() or "") if self.localized else ""
+        return self.fill(_once((self.key, language), self.render_once), context)
+
+
+def _fill_nonce(html: str, context: Context) -> str:
+    return html.replace(NONCE, _nonce(context)) if NONCE in html else html
+
+
+@register.tag
+def consent_head(parser: template.base.Parser, token: template.base.Token) -> CachedNode:
+    """``{% consent_head %}``: first in ``<head>``."""
+    return CachedNode("head", _render_head, _fill_nonce, localized=False)
 
 
 def _render_head() -> str:
@@ -102,7 +116,7 @@ def _render_head() -> str:
         format_html('<link rel="stylesheet" href="{}">', static("jsg_privacy/consent.css")),
         format_html('<link rel="stylesheet" href="{}">', reverse("jsg_privacy:cookies-state-css")),
     ]
-    if app_settings.GOOGLE_CONSENT_MODE:
+    if app_settings.GOOGLE_CONSENT_MODE:  # a setting change clears the cache (_forget_on_setting)
         mapping = {g.key: CONSENT_MODE_TYPES.get(g.key, []) for g in groups.current()}
         parts.append(
             format_html(
@@ -120,15 +134,19 @@ def _render_head() -> str:
     return mark_safe("".join(parts))  # noqa: S308 -- every part is built with format_html
 
 
-@register.simple_tag(takes_context=True)
-def consent_banner(context: Context) -> SafeString:
-    if not groups.current():
-        return mark_safe("")  # nothing needs consent: no banner
-    html = _once(("banner", get_language() or ""), _render_banner)
-    return mark_safe(html.replace(HIDDEN, _hidden_fields(context)))  # noqa: S308 -- escaped values
+def _fill_hidden(html: str, context: Context) -> str:
+    return html.replace(HIDDEN, _hidden_fields(context)) if html else html
+
+
+@register.tag
+def consent_banner(parser: template.base.Parser, token: template.base.Token) -> CachedNode:
+    """``{% consent_banner %}``: once per page, nothing at all when no group needs consent."""
+    return CachedNode("banner", _render_banner, _fill_hidden)
 
 
 def _render_banner() -> str:
+    if not groups.current():
+        return ""  # nothing needs consent: no banner
     return render_to_string(
         "jsg_privacy/consent/banner.html",
         {
@@ -170,17 +188,48 @@ def consent_button(
     )
 
 
-@register.simple_tag
-def privacy_settings_link(label: str = "") -> SafeString:
-    html = _once(
-        ("link", get_language() or "", label),
-        lambda: format_html(
+@register.tag
+def privacy_settings_link(parser: template.base.Parser, token: template.base.Token) -> CachedNode:
+    """``{% privacy_settings_link %}`` or ``{% privacy_settings_link "Cookie settings" %}``."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes at most one argument: the label.")
+    label = (
+        bits[1][1:-1]
+        if len(bits) == 2 and bits[1][0] == bits[1][-1] and bits[1][0] in "'\""
+        else ""
+    )
+
+    def render() -> str:
+        return format_html(
             '<a href="{}" class="jsg-cb-open" data-jsg-cb-open>{}</a>',
             reverse("jsg_privacy:cookies"),
-            label or _("Privacy settings"),
-        ),
-    )
-    return mark_safe(html)  # noqa: S308 -- built with format_html
+            _(label) if label else _("Privacy settings"),
+        )
+
+    return CachedNode(f"link:{label}", render, lambda html, context: html)
+
+
+@register.tag
+def consent_script(parser: template.base.Parser, token: template.base.Token) -> CachedNode:
+    """``{% consent_script "analytics" "shop/analytics.js" %}``: an inert script tag for a static
+    file, run by the banner script once the group is accepted (its URL resolved once)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or any(b[0] not in "'\"" or b[0] != b[-1] for b in bits[1:]):
+        raise template.TemplateSyntaxError(
+            f'{bits[0]} takes two quoted arguments: "group" "static/path.js".'
+        )
+    group, path = bits[1][1:-1], bits[2][1:-1]
+
+    def render() -> str:
+        return format_html(
+            '<script type="text/plain" data-consent="{}" src="{}"{}></script>',
+            group,
+            static(path),
+            mark_safe(NONCE),  # noqa: S308 -- a placeholder, replaced per request
+        )
+
+    return CachedNode(f"script:{group}:{path}", render, _fill_nonce, localized=False)
 
 
 class IfConsentNode(template.Node):
