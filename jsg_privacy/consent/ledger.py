@@ -1,16 +1,18 @@
 """Append to the consent ledger and verify its chain.
 
 Each record stores the hash of the one before it, and ``prev_hash`` is unique: two writers that read
-the same last record cannot both append after it, so the chain never forks. On PostgreSQL writers
-also take a transaction-level advisory lock, so they queue instead of retrying.
+the same last record cannot both append after it, so the chain never forks. On PostgreSQL an append is one call of a database function
+(migration 0005) that takes a transaction-level advisory lock, so writers queue instead of
+retrying, and each append costs one round trip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from jsg_privacy.consent.models import GENESIS, ConsentRecord
@@ -47,10 +49,12 @@ def append(
         "notice_version": notice_version,
         "linked_key": linked_key,
     }
+    connection = connections[router.db_for_write(ConsentRecord)]
+    if connection.vendor == "postgresql":
+        return _append_in_database(connection, fields)
     for attempt in range(ATTEMPTS):
         try:
-            with transaction.atomic():
-                _lock()
+            with transaction.atomic(using=connection.alias):
                 last = ConsentRecord.objects.order_by("-id").values_list("hash", flat=True).first()
                 record = ConsentRecord(
                     prev_hash=last or GENESIS, created_at=timezone.now(), **fields
@@ -64,10 +68,37 @@ def append(
     raise AssertionError("unreachable")
 
 
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
+def _append_in_database(connection: Any, fields: dict[str, str]) -> ConsentRecord:
+    """One round trip: the function ``jsg_privacy_ledger_append`` (migration 0005) locks, chains
+    and inserts in the caller's transaction."""
+    record = ConsentRecord(created_at=timezone.now(), **fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r_id, r_prev_hash, r_hash FROM jsg_privacy_ledger_append("
+            "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                ADVISORY_LOCK_ID,
+                record.created_at,
+                *(fields[name] for name in FIELD_ORDER),
+                record.canonical(),
+            ],
+        )
+        record.id, record.prev_hash, record.hash = cursor.fetchone()
+    record._state.adding = False
+    record._state.db = connection.alias
+    return record
+
+
+FIELD_ORDER = (
+    "subject_key",
+    "purpose",
+    "action",
+    "channel",
+    "medium",
+    "version",
+    "notice_version",
+    "linked_key",
+)
 
 
 @dataclass(frozen=True)

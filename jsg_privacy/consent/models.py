@@ -104,9 +104,13 @@ class ConsentRecord(models.Model):
         "linked_key",
     )
 
-    def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and this record's fields, canonically encoded."""
+    def canonical(self) -> str:
+        """This record's fields as canonical ASCII JSON (the previous hash is not included)."""
         payload = {name: getattr(self, name) for name in self.HASHED_FIELDS}
         payload["created_at"] = self.created_at.isoformat(timespec="microseconds")
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    def compute_hash(self) -> str:
+        """SHA-256 of the previous hash followed by :meth:`canonical` (the database function
+        ``jsg_privacy_ledger_append`` computes the same on PostgreSQL)."""
+        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
