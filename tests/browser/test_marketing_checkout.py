@@ -62,7 +62,7 @@ def test_checkout_boxes_are_unticked_and_a_tampered_post_is_refused(browser_page
         """() => {
             const extra = document.createElement('input');
             extra.type = 'hidden'; extra.name = 'marketing_testimonials'; extra.value = 'on';
-            document.querySelector('form.checkout__form').append(extra);
+            document.querySelector('form#checkout-form').append(extra);
         }"""
     )
     page.get_by_role("button", name="Place order").click()
