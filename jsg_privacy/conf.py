@@ -131,6 +131,24 @@ class AppSettings:
         help="Days an unsubscribe link in an e-mail stays valid.",
     )
 
+    PAYMENT_GATEWAY = Setting[str](
+        "jsg_privacy.payments.stripe.StripeGateway",
+        types=str,
+        help="Dotted path of the payment gateway class (the contract: jsg_privacy.payments.base.Gateway).",
+    )
+    STRIPE = Setting[Mapping[str, Any]](
+        {},
+        types=Mapping,
+        help="Stripe keys and endpoints: secret_key, publishable_key, webhook_secret, and for a local "
+        "stand-in api_base and js_url. With no secret_key, the local stand-in (localstripe) is used.",
+    )
+    CARD_GUARD_EXEMPT_FIELDS = Setting[Mapping[str, str]](
+        {"mpan": "jsg_privacy.payments.guard.is_mpan"},
+        types=Mapping,
+        help="Request fields the card-data guard lets through when a validator (dotted path) accepts "
+        "the value: an MPAN core can pass the Luhn test that card numbers use.",
+    )
+
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
         """Every declared setting, by its name without the prefix."""

@@ -296,12 +296,15 @@ SAGEPAY = Recipient(
 )
 STRIPE = Recipient(
     "stripe",
-    "Stripe",
+    "Stripe, Inc.",
     RecipientKind.PAYMENT_PROVIDER,
-    "IE",
+    "US",
     (TRANSACTION,),
     purposes=(PROVIDE_SERVICE,),
+    safeguard=Safeguard.DPF,
+    # The outbound allowlist: the Stripe backend sends nothing else (jsg_privacy.payments).
     fields=("amount", "currency", "payment_method", "order_reference"),
+    contract="Stripe Services Agreement and Data Processing Agreement",
     description=_(
         "Processes card payments and refunds; card details go from your browser to "
         "Stripe and never reach us."

@@ -1,0 +1,2 @@
+"""Payments: card data never reaches the shop; the provider receives only declared fields; every
+disclosure is logged."""
