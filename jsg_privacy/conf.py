@@ -136,6 +136,12 @@ class AppSettings:
         types=str,
         help="Dotted path of the payment gateway class (the contract: jsg_privacy.payments.base.Gateway).",
     )
+    PAYMENT_ADAPTER = Setting[str](
+        "",
+        types=str,
+        help="Dotted path of the shop's payment adapter: finds what an order owes (amount, currency, "
+        "reference, customer) on the server and marks it paid (jsg_privacy.payments.adapter).",
+    )
     STRIPE = Setting[Mapping[str, Any]](
         {},
         types=Mapping,
