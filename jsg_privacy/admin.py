@@ -76,19 +76,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_filter = ["action", "channel", "purpose", "medium"]
     search_fields = ["=subject_key", "=hash"]
     date_hierarchy = "created_at"
-    fields = [
-        "created_at",
-        "subject_key",
-        "purpose",
-        "action",
-        "channel",
-        "medium",
-        "version",
-        "notice_version",
-        "linked_key",
-        "prev_hash",
-        "hash",
-    ]
+    fields = [*ConsentRecord.HASHED_FIELDS, "prev_hash", "hash"]
     show_full_result_count = False  # the ledger grows without bound: no COUNT(*) on every page
 
     @admin.display(description=_("subject key"))
