@@ -52,6 +52,8 @@ class OrderSource(privacy.ModelSource):
         ],
         inventory.THIRD_PARTY: ["company_name", "agent_name", "agent_email", "agent_phone"],
     }
+    # The agent and the site contact are other people: a customer's export shows them redacted.
+    redact = ("agent_name", "agent_email", "agent_phone", "site_contact_name", "site_contact_phone")
     retention = privacy.Retention(
         anchor="invoiced_at",
         period=TAX_HOLD,
@@ -64,6 +66,19 @@ class OrderSource(privacy.ModelSource):
         period=TAX_HOLD,
         reason=TAX_REASON,
         anchor_label="after the order is invoiced",
+        # What a VAT invoice needs stays until the hold ends; the rest is cleared on erasure.
+        keep=(
+            "full_name",
+            "billing_line1",
+            "billing_line2",
+            "billing_town",
+            "billing_postcode",
+            "billing_country",
+            "subtotal",
+            "total",
+            "created_at",
+            "invoiced_at",
+        ),
         then=privacy.Anonymise(
             {
                 "billing_postcode": anonymisers.keep_outward_postcode,
@@ -99,4 +114,5 @@ class OrderLineSource(privacy.ModelSource):
         reason=TAX_REASON,
         then=privacy.Delete(),
         anchor_label="after the order is invoiced",
+        keep=("product_name", "unit_price", "quantity"),
     )

@@ -64,7 +64,10 @@ def default_for(field: models.Field) -> Any:
     if isinstance(field, models.GenericIPAddressField):
         return fixed("0.0.0.0")  # noqa: S104 -- a placeholder value, not a bind address
     if isinstance(field, models.CharField | models.TextField):
-        return redact if field.max_length is None or field.max_length >= len(ERASED) else blank
+        # Optional text becomes empty; required text says it was erased (where it fits).
+        if field.blank or (field.max_length is not None and field.max_length < len(ERASED)):
+            return blank
+        return redact
     if isinstance(field, models.BooleanField):
         return fixed(False)
     if isinstance(field, models.DateField):  # DateTimeField too

@@ -80,6 +80,11 @@ def _field_names(source: ModelSource) -> Iterator[tuple[str, str]]:
             yield "export", name
     if source.origin_field:
         yield "origin_field", source.origin_field
+    for name in source.redact:
+        yield "redact", name
+    if isinstance(source.erasure, LegalHold):
+        for name in source.erasure.keep:
+            yield "legal hold keep", name
     erasure = source.erasure.then if isinstance(source.erasure, LegalHold) else source.erasure
     if isinstance(erasure, Anonymise):
         for name in erasure.fields:

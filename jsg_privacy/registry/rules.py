@@ -121,14 +121,17 @@ class Anonymise:
 class LegalHold:
     """Erasure keeps the rows until ``period`` after ``anchor`` because the law requires it.
 
-    ``then`` is what happens when the hold ends (by the retention engine): usually :class:`Anonymise`.
-    Example: invoices are kept 7 years after invoicing for HMRC.
+    ``keep`` names the fields the law needs (an invoice's name, address and amounts): on erasure the
+    other personal fields are cleared at once with ``then``'s anonymisers, the kept ones stay until
+    the hold ends. ``then`` is what happens when the hold ends (by the retention engine): usually
+    :class:`Anonymise`. Example: invoices are kept 7 years after invoicing for HMRC.
     """
 
     anchor: str
     period: Period
     reason: str
     then: Delete | Anonymise = field(default_factory=Anonymise)
+    keep: tuple[str, ...] = ()
     #: How the notice words the anchor, e.g. "after the order is invoiced".
     anchor_label: str = ""
 

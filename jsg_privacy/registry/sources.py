@@ -84,6 +84,9 @@ class ModelSource(Source):
     origin_field: ClassVar[str] = ""
     #: Fields included in the subject's export: ``"__all__"`` (every declared field) or a list.
     export: ClassVar[Sequence[str] | Literal["__all__"]] = "__all__"
+    #: Fields about other people (an agent who ordered for the subject, a site contact): exported
+    #: redacted, because an access request must not disclose someone else's data.
+    redact: ClassVar[Sequence[str]] = ()
 
     model: type[models.Model]
 

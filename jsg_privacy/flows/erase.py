@@ -1,0 +1,170 @@
+"""Erase one subject's data (Art. 17) as each source declares: delete, anonymise, or legal hold.
+
+:func:`plan` shows staff what will happen before they confirm; :func:`erase` does it in one
+transaction (all sources or none) and is idempotent: erased rows no longer match the subject, so a
+second run changes nothing. Rows under a legal hold keep the fields the law needs (``keep``) until
+the hold ends — the retention engine finishes them then — and lose every other personal field now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from jsg_privacy.registry import (
+    Anonymise,
+    Delete,
+    LegalHold,
+    ModelSource,
+    Source,
+    Subject,
+    registry,
+)
+from jsg_privacy.registry.paths import resolve_field
+
+BATCH = 500
+
+
+@dataclass
+class Step:
+    """What erasure does (or did) to one source's rows."""
+
+    source: str
+    label: str
+    rows: int = 0
+    deleted: int = 0
+    anonymised: int = 0
+    held: int = 0
+    held_until: str = ""
+    reason: str = ""
+    kept_fields: list[str] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        parts = []
+        if self.deleted:
+            parts.append(f"delete {self.deleted}")
+        if self.anonymised:
+            parts.append(f"anonymise {self.anonymised}")
+        if self.held:
+            parts.append(f"keep {self.held} until {self.held_until} ({self.reason})")
+        return "; ".join(parts) or "nothing to do"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _as_date(value: date | datetime | None) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _model_sources() -> Iterator[ModelSource]:
+    return registry.model_sources()
+
+
+def _row_action(source: ModelSource, row: models.Model) -> tuple[str, date | None]:
+    """("delete" | "anonymise" | "hold", held until) for one row."""
+    erasure = source.erasure
+    if isinstance(erasure, LegalHold):
+        until = _as_date(erasure.until(row))
+        if until is not None and until > _today():
+            return "hold", until
+        erasure = erasure.then
+    return ("delete" if isinstance(erasure, Delete) else "anonymise"), None
+
+
+def plan(subject: Subject) -> list[Step]:
+    """What erasing ``subject`` would do, per source, without changing anything."""
+    steps = []
+    for source in _model_sources():
+        step = Step(source.key, str(source.name))
+        for row in source.rows_for(subject).iterator(chunk_size=BATCH):
+            _count(step, source, *_row_action(source, row))
+        steps.append(step)
+    for source in registry.sources.values():
+        if not isinstance(source, ModelSource):
+            steps.append(Step(source.key, str(source.name), reason=source.erasure.describe()))
+    return steps
+
+
+def _count(step: Step, source: ModelSource, action: str, until: date | None) -> None:
+    step.rows += 1
+    if action == "delete":
+        step.deleted += 1
+    elif action == "anonymise":
+        step.anonymised += 1
+    else:
+        step.held += 1
+        step.held_until = max(step.held_until, until.isoformat()) if until else step.held_until
+        hold = source.erasure
+        if isinstance(hold, LegalHold):
+            step.reason, step.kept_fields = str(hold.reason), list(hold.keep)
+
+
+def erase(subject: Subject) -> list[Step]:
+    """Erase ``subject`` everywhere, in one transaction; return what was done per source."""
+    steps: list[Step] = []
+    with transaction.atomic():
+        # Decide every row first: deleting the user would otherwise unlink rows found through it.
+        decided = []
+        for source in _model_sources():
+            step = Step(source.key, str(source.name))
+            rows = list(source.rows_for(subject).select_for_update())
+            decided.append((source, step, [(row, *_row_action(source, row)) for row in rows]))
+            steps.append(step)
+        for source, step, rows in sorted(decided, key=lambda d: _deletes_last(d[2])):
+            for row, action, until in rows:
+                _apply(source, row, action)
+                _count(step, source, action, until)
+        for source in registry.sources.values():
+            if not isinstance(source, ModelSource):
+                changed = source.erase(subject)  # type: ignore[attr-defined]
+                steps.append(Step(source.key, str(source.name), rows=changed, anonymised=changed))
+    return steps
+
+
+def _deletes_last(rows: list[tuple[Any, str, Any]]) -> int:
+    return int(any(action == "delete" for _, action, _ in rows))
+
+
+def _apply(source: ModelSource, row: models.Model, action: str) -> None:
+    if action == "delete":
+        if row.pk is not None and type(row)._default_manager.filter(pk=row.pk).exists():
+            row.delete()  # may already be gone through a cascade from another source
+        return
+    erasure = source.erasure
+    keep: tuple[str, ...] = ()
+    if isinstance(erasure, LegalHold):
+        keep = erasure.keep if action == "hold" else ()
+        erasure = erasure.then
+    if not isinstance(erasure, Anonymise):  # clearing what a hold does not keep, then deleting
+        erasure = Anonymise()
+    changed = []
+    for name in source.personal_fields():
+        if name in keep or "__" in name:
+            continue
+        model_field = resolve_field(source.model, name)
+        if model_field.many_to_many:
+            getattr(row, name).clear()
+            continue
+        setattr(
+            row,
+            model_field.attname,
+            erasure.anonymiser_for(model_field)(row, getattr(row, model_field.attname)),
+        )
+        changed.append(model_field.attname)
+    if changed:
+        row.save(update_fields=changed)
+
+
+def sources_changed(steps: list[Step]) -> list[Source]:
+    keys = {step.source for step in steps if step.rows}
+    return [source for key, source in registry.sources.items() if key in keys]

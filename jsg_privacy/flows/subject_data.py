@@ -1,0 +1,88 @@
+"""Find one subject's rows in every declared source, in batches, and turn them into plain values."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db import models
+
+from jsg_privacy.registry import ModelSource, Source, Subject, registry
+from jsg_privacy.registry.paths import resolve_field
+
+REDACTED = "[redacted: another person's data]"
+CHUNK = 2000
+
+
+def plain(value: Any) -> Any:
+    """A JSON- and CSV-friendly value."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def sources() -> list[Source]:
+    return list(registry.sources.values())
+
+
+def export_fields(source: ModelSource) -> tuple[list[str], list[str]]:
+    """(plain fields, many-to-many fields) of a model source's export."""
+    simple, many = [], []
+    for name in source.export_fields():
+        field = resolve_field(source.model, name)
+        (many if field.many_to_many else simple).append(name)
+    return simple, many
+
+
+def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]]:
+    """The subject's rows of one model: one query for the rows, one per many-to-many field.
+
+    Streams: rows come from a server-side cursor in chunks, never a whole table in memory.
+    """
+    simple, many = export_fields(source)
+    rows = source.rows_for(subject).order_by("pk")
+    related: dict[str, dict[Any, list[str]]] = {}
+    for name in many:
+        through = rows.values_list("pk", f"{name}__pk")
+        target = resolve_field(source.model, name).related_model
+        labels = {
+            obj.pk: str(obj)
+            for obj in target._default_manager.filter(pk__in=through.values(f"{name}__pk"))
+        }
+        mapping: dict[Any, list[str]] = {}
+        for pk, other in through.iterator(chunk_size=CHUNK):
+            if other is not None:
+                mapping.setdefault(pk, []).append(labels.get(other, str(other)))
+        related[name] = mapping
+    for row in rows.values("pk", *simple).iterator(chunk_size=CHUNK):
+        pk = row.pop("pk")
+        record = {name: _redacted(source, name, plain(value)) for name, value in row.items()}
+        for name in many:
+            record[name] = related[name].get(pk, [])
+        yield record
+
+
+def _redacted(source: ModelSource, name: str, value: Any) -> Any:
+    return REDACTED if name in source.redact and value not in ("", None) else value
+
+
+def rows(source: Source, subject: Subject) -> Iterator[Mapping[str, Any]]:
+    if isinstance(source, ModelSource):
+        return model_rows(source, subject)
+    return (
+        {name: plain(value) for name, value in record.items()}
+        for record in source.export(subject)  # type: ignore[attr-defined]
+    )
+
+
+def columns(source: Source) -> list[str]:
+    if isinstance(source, ModelSource):
+        return list(source.export_fields())
+    return list(getattr(source, "export_fields", ()) or source.personal_fields())

@@ -1,0 +1,143 @@
+"""A subject's export: only their rows, Art. 15 information, consent history, redaction, schema."""
+
+import csv
+import io
+import json
+import zipfile
+
+import jsonschema
+import pytest
+
+from example_shop.factories import EnquiryFactory, OrderFactory, QuoteRequestFactory, UserFactory
+from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.flows import export
+from jsg_privacy.flows.subject_data import REDACTED
+from jsg_privacy.registry import Subject
+
+pytestmark = pytest.mark.django_db
+
+
+def run_export(subject, tmp_path):
+    path = tmp_path / "export.zip"
+    summary = export.export(subject, path)
+    archive = zipfile.ZipFile(path)
+    return summary, archive, json.loads(archive.read("data.json"))
+
+
+def records(data, key):
+    return next(s["records"] for s in data["sources"] if s["key"] == key)
+
+
+def test_each_export_holds_only_its_own_rows(tmp_path):
+    ann, bob = UserFactory(), UserFactory()
+    OrderFactory.create_batch(2, user=ann, email=ann.email)
+    OrderFactory(email=ann.email.upper())  # a guest order with her address, before she signed up
+    OrderFactory.create_batch(3, user=bob, email=bob.email)
+    EnquiryFactory(email=ann.email)
+    EnquiryFactory(email=bob.email)
+
+    summary, archive, data = run_export(Subject(user_id=ann.pk, email=ann.email), tmp_path)
+
+    assert summary.rows["orders.Order"] == 3
+    assert summary.rows["enquiries.Enquiry"] == 1
+    assert summary.rows["auth.User"] == 1
+    text = archive.read("data.json").decode()
+    assert bob.email not in text
+    assert len(records(data, "orders.Order")) == 3
+
+
+def test_the_export_is_valid_against_its_shipped_schema(tmp_path):
+    user = UserFactory()
+    OrderFactory(user=user, email=user.email)
+    QuoteRequestFactory(email=user.email)
+    _, archive, data = run_export(Subject(user_id=user.pk, email=user.email), tmp_path)
+    schema = json.loads(archive.read("schema.json"))
+    jsonschema.validate(data, schema)
+    assert {"data.json", "schema.json", "index.html", "orders.Order.csv"} <= set(archive.namelist())
+
+
+def test_art_15_information_comes_from_the_registry(tmp_path):
+    user = UserFactory()
+    OrderFactory(user=user, email=user.email, placed_by_agent=True)
+    _, archive, data = run_export(Subject(user_id=user.pk, email=user.email), tmp_path)
+    categories = {c["key"]: c for c in data["processing"]["categories"]}
+    assert {"account", "order", "transaction"} <= set(categories)
+    assert all(p["basis"] and p["article"] for c in categories.values() for p in c["purposes"])
+    assert data["processing"]["transfers"][0]["country"] == "CN"
+    assert [r["key"] for r in data["processing"]["rights"]][:3] == [
+        "access",
+        "rectification",
+        "erasure",
+    ]
+    orders = next(s for s in data["sources"] if s["key"] == "orders.Order")
+    assert orders["origins"] == ["you", "your employer", "an agent acting for you"]
+    assert "Kept for 7 years after the order is invoiced" in orders["retention"]
+    index = archive.read("index.html").decode()
+    assert "Information Commissioner" in index
+    assert "Your rights" in index
+
+
+def test_other_peoples_data_is_redacted(tmp_path):
+    user = UserFactory()
+    order = OrderFactory(user=user, email=user.email, placed_by_agent=True)
+    _, archive, data = run_export(Subject(user_id=user.pk), tmp_path)
+    (row,) = records(data, "orders.Order")
+    assert row["agent_name"] == REDACTED
+    assert row["agent_email"] == REDACTED
+    assert row["company_name"] == order.company_name  # the company is not a person
+    assert order.agent_email not in archive.read("data.json").decode()
+    assert order.agent_email not in archive.read("orders.Order.csv").decode()
+
+
+def test_consent_history_and_linked_visitors_are_included(tmp_path):
+    user = UserFactory()
+    visitor = subjects.for_consent_id("visitor-1")
+    ledger.append(subject_key=visitor, purpose="analytics", action="given", channel="banner")
+    ledger.append(
+        subject_key=subjects.for_user(user),
+        purpose="cookies",
+        action="linked",
+        channel="login",
+        linked_key=visitor,
+    )
+    ledger.append(
+        subject_key=subjects.for_consent_id("other"),
+        purpose="analytics",
+        action="refused",
+        channel="banner",
+    )
+    _, _, data = run_export(Subject(user_id=user.pk, email=user.email), tmp_path)
+    assert [(r["purpose"], r["action"]) for r in data["consent_history"]] == [
+        ("analytics", "given"),
+        ("cookies", "linked"),
+    ]
+
+
+def test_the_csv_has_one_row_per_record_with_the_declared_columns(tmp_path):
+    user = UserFactory()
+    OrderFactory.create_batch(2, user=user, email=user.email)
+    _, archive, _ = run_export(Subject(user_id=user.pk), tmp_path)
+    rows = list(csv.DictReader(io.StringIO(archive.read("orders.Order.csv").decode())))
+    assert len(rows) == 2
+    assert "mpan" in rows[0]
+    assert "password" not in archive.read("auth.User.csv").decode()
+
+
+def test_queries_do_not_grow_with_the_number_of_rows(tmp_path, django_assert_max_num_queries):
+    user = UserFactory()
+    OrderFactory.create_batch(3, user=user, email=user.email)
+    QuoteRequestFactory.create_batch(2, email=user.email)
+    subject = Subject(user_id=user.pk, email=user.email)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        export.export(subject, tmp_path / "a.zip")
+    OrderFactory.create_batch(40, user=user, email=user.email)
+    QuoteRequestFactory.create_batch(20, email=user.email)
+    with CaptureQueriesContext(connection) as many:
+        export.export(subject, tmp_path / "b.zip")
+    assert len(many.captured_queries) == len(few.captured_queries)
+    from jsg_privacy.registry import registry
+
+    assert len(many.captured_queries) <= 3 * len(registry.sources) + 5
