@@ -155,6 +155,18 @@ class AppSettings:
         "the value: an MPAN core can pass the Luhn test that card numbers use.",
     )
 
+    TASK_RUNNER = Setting[str](
+        "inline",
+        types=str,
+        help='"inline" runs exports, erasures and retention in the request or command; "celery" '
+        "queues them on the project's Celery app (workers must import jsg_privacy.tasks).",
+    )
+    EXPORT_LINK_MAX_AGE = Setting[int](
+        72,
+        types=int,
+        help="Hours an export's download link works; the file is deleted when it expires.",
+    )
+
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
         """Every declared setting, by its name without the prefix."""

@@ -1,0 +1,40 @@
+"""jsg_privacy's own personal data, declared like any app's: what the notice and exports say of it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy import inventory
+from jsg_privacy import registry as privacy
+from jsg_privacy.requests.models import Case
+
+SIX_YEARS = privacy.Period(years=6)
+PROOF = _("proof of how and when we answered your request, for complaints and legal claims")
+
+
+@privacy.register(Case)
+class CaseSource(privacy.ModelSource):
+    label = _("Your requests about your data")
+    subject = "user"
+    subject_email = "email"
+    data_subjects = "people exercising their data-protection rights"
+    fields = {inventory.CORRESPONDENCE: ["email", "details", "received_at"]}
+    retention = privacy.Retention(
+        anchor="received_at",
+        period=SIX_YEARS,
+        anchor_label=_("after we receive your request"),
+        reason=PROOF,
+    )
+    # An erasure request must not erase its own record: the record proves the erasure was done.
+    erasure = privacy.LegalHold(
+        anchor="received_at",
+        period=SIX_YEARS,
+        reason=PROOF,
+        keep=("email", "details", "received_at"),
+        then=privacy.Delete(),
+        anchor_label=_("after we receive your request"),
+    )
+
+
+privacy.exempt(
+    "jsg_privacy.CaseEvent",
+    reason="The audit trail names the staff member who acted on a request, not the requester.",
+)

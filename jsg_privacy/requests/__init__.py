@@ -1,0 +1,1 @@
+"""Data-subject requests: cases with identity checks, statutory deadlines and an audit trail."""

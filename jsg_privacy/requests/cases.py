@@ -1,0 +1,161 @@
+"""The life of a case: opened, verified, extended, completed or failed — each step audited."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jsg_privacy.registry import Period, Subject
+from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
+
+ONE_MONTH = Period(months=1)
+MAX_EXTENSION_MONTHS = 2
+VERIFY_SALT = "jsg_privacy.requests.verify"
+VERIFY_MAX_AGE = timedelta(hours=24)
+
+
+class CaseError(Exception):
+    """A step that is not allowed now; the message is safe to show to staff or the requester."""
+
+
+def due_date(received: date) -> date:
+    """One calendar month after receipt (Art. 12(3)); the month's last day when the date is missing."""
+    return ONE_MONTH.after(received)
+
+
+def audit(case: Case, action: str, *, actor: Any = None, detail: str = "") -> CaseEvent:
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return CaseEvent.objects.create(case=case, action=action, actor=actor, detail=detail)
+
+
+def open_case(
+    *,
+    kind: str,
+    email: str,
+    channel: str,
+    user: Any = None,
+    details: str = "",
+    identity_check: str = "",
+    actor: Any = None,
+) -> Case:
+    """Record a request. It is verified at once when identity was already checked (log-in, staff)."""
+    if kind not in Kind.values or channel not in Channel.values:
+        raise CaseError(_("Unknown kind of request or channel."))
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            reference=f"pending-{secrets.token_hex(6)}",
+            kind=kind,
+            channel=channel,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            email=email.strip(),
+            details=details,
+            received_at=now,
+            due_on=due_date(timezone.localdate(now)),
+        )
+        case.reference = f"DSR-{now:%Y}-{case.pk:06d}"
+        case.save(update_fields=["reference"])
+        audit(case, "received", actor=actor, detail=f"{kind} by {channel}")
+        if identity_check:
+            mark_verified(case, identity_check, actor=actor)
+    return case
+
+
+def mark_verified(case: Case, how: str, *, actor: Any = None) -> None:
+    case.status = Status.OPEN
+    case.verified_at = timezone.now()
+    case.identity_check = how
+    case.verification_nonce = ""
+    case.save(update_fields=["status", "verified_at", "identity_check", "verification_nonce"])
+    audit(case, "identity confirmed", actor=actor, detail=how)
+
+
+def verification_token(case: Case) -> str:
+    """A signed, one-time token for the e-mailed identity link."""
+    case.verification_nonce = secrets.token_hex(16)
+    case.save(update_fields=["verification_nonce"])
+    return signing.dumps({"c": case.pk, "n": case.verification_nonce}, salt=VERIFY_SALT)
+
+
+def send_verification(case: Case, link: str) -> None:
+    context = {"case": case, "link": link, "hours": int(VERIFY_MAX_AGE.total_seconds() // 3600)}
+    send_mail(
+        subject=render_to_string("jsg_privacy/requests/verify_subject.txt", context).strip(),
+        message=render_to_string("jsg_privacy/requests/verify_body.txt", context),
+        from_email=None,
+        recipient_list=[case.email],
+    )
+    audit(case, "identity link sent")
+
+
+def verify(token: str) -> Case:
+    """Confirm identity from a link: signed, not expired, and not used before."""
+    try:
+        payload = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise CaseError(_("This link has expired. Please make your request again.")) from exc
+    except signing.BadSignature as exc:
+        raise CaseError(_("This link is not valid.")) from exc
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=payload.get("c")).first()
+        if (
+            case is None
+            or not case.verification_nonce
+            or case.verification_nonce != payload.get("n")
+        ):
+            raise CaseError(_("This link has already been used or is no longer valid."))
+        mark_verified(case, _("signed link e-mailed to the requester's address"))
+    return case
+
+
+def extend(
+    case: Case, *, months: int, reason: str, actor: Any = None, today: date | None = None
+) -> None:
+    """Extend by up to two months, with a reason, telling the subject before the first due date."""
+    today = today or timezone.localdate()
+    if not 1 <= months <= MAX_EXTENSION_MONTHS:
+        raise CaseError(_("An extension is one or two months."))
+    if not reason.strip():
+        raise CaseError(_("Give the reason for the extension: the requester is told it."))
+    if today > case.due_on:
+        raise CaseError(_("Too late: the requester must be told before the first due date."))
+    case.extended_until = Period(months=months).after(case.due_on)
+    case.extension_reason = reason.strip()
+    case.save(update_fields=["extended_until", "extension_reason"])
+    context = {"case": case}
+    send_mail(
+        subject=render_to_string("jsg_privacy/requests/extended_subject.txt", context).strip(),
+        message=render_to_string("jsg_privacy/requests/extended_body.txt", context),
+        from_email=None,
+        recipient_list=[case.email],
+    )
+    audit(case, "extended", actor=actor, detail=f"until {case.extended_until}")
+    audit(case, "requester told of the extension", actor=actor)
+
+
+def complete(case: Case, outcome: dict[str, Any], *, actor: Any = None) -> None:
+    case.status = Status.COMPLETED
+    case.completed_at = timezone.now()
+    case.outcome = outcome
+    case.failure_reason = ""
+    case.save(update_fields=["status", "completed_at", "outcome", "failure_reason"])
+    audit(case, "completed", actor=actor)
+
+
+def fail(case: Case, reason: str, *, actor: Any = None) -> None:
+    case.status = Status.FAILED
+    case.failure_reason = reason
+    case.save(update_fields=["status", "failure_reason"])
+    audit(case, "failed", actor=actor, detail=reason)
+
+
+def subject_of(case: Case) -> Subject:
+    return Subject(user_id=case.user_id, email=case.email)

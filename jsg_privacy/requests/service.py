@@ -1,0 +1,108 @@
+"""Carry out a verified case: export or erase, recording the result on the case.
+
+A failure marks the case failed with its reason and leaves nothing half done (the erasure runs in
+one transaction; an export's file is stored only once complete), so it can simply be retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.flows import erase, export
+from jsg_privacy.requests import cases
+from jsg_privacy.requests.models import Case, ExportFile, Kind, Status
+
+logger = logging.getLogger("jsg_privacy.requests")
+EXPORT_PREFIX = "jsg_privacy/exports/"
+
+#: Called after an erasure commits, with (subject, case): e.g. delete the customer at the payment
+#: provider (GDPR Art. 19). Each returns a short description for the case's outcome.
+erasure_hooks: list[Any] = []
+
+
+def storage() -> Any:
+    return storages["default"]
+
+
+def _ready(case_id: int, kinds: tuple[str, ...]) -> Case:
+    case = Case.objects.get(pk=case_id)
+    if case.kind not in kinds:
+        raise cases.CaseError(f"{case.reference} is not a request of this kind.")
+    if case.status not in (Status.OPEN, Status.IN_PROGRESS, Status.FAILED):
+        raise cases.CaseError(f"{case.reference} is {case.get_status_display()}: nothing to do.")
+    return case
+
+
+def run_export(case_id: int) -> ExportFile | None:
+    case = _ready(case_id, (Kind.ACCESS, Kind.PORTABILITY))
+    Case.objects.filter(pk=case.pk).update(status=Status.IN_PROGRESS)
+    try:
+        with tempfile.TemporaryDirectory(prefix="jsg-case-") as scratch:
+            path = Path(scratch) / "export.zip"
+            summary = export.export(cases.subject_of(case), path)
+            name = f"{EXPORT_PREFIX}{case.reference}-{secrets.token_urlsafe(24)}.zip"
+            with path.open("rb") as handle:
+                stored = storage().save(name, File(handle))
+            size = path.stat().st_size
+    except Exception as exc:
+        logger.exception("Export of case %s failed", case.reference)
+        cases.fail(case, f"Export failed: {type(exc).__name__}")
+        return None
+    expires = timezone.now() + timedelta(hours=app_settings.EXPORT_LINK_MAX_AGE)
+    file = ExportFile.objects.create(case=case, name=stored, size=size, expires_at=expires)
+    cases.complete(
+        case,
+        {
+            "rows": summary.rows,
+            "consent_records": summary.consent_records,
+            "disclosures": summary.disclosures,
+        },
+    )
+    return file
+
+
+def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] | None:
+    case = _ready(case_id, (Kind.ERASURE,))
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    subject = cases.subject_of(case)
+    try:
+        steps = erase.erase(subject)
+    except Exception as exc:
+        logger.exception("Erasure of case %s failed", case.reference)
+        cases.fail(case, f"Erasure failed, nothing was changed: {type(exc).__name__}", actor=actor)
+        return None
+    outcome: dict[str, Any] = {"steps": [step.__dict__ | {"action": step.action} for step in steps]}
+    notices = []
+    for hook in erasure_hooks:
+        try:
+            notices.append(str(hook(subject, case)))
+        except Exception as exc:
+            notices.append(f"{getattr(hook, '__name__', hook)} failed: {type(exc).__name__}")
+    outcome["recipients_notified"] = notices
+    with transaction.atomic():
+        cases.complete(case, outcome, actor=actor)
+    return steps
+
+
+def purge_expired_exports(now: Any = None) -> int:
+    """Delete export files whose link expired; return how many were deleted."""
+    now = now or timezone.now()
+    count = 0
+    for file in ExportFile.objects.filter(deleted_at__isnull=True, expires_at__lte=now):
+        storage().delete(file.name)
+        file.deleted_at = now
+        file.save(update_fields=["deleted_at"])
+        count += 1
+    return count
