@@ -108,7 +108,7 @@ def category_entry(registry: Registry, key: str) -> dict[str, Any]:
 
 
 def source_name(source: Source) -> str:
-    return source.name if isinstance(source, ModelSource) else (source.label or source.key)
+    return str(source.name if isinstance(source, ModelSource) else (source.label or source.key))
 
 
 def field_labels(source: Source, category: str) -> list[str]:

@@ -67,10 +67,10 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
         description=str(purpose.description),
         basis=f"{basis.label} ({basis.article})" if basis else str(purpose.basis),
         balancing_note=str(purpose.balancing_note),
-        data_subjects=list(dict.fromkeys(s.data_subjects for s in sources))
+        data_subjects=list(dict.fromkeys(str(s.data_subjects) for s in sources))
         or (["website visitors"] if "cookies" in categories else []),
         categories=[str(registry.categories[key].label) for key in categories],
-        sources=[content.source_name(s) for s in sources]
+        sources=[str(content.source_name(s)) for s in sources]
         + [f"cookie {c.name}" for c in registry.cookies_for(purpose_key)],
         recipients=[f"{r.name} ({r.kind}, {r.country})" for r in recipients],
         transfers=[
