@@ -11,4 +11,5 @@ urlpatterns = [
     path("notice/versions/<str:digest>/", notice_views.version_detail, name="notice-version"),
     path("cookies/", include("jsg_privacy.consent.urls")),
     path("marketing/", include("jsg_privacy.marketing.urls")),
+    path("requests/", include("jsg_privacy.requests.urls")),
 ]
