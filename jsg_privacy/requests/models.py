@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("telephone")
     LETTER = "letter", _("letter")
     SALEOR = "saleor", _("Saleor")
+    STAFF = "staff", _("staff, from the admin")
 
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.OPEN, Status.IN_PROGRESS, Status.FAILED)
