@@ -26,10 +26,10 @@ def _task(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @_task
-def export_case(case_id: int) -> None:
+def export_case(case_id: int, base_url: str = "") -> None:
     from jsg_privacy.requests import service
 
-    service.run_export(case_id)
+    service.run_export(case_id, base_url=base_url)
 
 
 @_task

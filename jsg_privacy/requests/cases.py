@@ -96,22 +96,42 @@ def send_verification(case: Case, link: str) -> None:
     audit(case, "identity link sent")
 
 
-def verify(token: str) -> Case:
-    """Confirm identity from a link: signed, not expired, and not used before."""
+MAX_TOKEN_LENGTH = 1000
+LINK_PROBLEMS = {
+    "invalid": _("This link is not valid."),
+    "expired": _("This link has expired. Please make your request again."),
+    "used": _("This link has already been used or is no longer valid."),
+}
+
+
+def read_link(token: str) -> tuple[Case | None, str]:
+    """The case an identity link is for, without using it up; or why it cannot be used
+    ("invalid", "expired" or "used")."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None, "invalid"
     try:
         payload = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise CaseError(_("This link has expired. Please make your request again.")) from exc
-    except signing.BadSignature as exc:
-        raise CaseError(_("This link is not valid.")) from exc
+    except signing.SignatureExpired:
+        return None, "expired"
+    except (signing.BadSignature, ValueError, TypeError):
+        return None, "invalid"
+    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
+        return None, "invalid"
+    case = Case.objects.filter(pk=payload["c"]).first()
+    if case is None or not case.verification_nonce or case.verification_nonce != payload.get("n"):
+        return None, "used"
+    return case, ""
+
+
+def verify(token: str) -> Case:
+    """Confirm identity from a link: signed, not expired, and not used before."""
+    found, problem = read_link(token)
+    if found is None:
+        raise CaseError(str(LINK_PROBLEMS[problem]))
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=payload.get("c")).first()
-        if (
-            case is None
-            or not case.verification_nonce
-            or case.verification_nonce != payload.get("n")
-        ):
-            raise CaseError(_("This link has already been used or is no longer valid."))
+        case = Case.objects.select_for_update().get(pk=found.pk)
+        if case.verification_nonce != found.verification_nonce:  # used meanwhile
+            raise CaseError(str(LINK_PROBLEMS["used"]))
         mark_verified(case, _("signed link e-mailed to the requester's address"))
     return case
 

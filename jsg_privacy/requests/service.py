@@ -45,7 +45,8 @@ def _ready(case_id: int, kinds: tuple[str, ...]) -> Case:
     return case
 
 
-def run_export(case_id: int) -> ExportFile | None:
+def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
+    """Export a verified case; with ``base_url``, e-mail the requester the download link."""
     case = _ready(case_id, (Kind.ACCESS, Kind.PORTABILITY))
     Case.objects.filter(pk=case.pk).update(status=Status.IN_PROGRESS)
     try:
@@ -70,6 +71,10 @@ def run_export(case_id: int) -> ExportFile | None:
             "disclosures": summary.disclosures,
         },
     )
+    if base_url:
+        from jsg_privacy.requests import downloads
+
+        downloads.notify_ready(file, base_url)
     return file
 
 

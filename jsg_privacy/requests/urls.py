@@ -1,3 +1,16 @@
+from django.urls import path
+
+from jsg_privacy.requests import views
+
 app_name = "requests"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.your_data, name="your-data"),
+    path("export/", views.request_export, name="export"),
+    path("erase/", views.request_erasure, name="erase"),
+    path("restrict/", views.request_restriction, name="restrict"),
+    path("new/", views.new_request, name="new"),
+    path("new/sent/", views.sent, name="sent"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("download/<str:token>/", views.download, name="download"),
+]

@@ -1,0 +1,120 @@
+"""Forms of the request pages: the public request form, restriction or objection from an account,
+and the two ways of confirming who is downloading an export (password, or the request's address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy.requests.models import Kind
+
+MAX_DETAILS = 5000
+
+PUBLIC_KINDS = [
+    (Kind.ACCESS, _("A copy of my data (access)")),
+    (Kind.PORTABILITY, _("My data in a machine-readable file, to take elsewhere (portability)")),
+    (Kind.RECTIFICATION, _("Correct data about me (rectification)")),
+    (Kind.ERASURE, _("Delete my data (erasure)")),
+    (Kind.RESTRICTION, _("Limit what you do with my data (restriction)")),
+    (Kind.OBJECTION, _("Stop a use of my data, such as marketing (objection)")),
+]
+
+
+class RequestForm(forms.Form):
+    """The public form: anyone — customer, guest, enquirer — names an address and a right."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_(
+            "The address you used with us. We send a link to it: nothing happens until you "
+            "open the link and confirm."
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("What would you like us to do?"), choices=PUBLIC_KINDS, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=MAX_DETAILS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Anything that helps us find your data or understand your request, such as an order "
+            "number. For a correction, say what is wrong and what it should be."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == Kind.RECTIFICATION and not data.get("details", "").strip():
+            self.add_error("details", _("Tell us what is wrong and what it should be."))
+        return data
+
+
+class RestrictOrObjectForm(forms.Form):
+    """From the "Your data" page: restrict or object, with the reason."""
+
+    kind = forms.ChoiceField(
+        label=_("What would you like?"),
+        choices=[
+            (Kind.RESTRICTION, _("Keep my data but limit what you do with it (restriction)")),
+            (Kind.OBJECTION, _("Stop a use of my data (objection)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Which use, and why"),
+        max_length=MAX_DETAILS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For example: \u201cstop using my data for marketing\u201d, or \u201cmy address is "
+            "wrong: please don't use it until it is corrected\u201d."
+        ),
+        error_messages={"required": _("Tell us which use of your data this is about.")},
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """A signed-in customer confirms their password before a sensitive step."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password
+
+
+class EmailConfirmForm(forms.Form):
+    """A requester without an account confirms the address the request was made with."""
+
+    email = forms.EmailField(
+        label=_("The e-mail address you made the request with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, expected: str, *args: Any, **kwargs: Any) -> None:
+        self.expected = expected
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if email.strip().lower() != self.expected.strip().lower():
+            raise forms.ValidationError(
+                _("This is not the address the request was made with. Use the address we e-mailed.")
+            )
+        return email

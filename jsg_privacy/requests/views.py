@@ -1,0 +1,431 @@
+"""The request pages: "Your data" in a customer's account, the public request form, the e-mailed
+identity link, and the download of an export.
+
+- Every state-changing request is a CSRF-protected POST. The identity link opens a page whose button
+  confirms, so a mail scanner that follows links cannot use up the one-time link.
+- The public form answers every address the same way — known, unknown or mistyped — and always
+  e-mails the link to the address given: the request is that address's, whoever holds an account.
+- A forged or altered link is a 400 page, an expired or used one a 410 page; an unverified request
+  never starts an export.
+- Rate limits (:mod:`jsg_privacy.requests.ratelimit`) answer 429 with a page saying when to retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from jsg_privacy import tasks
+from jsg_privacy.conf import app_settings
+from jsg_privacy.flows import erase
+from jsg_privacy.registry import Subject
+from jsg_privacy.requests import cases, downloads, ratelimit
+from jsg_privacy.requests.forms import (
+    EmailConfirmForm,
+    PasswordConfirmForm,
+    RequestForm,
+    RestrictOrObjectForm,
+)
+from jsg_privacy.requests.models import OPEN_STATUSES, Case, Channel, ExportFile, Kind, Status
+
+logger = logging.getLogger("jsg_privacy.requests")
+
+TEMPLATES = "jsg_privacy/requests/"
+EXPORT_KINDS = (Kind.ACCESS, Kind.PORTABILITY)
+PREPARING = (Status.OPEN, Status.IN_PROGRESS)
+
+
+# -- shared answers -------------------------------------------------------------------------------
+
+
+def optional_url(name: str) -> str:
+    """The URL named ``name`` if the project has it, else ""."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def contact_email() -> str:
+    return str(app_settings.CONTROLLER.get("email", ""))
+
+
+def too_many(request: HttpRequest, outcome: ratelimit.Outcome) -> HttpResponse:
+    minutes = max(1, -(-outcome.retry_after // 60))
+    context = {"minutes": minutes, "contact_email": contact_email()}
+    response = render(request, TEMPLATES + "too_many.html", context, status=429)
+    response["Retry-After"] = str(outcome.retry_after)
+    return response
+
+
+def link_problem(
+    request: HttpRequest, *, kind: str, problem: str, message: str = ""
+) -> HttpResponse:
+    """A clear page for a link that cannot be used. ``problem``: invalid, expired, used, other."""
+    status = {"invalid": 400, "other": 403}.get(problem, 410)
+    context = {
+        "kind": kind,
+        "problem": problem,
+        "message": message,
+        "contact_email": contact_email(),
+        "new_url": reverse("jsg_privacy:requests:new"),
+        "hours": app_settings.EXPORT_LINK_MAX_AGE,
+        "verify_hours": int(cases.VERIFY_MAX_AGE.total_seconds() // 3600),
+    }
+    return render(request, TEMPLATES + "link_problem.html", context, status=status)
+
+
+def account_check() -> str:
+    return _("logged-in account holder")
+
+
+def start_export(request: HttpRequest, case: Case) -> None:
+    """Queue the export of a verified case; whoever runs it (inline or a Celery worker) e-mails
+    the download link once the file exists."""
+    tasks.enqueue(tasks.export_case, case.pk, downloads.base_url(request))
+
+
+# -- "Your data" in the account -------------------------------------------------------------------
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    file: ExportFile | None = None
+    download_url: str = ""
+
+    @property
+    def preparing(self) -> bool:
+        return self.case.kind in EXPORT_KINDS and self.case.status in PREPARING
+
+
+def case_rows(user: Any) -> list[CaseRow]:
+    rows = []
+    own = Case.objects.filter(user=user).prefetch_related("exports").order_by("-received_at", "-pk")
+    for case in own:
+        row = CaseRow(case)
+        exports = list(case.exports.all())
+        if exports:
+            row.file = exports[0]
+            if row.file.available:
+                token = downloads.token_for(row.file)
+                row.download_url = reverse("jsg_privacy:requests:download", args=[token])
+        rows.append(row)
+    return rows
+
+
+def your_data_context(
+    request: HttpRequest, restrict_form: RestrictOrObjectForm | None = None
+) -> dict[str, Any]:
+    rows = case_rows(request.user)
+    return {
+        "rows": rows,
+        "preparing": any(row.preparing for row in rows),
+        "open_erasure": next(
+            (
+                r.case
+                for r in rows
+                if r.case.kind == Kind.ERASURE and r.case.status in OPEN_STATUSES
+            ),
+            None,
+        ),
+        "restrict_form": restrict_form or RestrictOrObjectForm(),
+        "profile_url": optional_url("accounts:profile"),
+        "marketing_url": optional_url("jsg_privacy:marketing:preferences"),
+        "cookies_url": optional_url("jsg_privacy:cookies"),
+        "contact_email": contact_email(),
+        "hours": app_settings.EXPORT_LINK_MAX_AGE,
+    }
+
+
+@login_required
+@never_cache
+@require_safe
+def your_data(request: HttpRequest) -> HttpResponse:
+    return render(request, TEMPLATES + "your_data.html", your_data_context(request))
+
+
+def _account_limit(request: HttpRequest) -> HttpResponse | None:
+    outcome = ratelimit.hit(ratelimit.PER_ACCOUNT, str(request.user.pk))
+    return None if outcome.allowed else too_many(request, outcome)
+
+
+@login_required
+@require_POST
+def request_export(request: HttpRequest) -> HttpResponse:
+    pending = Case.objects.filter(
+        user=request.user, kind__in=EXPORT_KINDS, status__in=PREPARING
+    ).first()
+    if pending is not None:
+        note = _("We are already preparing your data (request %(ref)s).")
+        messages.info(request, note % {"ref": pending.reference}, fail_silently=True)
+        return redirect("jsg_privacy:requests:your-data")
+    if (refused := _account_limit(request)) is not None:
+        return refused
+    case = cases.open_case(
+        kind=Kind.ACCESS,
+        email=request.user.email or "",
+        channel=Channel.ACCOUNT,
+        user=request.user,
+        identity_check=account_check(),
+        actor=request.user,
+    )
+    start_export(request, case)
+    note = _("Request %(ref)s: we are preparing a copy of your data.")
+    messages.success(request, note % {"ref": case.reference}, fail_silently=True)
+    return redirect("jsg_privacy:requests:your-data")
+
+
+@login_required
+@require_POST
+def request_restriction(request: HttpRequest) -> HttpResponse:
+    form = RestrictOrObjectForm(request.POST)
+    if not form.is_valid():
+        context = your_data_context(request, restrict_form=form)
+        return render(request, TEMPLATES + "your_data.html", context)
+    if (refused := _account_limit(request)) is not None:
+        return refused
+    case = cases.open_case(
+        kind=form.cleaned_data["kind"],
+        email=request.user.email or "",
+        channel=Channel.ACCOUNT,
+        user=request.user,
+        details=form.cleaned_data["reason"],
+        identity_check=account_check(),
+        actor=request.user,
+    )
+    note = _("Request %(ref)s received. We will reply by e-mail by %(date)s.")
+    messages.success(
+        request, note % {"ref": case.reference, "date": _day(case.deadline)}, fail_silently=True
+    )
+    return redirect("jsg_privacy:requests:your-data")
+
+
+@dataclass
+class PlanRow:
+    label: str
+    rows: int
+    deleted: int
+    anonymised: int
+    held: int
+    held_until: date | None
+    reason: str
+
+
+def erasure_plan(user: Any) -> list[PlanRow]:
+    """What erasing this customer would do, per source, in words the customer sees."""
+    subject = Subject(user_id=user.pk, email=user.email or "")
+    plan = []
+    for step in erase.plan(subject):
+        if not step.rows and not step.reason:
+            continue
+        until = date.fromisoformat(step.held_until) if step.held_until else None
+        plan.append(
+            PlanRow(
+                step.label,
+                step.rows,
+                step.deleted,
+                step.anonymised,
+                step.held,
+                until,
+                step.reason,
+            )
+        )
+    return plan
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_erasure(request: HttpRequest) -> HttpResponse:
+    """Show what erasure would delete and keep; a confirmed POST opens a case for staff."""
+    pending = Case.objects.filter(
+        user=request.user, kind=Kind.ERASURE, status__in=OPEN_STATUSES
+    ).first()
+    needs_password = not downloads.recently_confirmed(request)
+    posted = request.method == "POST" and pending is None
+    form = PasswordConfirmForm(request.user, request.POST if posted and needs_password else None)
+    if posted:
+        if needs_password:
+            who = f"user-{request.user.pk}"
+            refused = _check_answer(request, form, who, None, "wrong password")
+            if refused is not None:
+                return refused
+        if not needs_password or form.is_valid():
+            if needs_password:
+                downloads.remember_confirmed(request)
+            if (refused := _account_limit(request)) is not None:
+                return refused
+            case = cases.open_case(
+                kind=Kind.ERASURE,
+                email=request.user.email or "",
+                channel=Channel.ACCOUNT,
+                user=request.user,
+                identity_check=_("logged-in account holder, password confirmed"),
+                actor=request.user,
+            )
+            note = _(
+                "Request %(ref)s received. We will check it and erase your account by %(date)s."
+            )
+            messages.success(
+                request,
+                note % {"ref": case.reference, "date": _day(case.deadline)},
+                fail_silently=True,
+            )
+            return redirect("jsg_privacy:requests:your-data")
+    context = {
+        "plan": erasure_plan(request.user),
+        "form": form,
+        "needs_password": needs_password,
+        "pending": pending,
+        "contact_email": contact_email(),
+    }
+    return render(request, TEMPLATES + "erase.html", context)
+
+
+def _day(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+# -- the public form and the identity link --------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        for limit, value in (
+            (ratelimit.PER_CLIENT, ratelimit.client_value(request)),
+            (ratelimit.PER_EMAIL, ratelimit.email_value(email)),
+        ):
+            outcome = ratelimit.hit(limit, value)
+            if not outcome.allowed:
+                return too_many(request, outcome)
+        case = cases.open_case(
+            kind=form.cleaned_data["kind"],
+            email=email,
+            channel=Channel.WEB_FORM,
+            details=form.cleaned_data["details"],
+        )
+        token = cases.verification_token(case)
+        link = request.build_absolute_uri(reverse("jsg_privacy:requests:verify", args=[token]))
+        try:
+            cases.send_verification(case, link)
+        except OSError:  # smtplib's errors are OSErrors
+            logger.exception("Could not send the identity link of case %s", case.reference)
+            form.add_error(None, _("We could not send you an e-mail just now. Please try later."))
+            context = {"form": form, "your_data_url": _your_data_url(request)}
+            return render(request, TEMPLATES + "new.html", context, status=503)
+        return redirect("jsg_privacy:requests:sent")
+    context = {"form": form, "your_data_url": _your_data_url(request)}
+    return render(request, TEMPLATES + "new.html", context)
+
+
+def _your_data_url(request: HttpRequest) -> str:
+    return reverse("jsg_privacy:requests:your-data") if request.user.is_authenticated else ""
+
+
+@never_cache
+@require_safe
+def sent(request: HttpRequest) -> HttpResponse:
+    hours = int(cases.VERIFY_MAX_AGE.total_seconds() // 3600)
+    return render(request, TEMPLATES + "sent.html", {"hours": hours})
+
+
+def read_identity_link(token: str) -> tuple[Case | None, str]:
+    """The case an identity link is for, without using the link up; or why it cannot be used."""
+    return cases.read_link(token)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    case, problem = read_identity_link(token)
+    if case is None:
+        return link_problem(request, kind="verify", problem=problem)
+    if request.method != "POST":
+        return render(request, TEMPLATES + "verify.html", {"case": case})
+    try:
+        case = cases.verify(token)
+    except cases.CaseError as error:
+        return link_problem(request, kind="verify", problem="used", message=str(error))
+    exporting = case.kind in EXPORT_KINDS
+    if exporting:
+        start_export(request, case)
+    context = {"case": case, "exporting": exporting, "hours": app_settings.EXPORT_LINK_MAX_AGE}
+    return render(request, TEMPLATES + "verified.html", context)
+
+
+# -- downloading an export ------------------------------------------------------------------------
+
+
+def _check_answer(
+    request: HttpRequest, form: Any, who: str, case: Case | None, refusal: str
+) -> HttpResponse | None:
+    """Refuse when ``who`` gave too many wrong answers; count this one if it is wrong."""
+    gate = ratelimit.peek(ratelimit.WRONG_ANSWERS, who)
+    if not gate.allowed:
+        return too_many(request, gate)
+    if not form.is_valid():
+        ratelimit.hit(ratelimit.WRONG_ANSWERS, who)
+        if case is not None:
+            cases.audit(case, "download refused", actor=request.user, detail=refusal)
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def download(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        file = downloads.read_token(token)
+    except downloads.LinkExpired:
+        return link_problem(request, kind="download", problem="expired")
+    except downloads.LinkError:
+        return link_problem(request, kind="download", problem="invalid")
+    if not file.available:
+        return link_problem(request, kind="download", problem="expired")
+    case = file.case
+    posted = request.method == "POST"
+    form: PasswordConfirmForm | EmailConfirmForm | None
+    if case.user_id is not None:  # the account holder, signed in, with a fresh password
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.user.pk != case.user_id:
+            return link_problem(request, kind="download", problem="other")
+        needs_password = not downloads.recently_confirmed(request)
+        form = PasswordConfirmForm(request.user, request.POST if posted else None)
+        form = form if needs_password else None
+        who, refusal = f"user-{request.user.pk}", "wrong password"
+    else:  # a request without an account: the e-mailed link and the address it went to
+        form = EmailConfirmForm(case.email, request.POST if posted else None)
+        who, refusal = f"export-{file.pk}", "wrong e-mail address"
+    if posted:
+        if form is not None:
+            refused = _check_answer(request, form, who, case, refusal)
+            if refused is not None:
+                return refused
+        if form is None or form.is_valid():
+            if isinstance(form, PasswordConfirmForm):
+                downloads.remember_confirmed(request)
+            try:
+                return downloads.serve(request, file)
+            except OSError:
+                logger.exception("Export file %s of case %s is missing", file.pk, case.reference)
+                return link_problem(request, kind="download", problem="expired")
+    context = {"file": file, "case": case, "form": form, "account": case.user_id is not None}
+    return render(request, TEMPLATES + "download.html", context)

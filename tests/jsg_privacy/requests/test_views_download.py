@@ -1,0 +1,248 @@
+"""Downloading an export: the e-mailed signed link, the second check, expiry, and whose file it is."""
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail, signing
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from example_shop.factories import DEMO_PASSWORD, EnquiryFactory, OrderFactory, UserFactory
+from jsg_privacy.requests import cases, downloads, service
+from jsg_privacy.requests.models import ExportFile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def guest_export(email="sam.jones@example.net"):
+    """A verified request from the public form, exported."""
+    case = cases.open_case(kind="access", email=email, channel="web_form")
+    cases.mark_verified(case, "signed link e-mailed to the requester's address")
+    return service.run_export(case.pk)
+
+
+def account_export(user):
+    case = cases.open_case(
+        kind="access", email=user.email, channel="account", user=user, identity_check="logged in"
+    )
+    return service.run_export(case.pk)
+
+
+def url_of(file):
+    return reverse("jsg_privacy:requests:download", args=[downloads.token_for(file)])
+
+
+def data_of(response):
+    assert response["Content-Disposition"].startswith("attachment;")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return json.loads(archive.read("data.json"))
+
+
+def emails_in(data):
+    return json.dumps(data)
+
+
+def test_a_guest_downloads_with_the_e_mailed_link_and_their_address(client):
+    OrderFactory(email="sam.jones@example.net")
+    file = guest_export()
+    url = url_of(file)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "type the e-mail address you made the request with" in page.text
+
+    response = client.post(url, {"email": " Sam.Jones@Example.net"})
+
+    data = data_of(response)
+    assert data["subject"]["email"] == "sam.jones@example.net"
+    file.refresh_from_db()
+    assert file.downloaded_at is not None
+    event = file.case.events.get(action="downloaded")
+    assert event.detail == f"export file {file.pk}"
+
+
+def test_a_guest_with_the_wrong_address_gets_nothing(client):
+    file = guest_export()
+    url = url_of(file)
+
+    response = client.post(url, {"email": "someone.else@example.net"})
+
+    assert response.status_code == 200
+    assert not response.has_header("Content-Disposition")
+    assert "This is not the address the request was made with" in response.text
+    assert ExportFile.objects.get().downloaded_at is None
+    refused = file.case.events.get(action="download refused")
+    assert refused.detail == "wrong e-mail address"  # no address in the audit trail
+
+
+def test_after_five_wrong_answers_the_link_is_locked_for_a_while(client):
+    file = guest_export()
+    url = url_of(file)
+    for n in range(5):
+        client.post(url, {"email": f"guess{n}@example.net"})
+
+    locked = Client(REMOTE_ADDR="203.0.113.9").post(url, {"email": "sam.jones@example.net"})
+
+    assert locked.status_code == 429
+    assert not locked.has_header("Content-Disposition")
+
+
+def test_the_owner_must_be_signed_in_as_themselves(client):
+    owner, other = UserFactory(), UserFactory()
+    url = url_of(account_export(owner))
+
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert anonymous.url.startswith(reverse("accounts:login"))
+    assert "next=" in anonymous.url
+    assert client.post(url, {"email": owner.email}).status_code == 302  # no guest route
+
+    client.force_login(other)
+    response = client.post(url, {"password": DEMO_PASSWORD})
+
+    assert response.status_code == 403
+    assert "This download is for another account" in response.text
+    assert not response.has_header("Content-Disposition")
+
+
+def test_each_subject_downloads_only_their_own_data():
+    people = [UserFactory() for _ in range(4)]
+    for person in people:
+        OrderFactory.create_batch(2, user=person, email=person.email)
+        EnquiryFactory(email=person.email)
+    files = [account_export(person) for person in people]
+    OrderFactory(email="guest.only@example.net")
+    guest = guest_export("guest.only@example.net")
+
+    for person, file in zip(people, files, strict=True):
+        client = Client()
+        client.force_login(person)
+        text = emails_in(data_of(client.post(url_of(file), {"password": DEMO_PASSWORD})))
+        assert person.email in text
+        assert not [p.email for p in people if p != person and p.email in text]
+        assert "guest.only@example.net" not in text
+        for other_file in files:
+            if other_file != file:
+                refused = client.post(url_of(other_file))
+                assert refused.status_code == 403
+    guest_text = emails_in(
+        data_of(Client().post(url_of(guest), {"email": "guest.only@example.net"}))
+    )
+    assert not [p.email for p in people if p.email in guest_text]
+
+
+def test_an_expired_file_is_gone_with_a_clear_page(client):
+    file = guest_export()
+    url = url_of(file)
+    ExportFile.objects.filter(pk=file.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    looked_at = client.get(url)
+    posted = client.post(url, {"email": "sam.jones@example.net"})
+
+    assert looked_at.status_code == posted.status_code == 410
+    assert "This link has expired" in posted.text
+    assert "Make a new request" in posted.text
+
+
+def test_a_purged_file_is_gone_and_the_command_deletes_expired_files(client):
+    file = guest_export()
+    url = url_of(file)
+    out = io.StringIO()
+    call_command("privacy_purge_exports", stdout=out)
+    assert "Deleted 0 expired export file(s)." in out.getvalue()
+
+    later = file.expires_at + timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("privacy_purge_exports", stdout=out)
+
+    assert "Deleted 1 expired export file(s)." in out.getvalue()
+    assert not service.storage().exists(file.name)
+    assert client.post(url, {"email": "sam.jones@example.net"}).status_code == 410
+
+
+def test_a_file_missing_from_storage_is_a_410_not_a_500(client):
+    file = guest_export()
+    service.storage().delete(file.name)
+
+    response = client.post(url_of(file), {"email": "sam.jones@example.net"})
+
+    assert response.status_code == 410
+
+
+def test_the_link_itself_expires_with_the_setting(client, settings):
+    file = guest_export()
+    url = url_of(file)
+    settings.JSG_PRIVACY_EXPORT_LINK_MAX_AGE = 1
+    later = timezone.now().timestamp() + 2 * 3600
+
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        response = client.get(url)
+
+    assert response.status_code == 410
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-token",
+        "a" * 3000,
+        signing.dumps({"f": 1, "r": "DSR-2026-000001"}, salt="another salt"),
+        signing.dumps({"f": "1", "r": 5}, salt=downloads.SALT),
+        signing.dumps([1, 2], salt=downloads.SALT),
+    ],
+    ids=["garbage", "too-long", "other-salt", "wrong-types", "not-a-dict"],
+)
+def test_a_forged_or_malformed_link_is_refused(client, token):
+    guest_export()
+
+    response = client.post(
+        reverse("jsg_privacy:requests:download", args=[token]), {"email": "sam.jones@example.net"}
+    )
+
+    assert response.status_code == 400
+    assert "This link is not valid" in response.text
+
+
+def test_a_link_naming_another_case_is_refused(client):
+    mine, theirs = guest_export(), guest_export("other@example.net")
+    forged = signing.dumps({"f": theirs.pk, "r": mine.case.reference}, salt=downloads.SALT)
+
+    response = client.post(
+        reverse("jsg_privacy:requests:download", args=[forged]), {"email": "other@example.net"}
+    )
+
+    assert response.status_code == 400
+
+
+def test_the_ready_e_mail_is_sent_once_per_file():
+    file = guest_export()
+
+    assert downloads.notify_ready(file, "https://shop.example")
+    assert not downloads.notify_ready(file, "https://shop.example")
+    assert len(mail.outbox) == 1
+    assert "https://shop.example/privacy/requests/download/" in mail.outbox[0].body
+    assert "the e-mail address you made the request with" in mail.outbox[0].body
+
+
+def test_downloading_needs_the_csrf_token():
+    file = guest_export()
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(url_of(file), {"email": "sam.jones@example.net"})
+
+    assert response.status_code == 403
+    assert ExportFile.objects.get().downloaded_at is None
