@@ -19,11 +19,23 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]" $(if $(DJANGO),"$(DJANGO)")
 	@touch $@
 
+# `make demo` serves the shop on 127.0.0.1:$(DEMO_PORT). Without STRIPE_SECRET_KEY, card payments go
+# to localstripe (a local Stripe stand-in) on 127.0.0.1:$(STRIPE_PORT), started here with its state
+# in $(VENV) and stopped with the shop.
+DEMO_PORT ?= 8000
+STRIPE_PORT ?= 8420
+
 demo: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_data
-	@echo "Serving the demo shop at http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(BIN)/python -c 'import localstripe' 2>/dev/null || $(BIN)/python -m pip install --quiet "localstripe>=1.15.10"
+	@echo "Serving the demo shop at http://127.0.0.1:$(DEMO_PORT) (admin: http://127.0.0.1:$(DEMO_PORT)/admin/)"
+	@if [ -n "$$STRIPE_SECRET_KEY" ]; then exec $(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT); fi; \
+	echo "Card payments: localstripe on 127.0.0.1:$(STRIPE_PORT); pay with 4242 4242 4242 4242, any future expiry and CVC"; \
+	$(BIN)/python -m jsg_privacy.payments.localstripe --port $(STRIPE_PORT) --state $(VENV)/localstripe.pickle \
+		--webhook http://127.0.0.1:$(DEMO_PORT)/privacy/payments/webhook/stripe/ & stripe=$$!; \
+	trap 'kill $$stripe 2>/dev/null' EXIT INT TERM; \
+	STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \

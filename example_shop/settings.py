@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses any request carrying a card number or CVV before a session, view or database sees it.
+    "jsg_privacy.payments.guard.CardDataGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,6 +114,24 @@ DEFAULT_FROM_EMAIL = "JSG Metering Solutions <sales@jsgsolutions.example>"
 
 X_FRAME_OPTIONS = "DENY"
 
+# Every log line goes through jsg_privacy's card-number mask; Django's own loggers (the runserver
+# request lines too) are sent to this console instead of their unmasked handlers.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "mask_card_numbers": {"()": "jsg_privacy.payments.log_filter.CardNumberMaskingFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_card_numbers"]},
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+}
+
 # jsg_privacy: the facts the privacy notice and the Art. 30 record state about the shop.
 # The shop's own declarations of personal data live in each app's privacy.py.
 JSG_PRIVACY_ROLE = "controller"
@@ -123,4 +143,17 @@ JSG_PRIVACY_CONTROLLER = {
     "website": "https://www.jsgsolutions.co.uk",
     "ico_registration": "ZA000000 (demo)",
     "privacy_manager": {"name": "Veronica Lawless", "email": "privacy@jsgsolutions.example"},
+}
+
+# jsg_privacy payments: card payments by token through Stripe. With no STRIPE_SECRET_KEY the local
+# stand-in is used (localstripe on 127.0.0.1:8420, started by `make demo`; STRIPE_API_BASE moves it).
+# For real Stripe (test or live), set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
+# STRIPE_WEBHOOK_SECRET; the API and Stripe.js then come from Stripe. See docs/payments.md.
+JSG_PRIVACY_PAYMENT_ADAPTER = "example_shop.orders.payments.OrderPaymentAdapter"
+JSG_PRIVACY_STRIPE = {
+    "secret_key": os.environ.get("STRIPE_SECRET_KEY", ""),
+    "publishable_key": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
+    "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+    "api_base": os.environ.get("STRIPE_API_BASE", ""),
+    "js_url": os.environ.get("STRIPE_JS_URL", ""),
 }

@@ -17,10 +17,17 @@ class JsgPrivacyConfig(AppConfig):
         )
         from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
         from jsg_privacy.marketing import mechanisms
+        from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012)
+        from jsg_privacy.payments import install as payments_install
+        from jsg_privacy.payments.erasure import erasure_hook
+        from jsg_privacy.requests import service
 
         # The registry is built once per process: built-ins first, then every app's privacy.py.
         inventory.install(registry.registry)
         install.install(registry.registry)
         mechanisms.install(registry.registry)
+        payments_install.install(registry.registry)
+        if erasure_hook not in service.erasure_hooks:  # tell the payment provider (Art. 19)
+            service.erasure_hooks.append(erasure_hook)
         registry.autodiscover()
         post_migrate.connect(sync.sync_after_migrate, sender=self, dispatch_uid="jsg_privacy.sync")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
+from jsg_privacy.requests.limits import Objection, Restriction
 from jsg_privacy.requests.models import Case
 
 SIX_YEARS = privacy.Period(years=6)
@@ -31,6 +32,66 @@ class CaseSource(privacy.ModelSource):
         keep=("email", "details", "received_at"),
         then=privacy.Delete(),
         anchor_label=_("after we receive your request"),
+    )
+
+
+# Restrictions (Art. 18) and objections (Art. 21) made through a request: proof, like the case.
+@privacy.register(Restriction)
+class RestrictionSource(privacy.ModelSource):
+    label = _("Restrictions of the use of your data")
+    subject = "user"
+    subject_email = "case__email"
+    data_subjects = "people exercising their data-protection rights"
+    fields = {
+        inventory.CORRESPONDENCE: ["email_key", "reason", "created_at", "lifted_at", "lift_reason"]
+    }
+    export = ["reason", "created_at", "lift_notified_at", "lifted_at", "lift_reason"]
+    retention = privacy.Retention(
+        anchor="created_at",
+        period=SIX_YEARS,
+        anchor_label=_("after the restriction is made"),
+        reason=PROOF,
+    )
+    # Kept by the keyed address after erasure: what the law makes us keep stays restricted.
+    erasure = privacy.LegalHold(
+        anchor="created_at",
+        period=SIX_YEARS,
+        reason=PROOF,
+        keep=("email_key", "reason", "created_at", "lifted_at", "lift_reason"),
+        then=privacy.Delete(),
+        anchor_label=_("after the restriction is made"),
+    )
+
+
+@privacy.register(Objection)
+class ObjectionSource(privacy.ModelSource):
+    label = _("Your objections to uses of your data")
+    subject = "case__user"
+    subject_email = "case__email"
+    data_subjects = "people exercising their data-protection rights"
+    fields = {
+        inventory.CORRESPONDENCE: [
+            "purpose",
+            "grounds",
+            "recorded_at",
+            "upheld",
+            "decision_reason",
+            "decided_at",
+        ]
+    }
+    retention = privacy.Retention(
+        anchor="recorded_at",
+        period=SIX_YEARS,
+        anchor_label=_("after we receive your objection"),
+        reason=PROOF,
+    )
+    erasure = privacy.LegalHold(
+        anchor="recorded_at",
+        period=SIX_YEARS,
+        reason=PROOF,
+        keep=("purpose", "grounds", "recorded_at", "upheld", "decision_reason", "decided_at"),
+        then=privacy.Delete(),
+        anchor_label=_("after we receive your objection"),
     )
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("notice/versions/<str:digest>/", notice_views.version_detail, name="notice-version"),
     path("cookies/", include("jsg_privacy.consent.urls")),
     path("marketing/", include("jsg_privacy.marketing.urls")),
+    path("payments/", include("jsg_privacy.payments.urls")),
     path("requests/", include("jsg_privacy.requests.urls")),
 ]

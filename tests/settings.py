@@ -22,3 +22,6 @@ STORAGES = {
 }
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+
+# The suite pays through the local Stripe stand-in on purpose (check jsg_privacy.W004).
+JSG_PRIVACY_STRIPE = {**JSG_PRIVACY_STRIPE, "local": True}  # noqa: F405

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from example_shop.accounts.models import CustomerProfile
+from jsg_privacy.requests.admin import export_user_personal_data
+
+User = get_user_model()
 
 
 @admin.register(CustomerProfile)
@@ -19,3 +24,13 @@ class CustomerProfileAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CustomerAdmin(UserAdmin):
+    """Django's user admin, plus the one-click export of a customer's personal data (a ZIP)."""
+
+    actions = [export_user_personal_data]

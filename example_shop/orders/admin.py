@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from example_shop.orders.models import Order, OrderLine
 
@@ -29,7 +31,7 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    readonly_fields = ["reference", "public_id", "created_at"]
+    readonly_fields = ["reference", "public_id", "created_at", "card_payments"]
     inlines = [OrderLineInline]
     actions = ["mark_paid", "mark_dispatched", "mark_completed", "mark_cancelled"]
     fieldsets = [
@@ -76,8 +78,21 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Totals and dates", {"fields": ["subtotal", "total", "invoiced_at", "completed_at"]}),
+        (
+            "Totals and dates",
+            {"fields": ["subtotal", "total", "invoiced_at", "completed_at", "card_payments"]},
+        ),
     ]
+
+    @admin.display(description="Card payments")
+    def card_payments(self, obj: Order) -> str:
+        """A link to the order's card payments, where staff can refund them."""
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:jsg_privacy_payment_changelist")
+        return format_html(
+            '<a href="{}?q={}">Payments for {}</a>', url, obj.reference, obj.reference
+        )
 
     def _set_status(
         self, request: HttpRequest, queryset: QuerySet[Order], status: str, **dates

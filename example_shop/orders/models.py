@@ -12,9 +12,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from example_shop.orders.validators import validate_mpan_core
 from example_shop.validators import validate_phone_number, validate_uk_postcode
+from jsg_privacy.payments.models import Payment
 
 REFERENCE_PREFIX = "JSG-"
 
@@ -129,6 +131,12 @@ class Order(models.Model):
 
     def get_confirmation_url(self) -> str:
         return reverse("orders:confirmation", kwargs={"public_id": self.public_id})
+
+    @cached_property
+    def card_payment(self) -> Payment | None:
+        """The card payment that paid this order (refunded since, perhaps), if there is one."""
+        paid = [Payment.Statuses.SUCCEEDED, Payment.Statuses.REFUNDED]
+        return Payment.objects.filter(reference=self.reference, status__in=paid).last()
 
     @property
     def vat_included(self) -> Decimal:

@@ -14,6 +14,8 @@ privacy.add(
     inventory.CLOUD_SERVICES,
     inventory.GROUP_COMPANIES,
     inventory.SUPPLIERS_CHINA,
+    # Card payments: Stripe receives only its declared fields (jsg_privacy.payments.outbound).
+    inventory.STRIPE,
 )
 
 

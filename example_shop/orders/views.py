@@ -60,11 +60,16 @@ def confirmation(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     may see it: a confirmation link that leaks (history, a shared screen) shows nothing.
     """
     order = get_object_or_404(Order.objects.prefetch_related("lines"), public_id=public_id)
-    placed_here = str(order.public_id) in request.session.get(PLACED_ORDERS_SESSION_KEY, [])
-    owner = request.user.is_authenticated and order.user_id == request.user.pk
-    if not (placed_here or owner):
+    if not can_view(request, order):
         raise Http404("No such order.")
     return render(request, "orders/confirmation.html", {"order": order})
+
+
+def can_view(request: HttpRequest, order: Order) -> bool:
+    """The browser session that placed the order, or the signed-in customer it belongs to."""
+    placed_here = str(order.public_id) in request.session.get(PLACED_ORDERS_SESSION_KEY, [])
+    owner = request.user.is_authenticated and order.user_id == request.user.pk
+    return placed_here or owner
 
 
 def remember_placed_order(request: HttpRequest, order: Order) -> None:

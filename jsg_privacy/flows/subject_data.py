@@ -28,8 +28,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+#: Sources exported in their own section of the export rather than among the records.
+OWN_SECTIONS = frozenset({"jsg_privacy.Disclosure"})
+
+
 def sources() -> list[Source]:
-    return list(registry.sources.values())
+    return [source for key, source in registry.sources.items() if key not in OWN_SECTIONS]
 
 
 def export_fields(source: ModelSource) -> tuple[list[str], list[str]]:

@@ -29,6 +29,7 @@ from jsg_privacy.marketing.unsubscribe import (
     unsubscribe,
     unsubscribe_url,
 )
+from jsg_privacy.requests import restriction
 
 __all__ = [
     "Outcome",
@@ -56,8 +57,8 @@ def has_consent(purpose: str, *, email: str = "", user: Any = None, medium: str 
     Use it for ``"partner_marketing"`` (may we pass their details on?) and ``"testimonials"``.
     """
     person = _person(user, email)
-    if person is None:
-        return False
+    if person is None or restriction.is_restricted(user=user, email=email):
+        return False  # a restricted subject's data is not used for marketing (Art. 18)
     if medium and suppression.is_suppressed(person.email_key, medium):
         return False
     latest = choices.current(person, purpose, medium)

@@ -7,77 +7,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jsg_privacy', '0005_consent_ledger_append_function'),
+        ("jsg_privacy", "0005_consent_ledger_append_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True, verbose_name='reference')),
-                ('kind', models.CharField(choices=[('access', 'access (a copy of my data)'), ('portability', 'portability (my data, machine-readable)'), ('rectification', 'rectification (correct my data)'), ('erasure', 'erasure (delete my data)'), ('restriction', 'restriction (limit what you do with my data)'), ('objection', 'objection (stop a use of my data)')], max_length=16, verbose_name='request')),
-                ('status', models.CharField(choices=[('unverified', 'awaiting identity check'), ('open', 'open'), ('in_progress', 'in progress'), ('completed', 'completed'), ('refused', 'refused'), ('failed', 'failed (can be retried)')], default='unverified', max_length=16, verbose_name='status')),
-                ('channel', models.CharField(choices=[('account', 'account page'), ('web_form', 'public request form'), ('email', 'e-mail'), ('phone', 'telephone'), ('letter', 'letter'), ('saleor', 'Saleor'), ('staff', 'staff, from the admin')], max_length=16, verbose_name='received by')),
-                ('email', models.EmailField(max_length=254, verbose_name="requester's e-mail address")),
-                ('details', models.TextField(blank=True, max_length=5000, verbose_name='what was asked')),
-                ('identity_check', models.CharField(blank=True, max_length=200, verbose_name='how identity was checked')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='identity confirmed')),
-                ('due_on', models.DateField(verbose_name='due (one month, Art. 12(3))')),
-                ('extended_until', models.DateField(blank=True, null=True, verbose_name='extended until')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='reason for the extension')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed')),
-                ('outcome', models.JSONField(blank=True, default=dict, verbose_name='outcome')),
-                ('failure_reason', models.TextField(blank=True, verbose_name='why it failed')),
-                ('verification_nonce', models.CharField(blank=True, editable=False, max_length=32)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="reference"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("access", "access (a copy of my data)"),
+                            ("portability", "portability (my data, machine-readable)"),
+                            ("rectification", "rectification (correct my data)"),
+                            ("erasure", "erasure (delete my data)"),
+                            ("restriction", "restriction (limit what you do with my data)"),
+                            ("objection", "objection (stop a use of my data)"),
+                        ],
+                        max_length=16,
+                        verbose_name="request",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "awaiting identity check"),
+                            ("open", "open"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("refused", "refused"),
+                            ("failed", "failed (can be retried)"),
+                        ],
+                        default="unverified",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("account", "account page"),
+                            ("web_form", "public request form"),
+                            ("email", "e-mail"),
+                            ("phone", "telephone"),
+                            ("letter", "letter"),
+                            ("saleor", "Saleor"),
+                            ("staff", "staff, from the admin"),
+                        ],
+                        max_length=16,
+                        verbose_name="received by",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, verbose_name="requester's e-mail address"),
+                ),
+                (
+                    "details",
+                    models.TextField(blank=True, max_length=5000, verbose_name="what was asked"),
+                ),
+                (
+                    "identity_check",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="how identity was checked"
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="identity confirmed"),
+                ),
+                ("due_on", models.DateField(verbose_name="due (one month, Art. 12(3))")),
+                (
+                    "extended_until",
+                    models.DateField(blank=True, null=True, verbose_name="extended until"),
+                ),
+                (
+                    "extension_reason",
+                    models.TextField(blank=True, verbose_name="reason for the extension"),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="completed"),
+                ),
+                ("outcome", models.JSONField(blank=True, default=dict, verbose_name="outcome")),
+                ("failure_reason", models.TextField(blank=True, verbose_name="why it failed")),
+                ("verification_nonce", models.CharField(blank=True, editable=False, max_length=32)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data-subject request',
-                'verbose_name_plural': 'data-subject requests',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "data-subject request",
+                "verbose_name_plural": "data-subject requests",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.CharField(max_length=40)),
-                ('detail', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='jsg_privacy.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("action", models.CharField(max_length=40)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="jsg_privacy.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request audit entry',
-                'verbose_name_plural': 'request audit trail',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "request audit entry",
+                "verbose_name_plural": "request audit trail",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExportFile',
+            name="ExportFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='stored file')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size in bytes')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(verbose_name='link expires')),
-                ('downloaded_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exports', to='jsg_privacy.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="stored file")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size in bytes")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(verbose_name="link expires")),
+                ("downloaded_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exports",
+                        to="jsg_privacy.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export file',
-                'verbose_name_plural': 'export files',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "export file",
+                "verbose_name_plural": "export files",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'due_on'], name='jsg_case_status_due_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "due_on"], name="jsg_case_status_due_idx"),
         ),
     ]

@@ -27,7 +27,7 @@ from jsg_privacy.requests.models import Case, ExportFile, Kind, Status
 logger = logging.getLogger("jsg_privacy.requests")
 EXPORT_PREFIX = "jsg_privacy/exports/"
 
-#: Called after an erasure commits, with (subject, case): e.g. delete the customer at the payment
+#: Called just before an erasure, with (subject, case): e.g. delete the customer at the payment
 #: provider (GDPR Art. 19). Each returns a short description for the case's outcome.
 erasure_hooks: list[Any] = []
 
@@ -82,6 +82,14 @@ def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] |
     case = _ready(case_id, (Kind.ERASURE,))
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     subject = cases.subject_of(case)
+    # Recipients first: they are found through the records erasure is about to clear (e.g. the
+    # payment provider's customer ids on the subject's payments).
+    notices = []
+    for hook in erasure_hooks:
+        try:
+            notices.append(str(hook(subject, case)))
+        except Exception as exc:
+            notices.append(f"{getattr(hook, '__name__', hook)} failed: {type(exc).__name__}")
     try:
         steps = erase.erase(subject)
     except Exception as exc:
@@ -89,12 +97,6 @@ def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] |
         cases.fail(case, f"Erasure failed, nothing was changed: {type(exc).__name__}", actor=actor)
         return None
     outcome: dict[str, Any] = {"steps": [step.__dict__ | {"action": step.action} for step in steps]}
-    notices = []
-    for hook in erasure_hooks:
-        try:
-            notices.append(str(hook(subject, case)))
-        except Exception as exc:
-            notices.append(f"{getattr(hook, '__name__', hook)} failed: {type(exc).__name__}")
     outcome["recipients_notified"] = notices
     with transaction.atomic():
         cases.complete(case, outcome, actor=actor)

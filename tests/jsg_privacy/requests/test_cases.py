@@ -165,5 +165,5 @@ def test_an_erasure_case_erases_and_records_the_result_but_keeps_its_own_record(
     steps = {s["source"]: s for s in case.outcome["steps"]}
     assert steps["orders.Order"]["held"] == 1
     assert steps["auth.User"]["deleted"] == 1
-    assert case.outcome["recipients_notified"] == ["Stripe customer deleted"]
+    assert "Stripe customer deleted" in case.outcome["recipients_notified"]
     assert case.email == user.email  # the request's own record is kept as proof

@@ -1,0 +1,216 @@
+"""Paying for an order: one :class:`Payment` per attempt, recorded as the provider answers.
+
+The order becomes paid exactly once, whichever comes first: the confirmation in the customer's
+request or the provider's signed webhook. A compare-and-set on the payment's status decides who calls
+the adapter's ``mark_paid``, so a replayed or late webhook, a double click or a retry never pays twice;
+a unique constraint keeps a reference to one live payment at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jsg_privacy.consent import subjects
+from jsg_privacy.payments.adapter import get_adapter
+from jsg_privacy.payments.base import (
+    Event,
+    Gateway,
+    Payable,
+    PaymentError,
+    PaymentResult,
+    RefundResult,
+    Status,
+    get_gateway,
+)
+from jsg_privacy.payments.models import Payment, WebhookEvent
+from jsg_privacy.payments.signals import payment_refunded, payment_succeeded
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = "The payment service could not be reached."
+#: A payment still processing after this long was interrupted: the provider answers in seconds.
+INTERRUPTED_AFTER = timedelta(minutes=10)
+
+
+class PaymentRefused(Exception):
+    """The payment was not attempted; the message is safe to show to the customer."""
+
+
+class AlreadyPaid(PaymentRefused):
+    pass
+
+
+class InProgress(PaymentRefused):
+    pass
+
+
+class RetryLater(Exception):
+    """A webhook arrived before the payment it is about was recorded: the provider should resend it."""
+
+
+def subject_key_for(user_id: object, email: str) -> str:
+    """The key the export and erasure flows find a payer's records by: the user's, else the e-mail's."""
+    if user_id is not None:
+        return subjects.for_user(user_id)
+    return subjects.for_email(email) if email else ""
+
+
+def gateway_for(payment: Payment) -> Gateway:
+    gateway = get_gateway()
+    if gateway.name != payment.gateway:
+        raise PaymentError(f"{payment} was made with {payment.gateway!r}, not {gateway.name!r}.")
+    return gateway
+
+
+def start(payable: Payable, gateway: Gateway) -> Payment:
+    """A new attempt for ``payable``, or :class:`PaymentRefused` if it is paid or being paid."""
+    if not payable.due:
+        raise AlreadyPaid("This order does not need paying.")
+    try:
+        with transaction.atomic():
+            return Payment.objects.create(
+                reference=payable.reference,
+                gateway=gateway.name,
+                user_id=payable.user_id,
+                subject_key=subject_key_for(payable.user_id, payable.email),
+                amount=payable.amount,
+                currency=payable.currency,
+            )
+    except IntegrityError:
+        paid = Payment.objects.filter(reference=payable.reference, status=Status.SUCCEEDED)
+        if paid.exists():
+            raise AlreadyPaid("This order is already paid.") from None
+        if _expire_interrupted(payable.reference):
+            return start(payable, gateway)
+        raise InProgress("A payment for this order is already in progress.") from None
+
+
+def _expire_interrupted(reference: str) -> int:
+    """Fail attempts still processing long after any answer could come (the server stopped)."""
+    cutoff = timezone.now() - INTERRUPTED_AFTER
+    stale = Payment.objects.filter(
+        reference=reference, status=Status.PROCESSING, created_at__lt=cutoff
+    )
+    return stale.update(status=Status.FAILED, failure_message=UNREACHABLE)
+
+
+def pay(
+    payable: Payable, token: str, gateway: Gateway | None = None
+) -> tuple[Payment, PaymentResult]:
+    """Charge the card behind ``token`` for ``payable`` and record the outcome."""
+    gateway = gateway or get_gateway()
+    payment = start(payable, gateway)
+    try:
+        result = gateway.charge(
+            payable, token, subject_key=payment.subject_key, key=f"jsg-{uuid.uuid4().hex}"
+        )
+    except Exception as error:
+        ids = error.ids if isinstance(error, PaymentError) else {}
+        Payment.objects.filter(pk=payment.pk).update(
+            status=Status.FAILED, failure_message=UNREACHABLE, **ids
+        )
+        raise
+    return record(payment, result), result
+
+
+def confirm(payment: Payment) -> PaymentResult:
+    """After the customer acted in the browser (3-D Secure): ask the provider, record the outcome."""
+    result = gateway_for(payment).confirm(payment.intent_id, subject_key=payment.subject_key)
+    record(payment, result)
+    return result
+
+
+def record(payment: Payment, result: PaymentResult) -> Payment:
+    """Store what the provider said: ids, card brand, last four and expiry, and the status."""
+    changes: dict[str, object] = {
+        name: value
+        for name in ("intent_id", "payment_method_id", "customer_id")
+        if (value := getattr(result, name))
+    }
+    if result.card.last4:
+        changes.update(vars(result.card))
+    if not result.succeeded:
+        changes.update(status=result.status, failure_message=result.message[:255])
+    if changes:
+        Payment.objects.filter(pk=payment.pk).exclude(status=Status.SUCCEEDED).update(**changes)
+        payment.refresh_from_db()
+    if result.succeeded:
+        succeed(payment, result.amount)
+    return payment
+
+
+def succeed(payment: Payment, amount: int | None) -> bool:
+    """Mark ``payment`` paid and tell the adapter, once; False if it already was (or cannot be)."""
+    if amount is not None and amount != payment.amount:
+        logger.error("%s: the provider reports %s, not the amount due.", payment, amount)
+        return False
+    try:
+        with transaction.atomic():
+            won = (
+                Payment.objects.filter(pk=payment.pk)
+                .exclude(status__in=[Status.SUCCEEDED, Status.REFUNDED])
+                .update(status=Status.SUCCEEDED, paid_at=timezone.now(), failure_message="")
+            )
+            if won:
+                payment.refresh_from_db()
+                get_adapter().mark_paid(payment.reference, payment)
+                payment_succeeded.send(sender=Payment, payment=payment)
+    except IntegrityError:
+        logger.error("%s succeeded, but another payment for it already had: refund one.", payment)
+        return False
+    return bool(won)
+
+
+def handle_event(event: Event, gateway: Gateway) -> str:
+    """Apply a verified webhook event once; returns what was done (for the response and logs).
+
+    Raises :class:`RetryLater` (and records nothing) when the event may be about a payment whose
+    request is still waiting for the provider's answer: the provider resends it later.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(
+                    gateway=gateway.name, event_id=event.event_id, kind=event.kind
+                )
+        except IntegrityError:
+            return "replayed"
+        if not event.succeeded:
+            return "ignored"
+        payments = Payment.objects.filter(gateway=gateway.name)
+        payment = payments.filter(intent_id=event.intent_id).first() if event.intent_id else None
+        if payment is None:
+            waiting = payments.filter(
+                reference=event.reference, status=Status.PROCESSING, intent_id=""
+            )
+            if event.reference and waiting.exists():
+                raise RetryLater(f"{event.reference} is still being paid.")
+            return "unknown payment"
+        return "paid" if succeed(payment, event.amount) else "already paid"
+
+
+def refund(payment: Payment) -> RefundResult:
+    """Refund a paid payment in full (staff, from the admin)."""
+    if payment.status != Status.SUCCEEDED:
+        return RefundResult("", 0, False, "Only a paid payment can be refunded.")
+    result = gateway_for(payment).refund(
+        payment.intent_id,
+        payment.amount,
+        subject_key=payment.subject_key,
+        key=f"jsg-{uuid.uuid4().hex}",
+    )
+    if result.succeeded:
+        with transaction.atomic():
+            done = Payment.objects.filter(pk=payment.pk, status=Status.SUCCEEDED).update(
+                status=Status.REFUNDED, refund_id=result.refund_id, refunded_at=timezone.now()
+            )
+            payment.refresh_from_db()
+            if done:
+                get_adapter().mark_refunded(payment.reference, payment)
+                payment_refunded.send(sender=Payment, payment=payment)
+    return result

@@ -1,0 +1,226 @@
+"""The Stripe backend: card tokens in, declared fields out, every call logged as a disclosure.
+
+The browser turns the card into a token with Stripe.js (the card element), so card numbers go to
+Stripe and never to the shop. The server then, for an amount it computed itself:
+
+1. creates a Customer from the token (expanding its card: brand, last four, expiry),
+2. creates a PaymentIntent for that card, with the order reference as metadata,
+3. confirms it. A decline is a result with Stripe's message; 3-D Secure returns the client secret
+   once, for Stripe.js to complete in the browser.
+
+The same calls work against real Stripe and against localstripe, the local stand-in used whenever
+``JSG_PRIVACY_STRIPE`` has no ``secret_key`` (see ``docs/payments.md``). localstripe accepts only
+the PaymentIntent parameters used here and answers 500 to ``confirm`` with a payment method, which is
+why the card is set on creation and confirmed without parameters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any
+
+import stripe
+
+from jsg_privacy.inventory import PROVIDE_SERVICE
+from jsg_privacy.payments import outbound
+from jsg_privacy.payments.base import (
+    CardDetails,
+    Event,
+    Gateway,
+    InvalidWebhook,
+    Payable,
+    PaymentError,
+    PaymentResult,
+    RefundResult,
+    Status,
+)
+from jsg_privacy.payments.stripe_client import StripeSettings, make_client, to_params
+
+logger = logging.getLogger(__name__)
+
+RECIPIENT = "stripe"
+STATUSES = {
+    "succeeded": Status.SUCCEEDED,
+    "requires_capture": Status.SUCCEEDED,
+    "processing": Status.PROCESSING,
+    "requires_action": Status.REQUIRES_ACTION,
+    "requires_confirmation": Status.FAILED,
+    "requires_payment_method": Status.DECLINED,
+    "canceled": Status.FAILED,
+}
+UNUSABLE_CARD = "Your card details could not be used. Please enter them again."
+
+
+class StripeGateway(Gateway):
+    name = "stripe"
+    recipient = RECIPIENT
+    template_name = "jsg_privacy/payments/_stripe_form.html"
+    token_pattern = r"tok_[A-Za-z0-9]{4,250}"  # noqa: S105 (a pattern)
+
+    @cached_property
+    def settings(self) -> StripeSettings:
+        return StripeSettings.load()
+
+    @cached_property
+    def client(self) -> stripe.StripeClient:
+        return make_client(self.settings)
+
+    def client_config(self, payable: Payable) -> dict[str, str]:
+        return {"publishable_key": self.settings.publishable_key, "js_url": self.settings.js_url}
+
+    def _send(
+        self,
+        operation: str,
+        subject_key: str,
+        fields: Mapping[str, Any],
+        call: Callable[[dict[str, Any]], Any],
+        purpose: str = PROVIDE_SERVICE,
+    ) -> Any:
+        return outbound.send(
+            self.recipient, purpose, subject_key, fields, operation=operation, transmit=call
+        )
+
+    def charge(self, payable: Payable, token: str, *, subject_key: str, key: str) -> PaymentResult:
+        customer_fields: dict[str, Any] = {"payment_method": token}
+        if payable.email and outbound.declares(self.recipient, "email"):
+            customer_fields["email"] = payable.email
+        known: dict[str, Any] = {}
+        try:
+            customer = self._send(
+                "customers.create",
+                subject_key,
+                customer_fields,
+                lambda fields: self.client.v1.customers.create(
+                    params={**to_params(fields, "source"), "expand": ["default_source"]},
+                    options={"idempotency_key": f"{key}-customer"},
+                ),
+            )
+            source = customer.default_source
+            known = {
+                "customer_id": customer.id,
+                "payment_method_id": source.id,
+                "card": CardDetails(source.brand, source.last4, source.exp_month, source.exp_year),
+            }
+            intent_fields = {
+                "amount": payable.amount,
+                "currency": payable.currency,
+                "payment_method": source.id,
+                "order_reference": payable.reference,
+                **payable.metadata,
+            }
+            intent = self._send(
+                "payment_intents.create",
+                subject_key,
+                intent_fields,
+                lambda fields: self.client.v1.payment_intents.create(
+                    params={
+                        **to_params(fields),
+                        "customer": customer.id,
+                        "payment_method_types": ["card"],
+                    },
+                    options={"idempotency_key": f"{key}-intent"},
+                ),
+            )
+            known["intent_id"] = intent.id
+            intent = self._send(
+                "payment_intents.confirm",
+                subject_key,
+                {},
+                lambda _fields: self.client.v1.payment_intents.confirm(
+                    intent.id, options={"idempotency_key": f"{key}-confirm"}
+                ),
+            )
+        except stripe.CardError as error:
+            return PaymentResult(Status.DECLINED, message=_message(error), **known)
+        except stripe.InvalidRequestError as error:
+            logger.warning("Stripe refused a payment request: %s", error.code or error.http_status)
+            return PaymentResult(Status.FAILED, message=UNUSABLE_CARD, **known)
+        except stripe.StripeError as error:
+            ids = {k: v for k, v in known.items() if k.endswith("_id")}
+            raise PaymentError(f"Stripe failed: {type(error).__name__}", ids) from error
+        return self._result(intent, **known)
+
+    def _result(self, intent: Any, **known: Any) -> PaymentResult:
+        status = STATUSES.get(intent.status, Status.FAILED)
+        error = getattr(intent, "last_payment_error", None)
+        return PaymentResult(
+            status,
+            amount=intent.amount,
+            message=getattr(error, "message", "") if status == Status.DECLINED else "",
+            client_secret=intent.client_secret if status == Status.REQUIRES_ACTION else "",
+            **{"intent_id": intent.id, **known},
+        )
+
+    def confirm(self, intent_id: str, *, subject_key: str) -> PaymentResult:
+        try:
+            intent = self._send(
+                "payment_intents.retrieve",
+                subject_key,
+                {},
+                lambda _fields: self.client.v1.payment_intents.retrieve(intent_id),
+            )
+        except stripe.StripeError as error:
+            raise PaymentError(f"Stripe could not be reached: {type(error).__name__}") from error
+        return self._result(intent)
+
+    def refund(self, intent_id: str, amount: int, *, subject_key: str, key: str) -> RefundResult:
+        try:
+            refund = self._send(
+                "refunds.create",
+                subject_key,
+                {"amount": amount},
+                lambda fields: self.client.v1.refunds.create(
+                    params={**to_params(fields), "payment_intent": intent_id},
+                    options={"idempotency_key": f"{key}-refund"},
+                ),
+            )
+        except stripe.StripeError as error:
+            return RefundResult("", 0, False, _message(error))
+        return RefundResult(refund.id, refund.amount, refund.status in ("succeeded", "pending"))
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Event:
+        secret = self.settings.webhook_secret
+        if not secret:
+            raise InvalidWebhook(
+                "JSG_PRIVACY_STRIPE has no webhook_secret: events cannot be verified."
+            )
+        try:
+            event = stripe.Webhook.construct_event(body, headers.get("Stripe-Signature"), secret)
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            raise InvalidWebhook(str(error)) from error
+        if not event.type.startswith("payment_intent."):
+            return Event(event.id, event.type)
+        intent = event.data.object
+        metadata = getattr(intent, "metadata", None)
+        return Event(
+            event.id,
+            event.type,
+            intent_id=getattr(intent, "id", ""),
+            succeeded=event.type == "payment_intent.succeeded",
+            amount=getattr(intent, "amount", None),
+            reference=getattr(metadata, "order_reference", "") if metadata else "",
+        )
+
+    def delete_customer(self, customer_id: str, *, subject_key: str) -> bool:
+        try:
+            self._send(
+                "customers.delete",
+                subject_key,
+                {},
+                lambda _fields: self.client.v1.customers.delete(customer_id),
+                purpose=outbound.ERASURE,
+            )
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404 or error.code == "resource_missing":
+                return False
+            raise PaymentError(f"Stripe refused to delete the customer: {error.code}") from error
+        except stripe.StripeError as error:
+            raise PaymentError(f"Stripe could not be reached: {type(error).__name__}") from error
+        return True
+
+
+def _message(error: stripe.StripeError) -> str:
+    """Stripe's words for the customer ("Your card has insufficient funds."), never a card number."""
+    return str(error.user_message or "Your card was declined.")[:255]

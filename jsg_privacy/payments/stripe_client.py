@@ -1,0 +1,106 @@
+"""The Stripe client of the Stripe backend: its settings, its observed HTTP client, its parameters.
+
+- :class:`StripeSettings` reads ``JSG_PRIVACY_STRIPE``: real Stripe when a ``secret_key`` is given,
+  else localstripe, the local stand-in, on ``http://127.0.0.1:8420`` with its own keys.
+- :class:`ObservedHTTPClient` is Stripe's default HTTP client, telling
+  :mod:`jsg_privacy.payments.transport` every request it sends (tests record the bodies).
+- :func:`to_params` turns declared fields into Stripe's parameters: the only way data gets into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.payments import localstripe, transport
+
+STRIPE_JS = "https://js.stripe.com/v3/"
+LOCAL_API_BASE = f"http://{localstripe.HOST}:{localstripe.DEFAULT_PORT}"
+#: Declared fields that are parameters of Stripe's API; any other declared field goes in metadata.
+NATIVE_FIELDS = ("amount", "currency", "email")
+
+
+@dataclass(frozen=True)
+class StripeSettings:
+    """``JSG_PRIVACY_STRIPE`` with its defaults: real Stripe with a secret key, else localstripe."""
+
+    secret_key: str
+    publishable_key: str
+    webhook_secret: str
+    api_base: str
+    js_url: str
+    local: bool
+
+    @classmethod
+    def load(cls) -> StripeSettings:
+        given = {key: value for key, value in app_settings.STRIPE.items() if value}
+        if given.get("secret_key"):
+            api_base = given.get("api_base", stripe.DEFAULT_API_BASE)
+            return cls(
+                secret_key=given["secret_key"],
+                publishable_key=given.get("publishable_key", ""),
+                webhook_secret=given.get("webhook_secret", ""),
+                api_base=api_base,
+                js_url=given.get("js_url", STRIPE_JS),
+                local=False,
+            )
+        api_base = given.get("api_base", LOCAL_API_BASE).rstrip("/")
+        return cls(
+            secret_key=localstripe.SECRET_KEY,
+            publishable_key=given.get("publishable_key", localstripe.PUBLISHABLE_KEY),
+            webhook_secret=given.get("webhook_secret", localstripe.WEBHOOK_SECRET),
+            api_base=api_base,
+            js_url=given.get("js_url", f"{api_base}/js.stripe.com/v3/"),
+            local=True,
+        )
+
+
+class ObservedHTTPClient(stripe.HTTPClient):
+    """Stripe's default HTTP client, telling :mod:`~jsg_privacy.payments.transport` what it sends."""
+
+    name = "jsg_privacy-observed"
+
+    def __init__(self, inner: stripe.HTTPClient | None = None) -> None:
+        super().__init__()
+        self._inner = inner or stripe.new_default_http_client()
+
+    def request(self, method: str, url: str, headers: Any, post_data: Any = None) -> Any:
+        transport.notify(method, url, post_data)
+        return self._inner.request(method, url, headers, post_data)
+
+    def request_stream(self, method: str, url: str, headers: Any, post_data: Any = None) -> Any:
+        transport.notify(method, url, post_data)
+        return self._inner.request_stream(method, url, headers, post_data)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def to_params(fields: Mapping[str, Any], payment_method: str = "payment_method") -> dict[str, Any]:
+    """Stripe parameters for declared fields: native ones as they are, the others as metadata."""
+    params: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "payment_method":
+            params[payment_method] = value
+        elif name in NATIVE_FIELDS:
+            params[name] = value
+        else:
+            metadata[name] = value
+    if metadata:
+        params["metadata"] = metadata
+    return params
+
+
+def make_client(settings: StripeSettings) -> stripe.StripeClient:
+    """A ``StripeClient`` for these settings; retries (with idempotency keys) only on real Stripe."""
+    return stripe.StripeClient(
+        settings.secret_key,
+        base_addresses={"api": settings.api_base},
+        http_client=ObservedHTTPClient(),
+        max_network_retries=0 if settings.local else 2,
+    )

@@ -1,0 +1,219 @@
+"""Test helpers for shops using jsg_privacy's payments: a local Stripe and signed webhooks.
+
+In a pytest suite::
+
+    from jsg_privacy.payments import testing
+
+    @pytest.fixture
+    def stripe_server(settings):
+        server = testing.local_stripe()          # started once per test run, stopped at exit
+        settings.JSG_PRIVACY_STRIPE = server.settings()
+        return server
+
+    def test_pays(client, stripe_server):
+        token = stripe_server.card_token("4242424242424242")   # what Stripe.js would return
+        ...
+
+``local_stripe()`` runs ``python -m jsg_privacy.payments.localstripe`` on a free port of 127.0.0.1
+with a state file in a new temporary directory; :func:`signed_webhook` builds a request body and
+``Stripe-Signature`` header exactly as Stripe signs them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import hmac
+import json
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from jsg_privacy.payments import localstripe
+
+START_TIMEOUT = 20.0
+WEBHOOK_PATH = "/_config/webhooks/jsg_privacy_tests"
+
+
+class LocalStripe:
+    """A localstripe process of this test run."""
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="jsg-localstripe-"))
+        self.state = self.directory / "state.pickle"
+        self.log = self.directory / "localstripe.log"
+        self.url = ""
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> LocalStripe:
+        command = [sys.executable, "-m", localstripe.__name__, "--port", "0"]
+        command += ["--state", str(self.state), "--from-scratch"]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+                command, stdout=subprocess.PIPE, stderr=log, text=True
+            )
+        if self.process.stdout is None:  # pragma: no cover (stdout=PIPE above)
+            raise RuntimeError("localstripe has no output")
+        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
+        line = self.process.stdout.readline() if ready else ""
+        if not line.startswith("localstripe listening on "):
+            self.process.kill()
+            self.process.wait()
+            log = self.log.read_text()
+            self.stop()
+            raise RuntimeError(f"localstripe did not start: {line!r} {log!r}")
+        self.url = line.split()[3]
+        self._wait_until_serving()
+        return self
+
+    def _wait_until_serving(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/js.stripe.com/v3/", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def settings(self) -> dict[str, str]:
+        """A ``JSG_PRIVACY_STRIPE`` value that points the Stripe backend here."""
+        return {"api_base": self.url, "webhook_secret": localstripe.WEBHOOK_SECRET}
+
+    def post(self, path: str, data: dict[str, Any], key: str = localstripe.SECRET_KEY) -> Any:
+        body = urllib.parse.urlencode(data).encode()
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        request = urllib.request.Request(f"{self.url}{path}", body, headers)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.loads(response.read() or b"null")
+
+    def card_token(
+        self, number: str, exp_month: int = 12, exp_year: int = 2030, cvc: str = "123"
+    ) -> str:
+        """A token for a test card, made the way Stripe.js makes it in the browser."""
+        card = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
+        data = {f"card[{name}]": value for name, value in card.items()}
+        token = self.post("/v1/tokens", {**data, "key": localstripe.PUBLISHABLE_KEY}, key="")
+        return str(token["id"])
+
+    def authenticate(self, intent_id: str, client_secret: str, success: bool = True) -> Any:
+        """Pass (or fail) 3-D Secure for a payment, as the cardholder does in Stripe.js's dialog."""
+        path = f"/v1/payment_intents/{intent_id}/_authenticate?success={str(success).lower()}"
+        return self.post(path, {"client_secret": client_secret})
+
+    def add_webhook(
+        self,
+        url: str,
+        secret: str = localstripe.WEBHOOK_SECRET,
+        events: list[str] | None = None,
+    ) -> None:
+        """Have localstripe POST its events (all, or the ``events`` named) to ``url``, signed."""
+        data = {"url": url, "secret": secret}
+        data.update({f"events[{index}]": kind for index, kind in enumerate(events or [])})
+        self.post(WEBHOOK_PATH, data)
+
+    def remove_webhook(self) -> None:
+        """Stop sending events (localstripe cannot forget a webhook: it is pointed at nothing)."""
+        self.add_webhook("http://127.0.0.1:9/", events=["none"])
+
+
+_server: LocalStripe | None = None
+
+
+def local_stripe() -> LocalStripe:
+    """The localstripe of this process, started on first use and stopped when Python exits."""
+    global _server
+    if _server is None or _server.process is None or _server.process.poll() is not None:
+        _server = LocalStripe().start()
+        atexit.register(_server.stop)
+    return _server
+
+
+def signed_webhook(
+    event: dict[str, Any], secret: str = localstripe.WEBHOOK_SECRET, timestamp: int | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """``(body, headers)`` of a webhook signed as Stripe signs it: ``t=<time>,v1=<HMAC-SHA256>``."""
+    body = json.dumps(event).encode()
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + body
+    signature = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return body, {"Stripe-Signature": f"t={timestamp},v1={signature}"}
+
+
+def payment_intent_event(
+    intent_id: str,
+    kind: str = "payment_intent.succeeded",
+    *,
+    amount: int,
+    reference: str = "",
+    event_id: str = "",
+) -> dict[str, Any]:
+    """A minimal Stripe event about a PaymentIntent, for :func:`signed_webhook`."""
+    return {
+        "id": event_id or f"evt_{hashlib.sha256(f'{intent_id}{kind}'.encode()).hexdigest()[:24]}",
+        "object": "event",
+        "type": kind,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {
+            "object": {
+                "id": intent_id,
+                "object": "payment_intent",
+                "amount": amount,
+                "currency": "gbp",
+                "status": "succeeded" if kind.endswith("succeeded") else "requires_payment_method",
+                "metadata": {"order_reference": reference} if reference else {},
+            }
+        },
+    }
+
+
+def database_dump(using: str = "default") -> str:
+    """Every row of every table of the database, as text: what a leak scan searches."""
+    from django.db import connections
+
+    connection = connections[using]
+    lines = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            lines.extend(f"{table}: {row!r}" for row in cursor.fetchall())
+    return "\n".join(lines)
+
+
+def card_data_in(text: str, cvcs: tuple[str, ...] = ()) -> list[str]:
+    """Card numbers (13-19 Luhn-valid digits, spaced or not) and security codes found in ``text``.
+
+    A security code is found when one of ``cvcs`` follows a CVC/CVV-like name (``card[cvc]=123``,
+    ``"cvv": "123"``), however it is quoted or encoded.
+    """
+    from jsg_privacy.payments.guard import find_card_numbers
+
+    decoded = urllib.parse.unquote_plus(text)
+    found = [*find_card_numbers(text), *find_card_numbers(decoded)]
+    names = r"(?i)(cv[cv]|security.?code|card.?verification)\w*\W{0,12}"
+    for cvc in cvcs:
+        pattern = re.compile(names + re.escape(cvc) + r"(?!\d)")
+        found += [match.group(0) for match in pattern.finditer(text + "\n" + decoded)]
+    return found

@@ -1,0 +1,86 @@
+"""The admin's forms: a request logged by staff, and the steps that need an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jsg_privacy.requests import objection
+from jsg_privacy.requests.models import Case, Channel
+
+STAFF_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
+
+
+class LogRequestForm(forms.ModelForm):
+    """A request received by phone, letter or e-mail, with how the requester's identity was checked."""
+
+    channel = forms.ChoiceField(
+        label=gettext_lazy("received by"),
+        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
+    )
+    identity_check = forms.CharField(
+        label=gettext_lazy("how identity was checked"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "For example: security questions on a call-back to the number on the account."
+        ),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["kind", "channel", "email", "user", "details", "identity_check"]
+
+
+class ExtendForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=gettext_lazy("extend by"),
+        coerce=int,
+        choices=[(1, gettext_lazy("one month")), (2, gettext_lazy("two months"))],
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The requester is e-mailed this reason."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=gettext_lazy("decision"),
+        coerce=lambda value: value == "yes",
+        choices=[
+            ("yes", gettext_lazy("Upheld: stop this processing")),
+            ("no", gettext_lazy("Not upheld: compelling legitimate grounds override it")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The requester is e-mailed this reason."),
+    )
+
+
+class ObjectionForm(forms.Form):
+    purpose = forms.ChoiceField(label=gettext_lazy("purpose objected to"))
+    grounds = forms.CharField(
+        label=gettext_lazy("the requester's grounds"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    restrict_meanwhile = forms.BooleanField(
+        label=gettext_lazy("Restrict processing until the decision (Art. 18(1)(d))"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        marketing = [(objection.MARKETING_CONSENT, _("Direct marketing (stopped at once)"))]
+        self.fields["purpose"].choices = marketing + objection.objectable_purposes()

@@ -1,0 +1,260 @@
+"""The case admin: the list with its overdue filter, the read-only case page, the add form for
+requests received by phone, letter or e-mail, and the actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jsg_privacy import tasks
+from jsg_privacy.requests import cases, objection
+from jsg_privacy.requests.admin.export import export_case
+from jsg_privacy.requests.admin.forms import LogRequestForm
+from jsg_privacy.requests.admin.inlines import INLINES_BY_KIND, CaseEventInline, OverdueFilter
+from jsg_privacy.requests.admin.steps import VERIFIED, CaseSteps, run_task
+from jsg_privacy.requests.models import Case, Kind, Status
+
+CHANGE_FIELDSETS = [
+    (None, {"fields": ["reference", "kind", "status", "channel", "user", "email", "details"]}),
+    (gettext_lazy("Identity"), {"fields": ["identity_check", "verified_at"]}),
+    (
+        gettext_lazy("Deadline"),
+        {"fields": ["received_at", "due_on", "extended_until", "extension_reason", "completed_at"]},
+    ),
+    (gettext_lazy("Result"), {"fields": ["outcome_summary", "failure_reason"]}),
+]
+
+
+@admin.register(Case)
+class CaseAdmin(CaseSteps, admin.ModelAdmin):
+    """Cases are read-only; staff act on them through the actions and the buttons on each case."""
+
+    list_display = ["reference", "kind", "status", "channel", "received_at", "deadline", "overdue"]
+    list_filter = [OverdueFilter, "status", "kind", "channel"]
+    search_fields = ["reference", "email", "user__email"]
+    search_help_text = gettext_lazy("A reference or an e-mail address.")
+    date_hierarchy = "received_at"
+    raw_id_fields = ["user"]
+    change_form_template = "admin/jsg_privacy/case/change_form.html"
+    actions = [
+        "export_zip",
+        "erase_after_review",
+        "extend_deadline",
+        "retry_failed",
+        "stop_marketing",
+    ]
+
+    # -- list --
+
+    @admin.display(
+        description=gettext_lazy("deadline"), ordering=Coalesce("extended_until", "due_on")
+    )
+    def deadline(self, obj: Case) -> Any:
+        return obj.deadline
+
+    @admin.display(description=gettext_lazy("overdue"), boolean=True)
+    def overdue(self, obj: Case) -> bool:
+        return obj.is_overdue
+
+    # -- permissions: a case is never edited or deleted, only acted on --
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    # -- the add form: a request received by phone, letter or e-mail --
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = LogRequestForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            description = _(
+                "Log a request received by phone, letter or e-mail. Say how you checked the "
+                "requester's identity: the request is then open, with its due date, at once."
+            )
+            return [(None, {"fields": LogRequestForm.Meta.fields, "description": description})]
+        return CHANGE_FIELDSETS
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return [name for _title, options in CHANGE_FIELDSETS for name in options["fields"]]
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        if obj is None:
+            return []
+        return [CaseEventInline, *INLINES_BY_KIND.get(obj.kind, [])]
+
+    def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
+        if change:
+            raise PermissionDenied
+        data = form.cleaned_data
+        case = cases.open_case(
+            kind=data["kind"],
+            email=data["email"],
+            channel=data["channel"],
+            user=data.get("user"),
+            details=data.get("details", ""),
+            identity_check=data["identity_check"],
+            actor=request.user,
+        )
+        # The admin logs and redirects to ``obj``: make it the case open_case created.
+        for field in Case._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(case, field.attname))
+        obj._state.adding, obj._state.db = False, case._state.db
+
+    def response_add(
+        self, request: HttpRequest, obj: Case, post_url_continue: Any = None
+    ) -> HttpResponse:
+        messages.success(
+            request,
+            _("Logged %(ref)s, due %(date)s.") % {"ref": obj.reference, "date": obj.deadline},
+        )
+        return self._back(obj)
+
+    # -- the case page --
+
+    @admin.display(description=gettext_lazy("outcome"))
+    def outcome_summary(self, obj: Case) -> str:
+        outcome = dict(obj.outcome or {})
+        steps = outcome.pop("steps", None)
+        parts = []
+        if steps:
+            rows = format_html_join(
+                "", "<tr><td>{}</td><td>{}</td></tr>", ((s["label"], s["action"]) for s in steps)
+            )
+            parts.append(format_html("<table>{}</table>", rows))
+        if outcome:
+            items = format_html_join("", "<li>{}: {}</li>", sorted(outcome.items()))
+            parts.append(format_html("<ul>{}</ul>", items))
+        return format_html_join("", "{}", ((p,) for p in parts)) or "-"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        case = self.get_object(request, object_id)
+        tools = self._tools(request, case) if case is not None else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "case_tools": tools}
+        )
+
+    def _tools(self, request: HttpRequest, case: Case) -> list[dict[str, Any]]:
+        """The steps staff can take on this case now: (label, url, posted?)."""
+        if not self.has_change_permission(request):
+            return []
+        verified = case.status in VERIFIED
+        tools: list[tuple[bool, str, str, bool]] = [
+            (case.verified_at is not None, _("Export personal data (ZIP)"), "export", True),
+            (verified and case.kind == Kind.ERASURE, _("Erase… (review the plan)"), "erase", False),
+            (
+                case.status in (*VERIFIED, Status.UNVERIFIED) and case.extended_until is None,
+                _("Extend…"),
+                "extend",
+                False,
+            ),
+            (
+                verified and case.kind == Kind.RESTRICTION,
+                _("Restrict processing…"),
+                "restrict",
+                False,
+            ),
+            (
+                case.kind == Kind.OBJECTION
+                and case.status not in (Status.COMPLETED, Status.REFUSED),
+                _("Record the objection…"),
+                "object",
+                False,
+            ),
+            (
+                verified and case.objections.filter(decided_at__isnull=True).exists(),
+                _("Decide the objection…"),
+                "decide",
+                False,
+            ),
+            (verified and case.kind == Kind.RECTIFICATION, _("Correct data…"), "correct", False),
+            (verified and case.kind == Kind.RECTIFICATION, _("Mark completed"), "complete", True),
+        ]
+        return [
+            {"label": label, "url": self._url(case, step), "post": post}
+            for show, label, step, post in tools
+            if show
+        ]
+
+    # -- actions --
+
+    def _one(self, request: HttpRequest, queryset: QuerySet) -> Case | None:
+        if queryset.count() != 1:
+            messages.warning(request, _("Select exactly one request for this action."))
+            return None
+        return queryset.get()
+
+    @admin.action(description=gettext_lazy("Export personal data (ZIP)"), permissions=["change"])
+    def export_zip(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        case = self._one(request, queryset)
+        return export_case(request, case) if case else None
+
+    @admin.action(description=gettext_lazy("Erase (review the plan first)"), permissions=["change"])
+    def erase_after_review(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        case = self._one(request, queryset)
+        return HttpResponseRedirect(self._url(case, "erase")) if case else None
+
+    @admin.action(
+        description=gettext_lazy("Extend the deadline (with reason)"), permissions=["change"]
+    )
+    def extend_deadline(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        case = self._one(request, queryset)
+        return HttpResponseRedirect(self._url(case, "extend")) if case else None
+
+    @admin.action(
+        description=gettext_lazy("Retry failed exports and erasures"), permissions=["change"]
+    )
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        runs: dict[str, Callable[..., Any]] = {
+            Kind.ACCESS: tasks.export_case,
+            Kind.PORTABILITY: tasks.export_case,
+            Kind.ERASURE: tasks.erase_case,
+        }
+        retried = skipped = 0
+        for case in queryset.filter(status=Status.FAILED):
+            task = runs.get(case.kind)
+            if task is None:
+                skipped += 1
+                continue
+            cases.audit(case, "retry requested", actor=request.user)
+            args = (case.pk, request.user.pk) if task is tasks.erase_case else (case.pk,)
+            run_task(task, *args)
+            retried += 1
+        skipped += queryset.exclude(status=Status.FAILED).count()
+        messages.info(
+            request,
+            _("Retried %(retried)d; %(skipped)d not failed or not retryable.")
+            % {"retried": retried, "skipped": skipped},
+        )
+
+    @admin.action(
+        description=gettext_lazy("Objection to marketing: stop it at once"), permissions=["change"]
+    )
+    def stop_marketing(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = 0
+        for case in queryset.filter(kind=Kind.OBJECTION).exclude(
+            status__in=[Status.COMPLETED, Status.REFUSED]
+        ):
+            objection.object_to_marketing(cases.subject_of(case), case=case, actor=request.user)
+            done += 1
+        messages.success(request, _("Marketing stopped for %(count)d requests.") % {"count": done})

@@ -1,0 +1,260 @@
+"""The pages of the steps staff take on a case: each asks what it needs, then acts and audits.
+
+The erasure page shows the plan — what is deleted, anonymised, or kept until when and why — and
+changes nothing until staff confirm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.forms import modelform_factory
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from jsg_privacy import tasks
+from jsg_privacy.conf import app_settings
+from jsg_privacy.flows import erase
+from jsg_privacy.registry import ModelSource, registry
+from jsg_privacy.requests import cases, objection, rectification, restriction, service
+from jsg_privacy.requests.admin.export import export_case
+from jsg_privacy.requests.admin.forms import (
+    DecisionForm,
+    ExtendForm,
+    ObjectionForm,
+    ReasonForm,
+)
+from jsg_privacy.requests.models import Case, Kind, Status
+
+VERIFIED = (Status.OPEN, Status.IN_PROGRESS, Status.FAILED)
+
+
+class CaseSteps:
+    """URLs and views of the steps, mixed into :class:`~jsg_privacy.requests.admin.options.CaseAdmin`."""
+
+    def _url(self, case: Case, step: str) -> str:
+        info = self.opts.app_label, self.opts.model_name, step
+        return reverse(
+            "admin:{}_{}_{}".format(*info), args=[case.pk], current_app=self.admin_site.name
+        )
+
+    def _back(self, case: Case) -> HttpResponseRedirect:
+        return HttpResponseRedirect(self._url(case, "change"))
+
+    def get_urls(self) -> list[Any]:
+        steps = {
+            "export": self.export_view,
+            "erase": self.erase_view,
+            "extend": self.extend_view,
+            "restrict": self.restrict_view,
+            "object": self.objection_view,
+            "decide": self.decide_view,
+            "correct": self.correct_view,
+            "complete": self.complete_view,
+        }
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path(
+                f"<path:object_id>/{step}/",
+                self.admin_site.admin_view(view),
+                name="{}_{}_{}".format(*info, step),
+            )
+            for step, view in steps.items()
+        ]
+        return own + super().get_urls()
+
+    def _case(self, request: HttpRequest, object_id: str) -> Case:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404
+        return case
+
+    def _page(
+        self, request: HttpRequest, case: Case, template: str, **context: Any
+    ) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": case,
+            "case": case,
+            **context,
+        }
+        return TemplateResponse(request, f"admin/jsg_privacy/case/{template}", context)
+
+    def _step(
+        self,
+        request: HttpRequest,
+        case: Case,
+        form: forms.Form,
+        title: str,
+        run: Callable[[dict[str, Any]], str],
+        intro: str = "",
+    ) -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = run(form.cleaned_data)
+            except cases.CaseError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return self._back(case)
+        return self._page(request, case, "step.html", form=form, title=title, intro=intro)
+
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+        if request.method != "POST":
+            return self._back(case)
+        return export_case(request, case) or self._back(case)
+
+    def erase_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The plan first: what is deleted, anonymised, or kept until when and why. Then Confirm."""
+        case = self._case(request, object_id)
+        if case.kind != Kind.ERASURE or case.status not in VERIFIED:
+            messages.error(
+                request,
+                _("%(ref)s is not an erasure request waiting to be done.")
+                % {"ref": case.reference},
+            )
+            return self._back(case)
+        if request.method == "POST" and "confirm" in request.POST:
+            cases.audit(case, "erasure confirmed by staff", actor=request.user)
+            run_task(tasks.erase_case, case.pk, request.user.pk)
+            case.refresh_from_db()
+            if case.status == Status.COMPLETED:
+                messages.success(
+                    request, _("%(ref)s: erased as planned.") % {"ref": case.reference}
+                )
+            elif case.status == Status.FAILED:
+                messages.error(request, case.failure_reason)
+            else:
+                messages.info(request, _("%(ref)s: erasure queued.") % {"ref": case.reference})
+            return self._back(case)
+        steps = erase.plan(cases.subject_of(case))
+        hooks = [getattr(h, "__name__", repr(h)) for h in service.erasure_hooks]
+        return self._page(
+            request,
+            case,
+            "erase_plan.html",
+            title=_("Erase the data of %(ref)s?") % {"ref": case.reference},
+            steps=steps,
+            hooks=hooks,
+        )
+
+    def extend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            cases.extend(case, months=data["months"], reason=data["reason"], actor=request.user)
+            return _("Extended until %(date)s; the requester was told.") % {
+                "date": case.extended_until
+            }
+
+        title = _("Extend %(ref)s") % {"ref": case.reference}
+        intro = _(
+            "Due %(date)s. A request can be extended by up to two months if it is complex or one of many."
+        ) % {"date": case.due_on}
+        return self._step(request, case, ExtendForm(request.POST or None), title, run, intro)
+
+    def restrict_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            restriction.restrict(
+                cases.subject_of(case), data["reason"], case=case, actor=request.user
+            )
+            return _("Processing is restricted.")
+
+        title = _("Restrict processing for %(ref)s") % {"ref": case.reference}
+        intro = _("Marketing, recipient syncs and exports to processors stop until it is lifted.")
+        return self._step(request, case, ReasonForm(request.POST or None), title, run, intro)
+
+    def objection_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            if data["purpose"] in objection.MARKETING_PURPOSES:
+                objection.object_to_marketing(cases.subject_of(case), case=case, actor=request.user)
+                return _("Marketing stopped on every medium; the request is completed.")
+            objection.record(
+                case,
+                data["purpose"],
+                data["grounds"],
+                actor=request.user,
+                restrict_meanwhile=data["restrict_meanwhile"],
+            )
+            return _("Objection recorded: it awaits a decision.")
+
+        title = _("Record the objection of %(ref)s") % {"ref": case.reference}
+        return self._step(request, case, ObjectionForm(request.POST or None), title, run)
+
+    def decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            objection.decide(case, data["upheld"], data["reason"], actor=request.user)
+            return _("Decision recorded; the requester was told.")
+
+        title = _("Decide the objection of %(ref)s") % {"ref": case.reference}
+        return self._step(request, case, DecisionForm(request.POST or None), title, run)
+
+    def complete_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+        if request.method == "POST":
+            try:
+                rectification.finish(case, actor=request.user)
+            except cases.CaseError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("%(ref)s completed.") % {"ref": case.reference})
+        return self._back(case)
+
+    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The subject's records; then one record's correctable fields. Logs field names only."""
+        case = self._case(request, object_id)
+        source = registry.sources.get(request.GET.get("source", ""))
+        if not isinstance(source, ModelSource):
+            records = [
+                (src, row, f"?source={src.key}&pk={row.pk}")
+                for src, row in rectification.records_of(case)
+            ]
+            title = _("Correct the data of %(ref)s") % {"ref": case.reference}
+            return self._page(request, case, "correct.html", title=title, records=records)
+        fields = [f.name for f in rectification.correctable_fields(source)]
+        try:
+            instance = source.rows_for(cases.subject_of(case)).get(pk=request.GET.get("pk"))
+        except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+            raise Http404 from exc
+        form_class = modelform_factory(source.model, fields=fields)
+        form = form_class(
+            request.POST or None, instance=source.model._default_manager.get(pk=instance.pk)
+        )
+
+        def run(data: dict[str, Any]) -> str:
+            changes = {name: data[name] for name in form.changed_data}
+            try:
+                changed = rectification.correct(case, instance, changes, actor=request.user)
+            except ValidationError as exc:
+                raise cases.CaseError(" ".join(exc.messages)) from exc
+            return _("Corrected: %(fields)s.") % {"fields": ", ".join(changed) or _("nothing")}
+
+        title = _("Correct %(record)s") % {"record": f"{source.name} #{instance.pk}"}
+        return self._step(request, case, form, title, run)
+
+
+def run_task(task: Callable[..., Any], *args: Any) -> None:
+    """Run a task now in the request, or queue it when the task runner is Celery."""
+    if app_settings.TASK_RUNNER == "celery":
+        tasks.enqueue(task, *args)
+    else:
+        # A CaseError: the case moved on meanwhile (a double submit); its status says what happened.
+        with contextlib.suppress(cases.CaseError):
+            task(*args)

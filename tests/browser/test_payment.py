@@ -1,0 +1,119 @@
+"""A guest pays for an order in Debian's chromium through localstripe's Stripe.js stand-in: a declined
+card first, then 4242…; then nothing the shop stored, logged or sent holds a card number or CVV."""
+
+import logging
+from decimal import Decimal
+
+import pytest
+
+from example_shop.factories import ProductFactory
+from example_shop.orders.models import Order
+from jsg_privacy.payments import testing, transport
+from jsg_privacy.payments.base import Status
+from jsg_privacy.payments.models import Disclosure, Payment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CVC = "739"
+DECLINED = "4000 0000 0000 0341"
+VISA = "4242 4242 4242 4242"
+
+
+@pytest.fixture
+def local_stripe(settings) -> testing.LocalStripe:
+    server = testing.local_stripe()
+    settings.JSG_PRIVACY_STRIPE = server.settings()
+    return server
+
+
+def fill_card(page, number: str) -> None:
+    """Type into the card element (localstripe's stand-in has one input per part of the card)."""
+    card = page.locator("#jsg-payment-card")
+    card.get_by_placeholder("number").fill(number.replace(" ", ""))
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("30")
+    card.get_by_placeholder("cvc").fill(CVC)
+    card.get_by_placeholder("postal_code").fill("SS143AE")
+
+
+def place_order(page) -> str:
+    page.goto("/")
+    page.get_by_role("link", name="EM340 Three-Phase MID Meter").click()
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("link", name="Checkout").click()
+    details = page.get_by_role("group", name="Your details")
+    details.get_by_label("Full name").fill("Amelia Hughes")
+    details.get_by_label("E-mail address").fill("amelia.hughes@example.co.uk")
+    details.get_by_label("Phone number").fill("01268 773766")
+    billing = page.get_by_role("group", name="Billing address")
+    billing.get_by_label("Address line 1").fill("12 Cranes Farm Road")
+    billing.get_by_label("Town or city").fill("Basildon")
+    billing.get_by_label("Postcode").fill("SS14 3AE")
+    page.get_by_role("button", name="Place order").click()
+    return page.locator(".order-reference").inner_text()
+
+
+def test_a_guest_pays_by_card_after_a_decline_and_no_card_data_is_kept(
+    browser_page, live_server, local_stripe, caplog
+):
+    from playwright.sync_api import expect
+
+    caplog.set_level(logging.DEBUG)
+    ProductFactory(name="EM340 Three-Phase MID Meter", price=Decimal("129.00"), stock=5)
+    page = browser_page
+    posted_to_shop: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posted_to_shop.append(request.post_data or "")
+            if request.url.startswith(live_server.url) and request.method == "POST"
+            else None
+        ),
+    )
+
+    with transport.recording() as sent:
+        reference = place_order(page)
+        expect(page.locator(".order-status")).to_have_text("Awaiting payment")
+        page.get_by_role("link", name="Pay £258.00 by card").click()
+        expect(page.get_by_role("heading", name=f"Pay for order {reference}")).to_be_visible()
+        pay = page.get_by_role("button", name="Pay £258.00")
+        expect(pay).to_be_enabled()
+
+        fill_card(page, DECLINED)
+        pay.click()
+        expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
+        order = Order.objects.get(reference=reference)
+        assert order.status == Order.Status.AWAITING_PAYMENT
+        expect(pay).to_be_enabled()  # payable again, on the same page
+
+        fill_card(page, VISA)
+        pay.click()
+        expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+        expect(page.locator(".order-status")).to_have_text("Paid")
+        expect(page.locator(".card-payment__card")).to_have_text("Visa ending 4242 (12/2030)")
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    statuses = list(Payment.objects.order_by("pk").values_list("status", "last4"))
+    assert statuses == [(Status.DECLINED, "0341"), (Status.SUCCEEDED, "4242")]
+    assert Disclosure.objects.filter(recipient="stripe").count() == 6
+
+    # The leak scan: the database, the server's log, the requests to Stripe, what the page posted.
+    assert len(sent) == 6
+    assert testing.card_data_in(testing.database_dump(), (CVC,)) == []
+    assert testing.card_data_in(caplog.text, (CVC,)) == []
+    for request in sent:
+        assert testing.card_data_in(f"{request.url}\n{request.body}", (CVC,)) == []
+    assert sum("token=tok_" in body for body in posted_to_shop) == 2  # one per card, nothing else
+    for body in posted_to_shop:
+        assert testing.card_data_in(body, (CVC,)) == []
+
+    # And were a page to post a card number to the shop, the card-data guard would refuse it.
+    refused = page.evaluate(
+        """async (url) => (await fetch(url, {method: "POST",
+            body: new URLSearchParams({token: "4242 4242 4242 4242", cvc: "739"})})).status""",
+        f"/privacy/payments/pay/{reference}/charge/",
+    )
+    assert refused == 400
+    assert Payment.objects.count() == 2

@@ -1,0 +1,222 @@
+"""The Stripe backend against localstripe: tokens in, the server's amount charged, only ids kept."""
+
+from datetime import timedelta
+
+import pytest
+import stripe
+from django.utils import timezone
+
+from example_shop.orders.models import Order
+from jsg_privacy.consent import subjects
+from jsg_privacy.payments import charges, transport
+from jsg_privacy.payments.base import PaymentError, Status, get_gateway
+from jsg_privacy.payments.models import Disclosure, Payment
+from jsg_privacy.payments.signals import payment_refunded, payment_succeeded
+from jsg_privacy.payments.stripe import StripeGateway
+from jsg_privacy.payments.stripe_client import StripeSettings
+from tests.jsg_privacy.payments.conftest import (
+    DECLINED_ON_ATTACH,
+    DECLINED_ON_CHARGE,
+    TOTAL_PENCE,
+    VISA,
+    make_order,
+    payable_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_test_card_pays_the_order_and_only_ids_brand_last4_and_expiry_are_kept(
+    local_stripe, order, payable
+):
+    token = local_stripe.card_token(VISA, exp_month=11, exp_year=2031)
+    paid = []
+    payment_succeeded.connect(lambda sender, payment, **kw: paid.append(payment.pk), weak=False)
+
+    payment, result = charges.pay(payable, token)
+
+    assert result.status == Status.SUCCEEDED
+    assert payment.status == Status.SUCCEEDED
+    assert payment.intent_id.startswith("pi_")
+    assert payment.customer_id.startswith("cus_")
+    assert payment.payment_method_id.startswith("card_")
+    assert (payment.brand, payment.last4, payment.exp_month, payment.exp_year) == (
+        "Visa",
+        "4242",
+        11,
+        2031,
+    )
+    assert payment.card == "Visa ending 4242 (11/2031)"
+    assert (payment.amount, payment.currency) == (TOTAL_PENCE, "gbp")
+    assert payment.paid_at is not None
+    assert paid == [payment.pk]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.invoiced_at == payment.paid_at
+    intent = get_gateway().client.v1.payment_intents.retrieve(payment.intent_id)
+    assert (intent.amount, intent.currency, intent.status) == (TOTAL_PENCE, "gbp", "succeeded")
+    assert intent.metadata["order_reference"] == order.reference
+
+
+def test_a_declined_card_leaves_the_order_unpaid_and_payable_again(local_stripe, order, payable):
+    declined, result = charges.pay(payable, local_stripe.card_token(DECLINED_ON_CHARGE))
+
+    assert result.status == Status.DECLINED
+    assert declined.status == Status.DECLINED
+    assert declined.failure_message == "Your card was declined."
+    assert declined.intent_id.startswith("pi_")
+    assert declined.last4 == "0341"
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+
+    _paid, result = charges.pay(payable_for(order), local_stripe.card_token(VISA))
+    assert result.succeeded
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert Payment.objects.filter(reference=order.reference).count() == 2
+
+
+def test_a_card_refused_when_saved_is_declined_before_any_payment_intent(
+    local_stripe, order, payable
+):
+    payment, result = charges.pay(payable, local_stripe.card_token(DECLINED_ON_ATTACH))
+
+    assert result.status == Status.DECLINED
+    assert result.message == "Your card was declined."
+    assert payment.intent_id == ""
+    assert list(Disclosure.objects.values_list("operation", flat=True)) == ["customers.create"]
+
+
+def test_a_used_or_unknown_token_fails_without_charging(local_stripe, payable):
+    payment, result = charges.pay(payable, "tok_doesnotexist")
+
+    assert result.status == Status.FAILED
+    assert "could not be used" in payment.failure_message
+    assert not Payment.objects.filter(status=Status.SUCCEEDED).exists()
+
+
+def test_a_paid_order_cannot_be_paid_twice(local_stripe, order, payable):
+    charges.pay(payable, local_stripe.card_token(VISA))
+
+    with pytest.raises(charges.AlreadyPaid):
+        charges.pay(payable_for(order), local_stripe.card_token(VISA))
+    with pytest.raises(charges.AlreadyPaid):  # even if the shop still said it was due
+        charges.pay(payable, local_stripe.card_token(VISA))
+    assert Payment.objects.filter(reference=order.reference).count() == 1
+
+
+def test_a_second_attempt_while_one_is_processing_is_refused(local_stripe, payable):
+    charges.start(payable, get_gateway())
+
+    with pytest.raises(charges.InProgress):
+        charges.pay(payable, local_stripe.card_token(VISA))
+
+
+def test_an_attempt_interrupted_long_ago_does_not_block_paying(local_stripe, payable):
+    interrupted = charges.start(payable, get_gateway())
+    Payment.objects.filter(pk=interrupted.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    _payment, result = charges.pay(payable, local_stripe.card_token(VISA))
+
+    assert result.succeeded
+    interrupted.refresh_from_db()
+    assert interrupted.status == Status.FAILED
+
+
+def test_an_unreachable_stripe_fails_the_attempt_and_the_order_stays_payable(
+    settings, order, payable
+):
+    settings.JSG_PRIVACY_STRIPE = {"api_base": "http://127.0.0.1:9"}  # nothing listens there
+
+    with pytest.raises(PaymentError):
+        charges.pay(payable, "tok_abcdef")
+
+    payment = Payment.objects.get()
+    assert payment.status == Status.FAILED
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
+    assert payable_for(order).due
+
+
+def test_staff_refund_by_payment_id(local_stripe, order, payable):
+    payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+    refunded = []
+    payment_refunded.connect(lambda sender, payment, **kw: refunded.append(payment.pk), weak=False)
+
+    result = charges.refund(payment)
+
+    assert result.succeeded
+    assert result.refund_id.startswith("re_")
+    assert result.amount == TOTAL_PENCE
+    payment.refresh_from_db()
+    assert payment.status == Status.REFUNDED
+    assert payment.refund_id == result.refund_id
+    assert refunded == [payment.pk]
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    again = charges.refund(payment)
+    assert not again.succeeded
+
+
+def test_a_signed_in_customers_payment_is_keyed_to_the_user(local_stripe, django_user_model):
+    user = django_user_model.objects.create_user("priya", "priya.shah@example.co.uk", "x")
+    order = make_order(user=user)
+
+    payment, _ = charges.pay(payable_for(order), local_stripe.card_token(VISA))
+
+    assert payment.user == user
+    assert payment.subject_key == subjects.for_user(user.pk)
+    assert set(Disclosure.objects.values_list("subject_key", flat=True)) == {payment.subject_key}
+
+
+def test_nothing_but_tokens_and_declared_fields_goes_to_stripe(local_stripe, order, payable):
+    allowed = {
+        "amount",
+        "currency",
+        "payment_method",  # the card's id (from the token)
+        "source",  # the token, on the customer
+        "metadata[order_reference]",
+        "customer",  # Stripe's own ids, sent back to it
+        "payment_intent",
+        "payment_method_types[0]",
+        "expand[0]",
+    }
+    with transport.recording() as sent:
+        payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+        charges.refund(payment)
+
+    assert [(r.method, r.url.split("/v1/")[1].split("?")[0]) for r in sent] == [
+        ("POST", "customers"),
+        ("POST", "payment_intents"),
+        ("POST", f"payment_intents/{payment.intent_id}/confirm"),
+        ("POST", "refunds"),
+    ]
+    names = {name for request in sent for name, _value in request.params}
+    assert names <= allowed
+    everything = " ".join(request.url + request.body for request in sent)
+    assert order.email.split("@")[0] not in everything
+    assert "Amelia" not in everything
+    assert order.billing_postcode.replace(" ", "+") not in everything
+
+
+def test_localstripe_is_used_without_a_secret_key_and_real_stripe_with_one(settings):
+    settings.JSG_PRIVACY_STRIPE = {}
+    local = StripeSettings.load()
+    assert local.local
+    assert local.api_base == "http://127.0.0.1:8420"
+    assert local.js_url == "http://127.0.0.1:8420/js.stripe.com/v3/"
+
+    settings.JSG_PRIVACY_STRIPE = {
+        "secret_key": "sk_test_123",
+        "publishable_key": "pk_test_123",
+        "webhook_secret": "whsec_123",
+        "api_base": "",
+    }
+    real = StripeSettings.load()
+    assert not real.local
+    assert real.api_base == stripe.DEFAULT_API_BASE
+    assert real.js_url == "https://js.stripe.com/v3/"
+    assert StripeGateway().client_config(None) == {  # type: ignore[arg-type]
+        "publishable_key": "pk_test_123",
+        "js_url": "https://js.stripe.com/v3/",
+    }
