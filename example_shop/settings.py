@@ -104,6 +104,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [SHOP_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded and generated files, e.g. data exports (deleted when their download link expires).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 # E-mails go to the console. Django 6.1 configures mail with MAILERS (EMAIL_BACKEND is deprecated).
 if django.VERSION >= (6, 1):
