@@ -117,7 +117,7 @@ def erase(subject: Subject) -> list[Step]:
         decided = []
         for source in _model_sources():
             step = Step(source.key, str(source.name))
-            rows = list(source.rows_for(subject).select_for_update())
+            rows = list(source.rows_for(subject).select_for_update(of=("self",)))
             decided.append((source, step, [(row, *_row_action(source, row)) for row in rows]))
             steps.append(step)
         for source, step, rows in sorted(decided, key=lambda d: _deletes_last(d[2])):

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.template.loader import render_to_string
 
@@ -64,8 +64,8 @@ def export(subject: Subject, target: str | Path | IO[bytes]) -> Summary:
     return summary
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+_dump = _encoder.encode
 
 
 def _write_json(
@@ -91,11 +91,12 @@ def _write_json(
             out.write(",")
         _write_source(out, source, subject, summary, scratch, csv_paths)
     out.write('],"consent_history":[')
-    for index, record in enumerate(history.consent_records(subject)):
+    subject_keys = history.keys(subject)
+    for index, record in enumerate(history.consent_records(subject, subject_keys)):
         out.write(("," if index else "") + _dump(record))
         summary.consent_records += 1
     out.write('],"disclosures":[')
-    for index, record in enumerate(history.disclosures(subject)):
+    for index, record in enumerate(history.disclosures(subject, subject_keys)):
         out.write(("," if index else "") + _dump(record))
         summary.disclosures += 1
     out.write("]}\n")
@@ -122,13 +123,12 @@ def _write_source(
     csv_path = scratch / f"{len(csv_paths)}.csv"
     count = 0
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
+        writer = csv.writer(handle)
+        writer.writerow(columns)
         for record in subject_data.rows(source, subject):
             out.write(("," if count else "") + _dump(record))
-            writer.writerow(
-                {k: "; ".join(v) if isinstance(v, list) else v for k, v in record.items()}
-            )
+            values = (record.get(name) for name in columns)
+            writer.writerow("; ".join(v) if isinstance(v, list) else v for v in values)
             count += 1
     out.write("]}")
     summary.rows[source.key] = count

@@ -36,19 +36,25 @@ def keys(subject: Subject) -> list[str]:
     return [*found, *linked]
 
 
-def consent_records(subject: Subject) -> Iterator[dict[str, Any]]:
-    rows = ConsentRecord.objects.filter(subject_key__in=keys(subject)).order_by("id")
+def consent_records(
+    subject: Subject, subject_keys: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    subject_keys = keys(subject) if subject_keys is None else subject_keys
+    rows = ConsentRecord.objects.filter(subject_key__in=subject_keys).order_by("id")
     for row in rows.values(*LEDGER_FIELDS).iterator(chunk_size=2000):
         yield {name: plain(value) for name, value in row.items()}
 
 
-def disclosures(subject: Subject) -> Iterator[dict[str, Any]]:
+def disclosures(
+    subject: Subject, subject_keys: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
     """What was sent to which recipient, when and why: field names only, never values."""
     try:
         model = apps.get_model("jsg_privacy", "Disclosure")
     except LookupError:
         return
-    rows = model._default_manager.filter(subject_key__in=keys(subject)).order_by("pk")
+    subject_keys = keys(subject) if subject_keys is None else subject_keys
+    rows = model._default_manager.filter(subject_key__in=subject_keys).order_by("pk")
     names = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "subject_key")]
     for row in rows.values(*names).iterator(chunk_size=2000):
         yield {name: plain(value) for name, value in row.items()}

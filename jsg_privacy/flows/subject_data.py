@@ -17,8 +17,13 @@ REDACTED = "[redacted: another person's data]"
 CHUNK = 2000
 
 
+PLAIN_TYPES = frozenset({str, int, float, bool})
+
+
 def plain(value: Any) -> Any:
     """A JSON- and CSV-friendly value."""
+    if value is None or type(value) in PLAIN_TYPES:
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -65,9 +70,12 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
             if other is not None:
                 mapping.setdefault(pk, []).append(labels.get(other, str(other)))
         related[name] = mapping
+    redact = [name for name in simple if name in source.redact]
     for row in rows.values("pk", *simple).iterator(chunk_size=CHUNK):
         pk = row.pop("pk")
-        record = {name: _redacted(source, name, plain(value)) for name, value in row.items()}
+        record = {name: plain(value) for name, value in row.items()}
+        for name in redact:
+            record[name] = _redacted(source, name, record[name])
         for name in many:
             record[name] = related[name].get(pk, [])
         yield record

@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("action", models.CharField(max_length=40)),
+                ("action", models.CharField(max_length=120)),
                 ("detail", models.TextField(blank=True)),
                 (
                     "actor",
