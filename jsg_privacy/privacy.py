@@ -6,6 +6,7 @@ from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 from jsg_privacy.requests.limits import Objection, Restriction
 from jsg_privacy.requests.models import Case
+from jsg_privacy.usage.models import UsageEvent
 
 SIX_YEARS = privacy.Period(years=6)
 PROOF = _("proof of how and when we answered your request, for complaints and legal claims")
@@ -95,7 +96,37 @@ class ObjectionSource(privacy.ModelSource):
     )
 
 
+@privacy.register(UsageEvent)
+class UsageEventSource(privacy.ModelSource):
+    label = _("Your visits to our website")
+    subject = "user"
+    data_subjects = "website visitors"
+    origins = (privacy.Origin.AUTOMATIC,)
+    fields = {inventory.USAGE: ["created_at", "path", "search_terms", "status_code", "ip_address"]}
+    not_personal = ["visitor_key"]
+    retention = privacy.Retention(
+        anchor="created_at",
+        period=privacy.Period(days=90),
+        anchor_label=_("after your visit"),
+        reason=_("Long enough to see trends and investigate abuse; IP addresses are truncated."),
+    )
+    erasure = privacy.Delete()
+
+
+privacy.exempt(
+    "jsg_privacy.StaffAccess",
+    reason="Names the staff member who looked at a record; the customer appears only as a keyed hash.",
+)
+
+
 privacy.exempt(
     "jsg_privacy.CaseEvent",
     reason="The audit trail names the staff member who acted on a request, not the requester.",
+)
+
+
+privacy.exempt(
+    "jsg_privacy.ErasureRecord",
+    fields=["email_key"],
+    reason="A keyed hash, not an address: kept so an erasure can be re-applied after a restore.",
 )

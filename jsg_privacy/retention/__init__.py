@@ -1,0 +1,1 @@
+"""Retention that enforces itself: the rules declared in the registry, applied in batches."""
