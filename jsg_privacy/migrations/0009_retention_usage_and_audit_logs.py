@@ -7,80 +7,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jsg_privacy', '0008_restrictions_and_objections'),
+        ("jsg_privacy", "0008_restrictions_and_objections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ErasureRecord',
+            name="ErasureRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('erased_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='erased')),
-                ('user_id', models.BigIntegerField(blank=True, null=True, verbose_name='account id')),
-                ('email_key', models.CharField(blank=True, max_length=64, verbose_name='e-mail key')),
-                ('case_reference', models.CharField(blank=True, max_length=20, verbose_name='request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "erased_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="erased"
+                    ),
+                ),
+                (
+                    "user_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="account id"),
+                ),
+                (
+                    "email_key",
+                    models.CharField(blank=True, max_length=64, verbose_name="e-mail key"),
+                ),
+                (
+                    "case_reference",
+                    models.CharField(blank=True, max_length=20, verbose_name="request"),
+                ),
             ],
             options={
-                'verbose_name': 'erasure record',
-                'verbose_name_plural': 'erasure records',
-                'ordering': ['erased_at', 'pk'],
+                "verbose_name": "erasure record",
+                "verbose_name_plural": "erasure records",
+                "ordering": ["erased_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='dry run')),
-                ('status', models.CharField(choices=[('running', 'running'), ('completed', 'completed'), ('failed', 'failed (the next run resumes)')], default='running', max_length=12, verbose_name='status')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts per source')),
-                ('errors', models.TextField(blank=True, verbose_name='errors')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="started"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                ("dry_run", models.BooleanField(default=False, verbose_name="dry run")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "running"),
+                            ("completed", "completed"),
+                            ("failed", "failed (the next run resumes)"),
+                        ],
+                        default="running",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "counts",
+                    models.JSONField(blank=True, default=dict, verbose_name="counts per source"),
+                ),
+                ("errors", models.TextField(blank=True, verbose_name="errors")),
             ],
             options={
-                'verbose_name': 'retention run',
-                'verbose_name_plural': 'retention runs',
-                'ordering': ['-started_at', '-pk'],
+                "verbose_name": "retention run",
+                "verbose_name_plural": "retention runs",
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StaffAccess',
+            name="StaffAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('action', models.CharField(choices=[('view', 'viewed'), ('export', 'exported'), ('change', 'changed')], max_length=8, verbose_name='what')),
-                ('subject_key', models.CharField(db_index=True, max_length=64, verbose_name='whose (subject key)')),
-                ('model', models.CharField(max_length=100, verbose_name='record type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='record id')),
-                ('fields', models.TextField(blank=True, verbose_name='fields shown or exported')),
-                ('staff', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("view", "viewed"), ("export", "exported"), ("change", "changed")],
+                        max_length=8,
+                        verbose_name="what",
+                    ),
+                ),
+                (
+                    "subject_key",
+                    models.CharField(
+                        db_index=True, max_length=64, verbose_name="whose (subject key)"
+                    ),
+                ),
+                ("model", models.CharField(max_length=100, verbose_name="record type")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="record id"),
+                ),
+                ("fields", models.TextField(blank=True, verbose_name="fields shown or exported")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff access',
-                'verbose_name_plural': 'staff access log',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "staff access",
+                "verbose_name_plural": "staff access log",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='UsageEvent',
+            name="UsageEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('kind', models.CharField(choices=[('page_view', 'page view'), ('search', 'search'), ('security', 'security event')], max_length=16, verbose_name='kind')),
-                ('path', models.CharField(max_length=500, verbose_name='page')),
-                ('search_terms', models.CharField(blank=True, max_length=200, verbose_name='search terms')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='response status')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address (truncated)')),
-                ('visitor_key', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='visitor key')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="time"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("page_view", "page view"),
+                            ("search", "search"),
+                            ("security", "security event"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("path", models.CharField(max_length=500, verbose_name="page")),
+                (
+                    "search_terms",
+                    models.CharField(blank=True, max_length=200, verbose_name="search terms"),
+                ),
+                (
+                    "status_code",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="response status"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, verbose_name="IP address (truncated)"
+                    ),
+                ),
+                (
+                    "visitor_key",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="visitor key"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usage event',
-                'verbose_name_plural': 'usage events',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "usage event",
+                "verbose_name_plural": "usage events",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]
