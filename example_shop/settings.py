@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Honours Global Privacy Control and deletes cookies of groups nobody consented to.
     "jsg_privacy.consent.middleware.ConsentMiddleware",
+    "jsg_privacy.usage.middleware.UsageMiddleware",
 ]
 
 ROOT_URLCONF = "example_shop.urls"

@@ -15,12 +15,14 @@ class JsgPrivacyConfig(AppConfig):
             inventory,
             registry,
         )
+        from jsg_privacy.audit.access import audit_admin_site
         from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
         from jsg_privacy.marketing import mechanisms
         from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012)
         from jsg_privacy.payments import install as payments_install
         from jsg_privacy.payments.erasure import erasure_hook
         from jsg_privacy.requests import service
+        from jsg_privacy.usage import receivers as usage_receivers  # noqa: F401  (failed log-ins)
 
         # The registry is built once per process: built-ins first, then every app's privacy.py.
         inventory.install(registry.registry)
@@ -30,4 +32,5 @@ class JsgPrivacyConfig(AppConfig):
         if erasure_hook not in service.erasure_hooks:  # tell the payment provider (Art. 19)
             service.erasure_hooks.append(erasure_hook)
         registry.autodiscover()
+        audit_admin_site()  # staff views of declared models' records are logged (lazily wrapped)
         post_migrate.connect(sync.sync_after_migrate, sender=self, dispatch_uid="jsg_privacy.sync")

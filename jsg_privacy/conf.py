@@ -167,6 +167,24 @@ class AppSettings:
         help="Hours an export's download link works; the file is deleted when it expires.",
     )
 
+    USAGE_LOGGING = Setting[bool](
+        True,
+        types=bool,
+        help="Record page views and searches (with analytics consent) and security events (400/403 "
+        "responses, failed log-ins) while the security purpose is declared.",
+    )
+    USAGE_SEARCH_PARAMETER = Setting[str](
+        "q",
+        types=str,
+        help='The query parameter recorded as search terms (at most 200 characters); "" records none.',
+    )
+    USAGE_FULL_IP_DAYS = Setting[int](
+        0,
+        types=int,
+        help="Days full IP addresses are kept before truncation (IPv4 /24, IPv6 /48); 0 truncates "
+        "them at write time.",
+    )
+
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
         """Every declared setting, by its name without the prefix."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
+from jsg_privacy.audit.models import StaffAccess
 from jsg_privacy.requests.limits import Objection, Restriction
 from jsg_privacy.requests.models import Case
 from jsg_privacy.usage.models import UsageEvent
@@ -113,10 +114,33 @@ class UsageEventSource(privacy.ModelSource):
     erasure = privacy.Delete()
 
 
-privacy.exempt(
-    "jsg_privacy.StaffAccess",
-    reason="Names the staff member who looked at a record; the customer appears only as a keyed hash.",
-)
+TWO_YEARS = privacy.Period(years=2)
+ACCOUNTABILITY = _("accountability: who looked at customers' data, for complaints and breaches")
+LOGGED = ("at", "action", "model", "object_id", "fields")
+
+
+@privacy.register(StaffAccess)
+class StaffAccessSource(privacy.ModelSource):
+    label = _("Your access to customers' data (staff)")
+    subject = "staff"  # the staff member is this row's data subject
+    data_subjects = "staff"
+    origins = (privacy.Origin.AUTOMATIC,)
+    fields = {inventory.USAGE: list(LOGGED)}
+    not_personal = ["subject_key"]  # a keyed hash of the customer
+    retention = privacy.Retention(
+        anchor="at",
+        period=TWO_YEARS,
+        anchor_label=_("after the access"),
+        reason=ACCOUNTABILITY,
+    )
+    erasure = privacy.LegalHold(
+        anchor="at",
+        period=TWO_YEARS,
+        reason=ACCOUNTABILITY,
+        keep=LOGGED,
+        then=privacy.Delete(),
+        anchor_label=_("after the access"),
+    )
 
 
 privacy.exempt(

@@ -147,11 +147,24 @@ def _apply(source: ModelSource, row: models.Model, action: str) -> None:
         erasure = erasure.then
     if not isinstance(erasure, Anonymise):  # clearing what a hold does not keep, then deleting
         erasure = Anonymise()
+    changed = anonymise_row(source, row, erasure, keep)
+    if changed:
+        row.save(update_fields=changed)
+
+
+def anonymise_row(
+    source: Source, row: models.Model, erasure: Anonymise, keep: tuple[str, ...] = ()
+) -> list[str]:
+    """Replace ``row``'s personal fields (but ``keep``) with ``erasure``'s anonymisers, unsaved.
+
+    Returns the attribute names changed, for ``save(update_fields=...)`` or ``bulk_update``;
+    many-to-many fields are cleared at once. Shared with the retention engine.
+    """
     changed = []
     for name in source.personal_fields():
         if name in keep or "__" in name:
             continue
-        model_field = resolve_field(source.model, name)
+        model_field = resolve_field(type(row), name)
         if model_field.many_to_many:
             getattr(row, name).clear()
             continue
@@ -161,8 +174,7 @@ def _apply(source: ModelSource, row: models.Model, action: str) -> None:
             erasure.anonymiser_for(model_field)(row, getattr(row, model_field.attname)),
         )
         changed.append(model_field.attname)
-    if changed:
-        row.save(update_fields=changed)
+    return changed
 
 
 def sources_changed(steps: list[Step]) -> list[Source]:

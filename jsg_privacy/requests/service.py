@@ -19,6 +19,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
+from jsg_privacy.audit import replay
 from jsg_privacy.conf import app_settings
 from jsg_privacy.flows import erase, export
 from jsg_privacy.requests import cases
@@ -99,6 +100,8 @@ def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] |
     outcome: dict[str, Any] = {"steps": [step.__dict__ | {"action": step.action} for step in steps]}
     outcome["recipients_notified"] = notices
     with transaction.atomic():
+        # Recorded so the erasure can be re-applied after a restore (privacy_replay_erasures).
+        replay.record_erasure(subject, case_reference=case.reference)
         cases.complete(case, outcome, actor=actor)
     return steps
 

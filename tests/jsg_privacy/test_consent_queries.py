@@ -19,6 +19,14 @@ from example_shop.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def no_usage_logging(settings):
+    """Usage logging adds an INSERT for consenting visitors in both runs; it is counted in its
+    own tests (tests/jsg_privacy/usage)."""
+    settings.JSG_PRIVACY_USAGE_LOGGING = False
+
+
 #: The two per-request values in the banner's forms (and the shop's own forms).
 PER_REQUEST = re.compile(rb'(name="(?:csrfmiddlewaretoken|next)" value=")[^"]*(")')
 

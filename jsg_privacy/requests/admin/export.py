@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jsg_privacy.audit import access
 from jsg_privacy.flows import export
 from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases
@@ -65,6 +66,13 @@ def export_case(request: HttpRequest, case: Case) -> HttpResponse | None:
         "exported by staff",
         actor=request.user,
         detail=f"{summary.total} records from {len(summary.rows)} sources",
+    )
+    access.record_export(
+        request,
+        cases.subject_of(case),
+        f"{summary.total} records from {len(summary.rows)} sources",
+        model=Case._meta.label,
+        object_id=case.pk,
     )
     return response
 
