@@ -89,3 +89,4 @@ from jsg_privacy.audit import admin as audit_admin  # noqa: E402, F401
 from jsg_privacy.marketing import admin as marketing_admin  # noqa: E402, F401
 from jsg_privacy.payments import admin as payments_admin  # noqa: E402, F401
 from jsg_privacy.requests import admin as requests_admin  # noqa: E402, F401
+from jsg_privacy.retention import admin as retention_admin  # noqa: E402, F401

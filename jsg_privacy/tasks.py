@@ -45,3 +45,11 @@ def enqueue(task: Callable[..., Any], *args: Any) -> None:
         transaction.on_commit(lambda: task.delay(*args))
     else:
         transaction.on_commit(lambda: task(*args))
+
+
+@_task
+def enforce_retention(max_rows: int | None = None) -> int:
+    """The daily retention run (Celery beat: ``jsg_privacy.retention.schedule.beat_schedule()``)."""
+    from jsg_privacy.retention import engine
+
+    return engine.enforce(max_rows=max_rows).pk

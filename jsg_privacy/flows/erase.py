@@ -137,8 +137,9 @@ def _deletes_last(rows: list[tuple[Any, str, Any]]) -> int:
 
 def _apply(source: ModelSource, row: models.Model, action: str) -> None:
     if action == "delete":
-        if row.pk is not None and type(row)._default_manager.filter(pk=row.pk).exists():
-            row.delete()  # may already be gone through a cascade from another source
+        # Through the queryset: the row may already be gone through a cascade from another
+        # source, and append-only models (the staff access log) refuse instance deletes.
+        type(row)._default_manager.filter(pk=row.pk).delete()
         return
     erasure = source.erasure
     keep: tuple[str, ...] = ()
