@@ -57,6 +57,11 @@ def search_terms(request: HttpRequest) -> str:
     return " ".join(request.GET.get(parameter, "").split())[:TERMS_MAX]
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters (a probe's ``%00`` must not fail the INSERT)."""
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def write(
     request: HttpRequest | None,
     kind: str,
@@ -72,8 +77,8 @@ def write(
         path = request.path
     return UsageEvent.objects.create(
         kind=kind,
-        path=path[:PATH_MAX],
-        search_terms=search_terms,
+        path=printable(path)[:PATH_MAX],
+        search_terms=printable(search_terms),
         status_code=status_code,
         ip_address=stored_address(request),
         user=user if getattr(user, "is_authenticated", False) else None,

@@ -38,3 +38,9 @@ def test_is_truncated():
     assert ip.is_truncated(None)
     assert not ip.is_truncated("192.0.2.10")
     assert not ip.is_truncated("2001:db8:abcd:1::1")
+
+
+def test_control_characters_never_reach_the_database():
+    from jsg_privacy.usage.record import printable
+
+    assert printable("/verify/\x00<script>\r\n") == "/verify/<script>"
