@@ -15,7 +15,7 @@ class Enquiry(models.Model):
     subject = models.CharField(max_length=200)
     message = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)  # retention anchor
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -68,7 +68,7 @@ class QuoteRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     quoted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, db_index=True)  # retention anchor
 
     class Meta:
         ordering = ["-created_at"]

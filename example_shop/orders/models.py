@@ -106,7 +106,7 @@ class Order(models.Model):
         max_digits=10, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    invoiced_at = models.DateTimeField(null=True, blank=True)
+    invoiced_at = models.DateTimeField(null=True, blank=True, db_index=True)  # retention anchor
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
