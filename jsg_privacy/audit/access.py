@@ -98,12 +98,7 @@ def record_export(
 
 def for_subject(subject: Subject) -> models.QuerySet[StaffAccess]:
     """Every access to ``subject``'s data, by account and by e-mail address."""
-    keys = []
-    if subject.user_id is not None:
-        keys.append(subjects.for_user(subject.user_id))
-    if subject.email:
-        keys.append(subjects.for_email(subject.email))
-    return StaffAccess.objects.filter(subject_key__in=keys)
+    return StaffAccess.objects.filter(subject_key__in=subjects.keys_for(subject))
 
 
 def _record_change_view(

@@ -41,3 +41,9 @@ def for_email(email: str) -> str:
 def for_consent_id(consent_id: str) -> str:
     """The key of an anonymous visitor, from the random id in their consent cookie."""
     return keyed_hash("visitor", consent_id)
+
+
+def keys_for(subject: Any) -> list[str]:
+    """The keys a :class:`~jsg_privacy.registry.Subject`'s records carry: user key, then e-mail key."""
+    found = [for_user(subject.user_id)] if subject.user_id is not None else []
+    return found + ([for_email(subject.email)] if subject.email else [])

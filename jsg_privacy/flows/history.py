@@ -25,11 +25,7 @@ LEDGER_FIELDS = (
 
 def keys(subject: Subject) -> list[str]:
     """Every key the subject's records may carry: user, e-mail, and visitors linked at log-in."""
-    found = []
-    if subject.user_id is not None:
-        found.append(subjects.for_user(subject.user_id))
-    if subject.email:
-        found.append(subjects.for_email(subject.email))
+    found = subjects.keys_for(subject)
     linked = ConsentRecord.objects.filter(subject_key__in=found, action=Action.LINKED).values_list(
         "linked_key", flat=True
     )

@@ -40,8 +40,7 @@ SUPPRESSION_REASON = _(
 def subject_keys(subject: Subject) -> tuple[list[str], str]:
     """The subject's keys (user key, e-mail key) and the e-mail key alone ("" without an e-mail)."""
     email_key = subjects.for_email(subject.email) if subject.email else ""
-    keys = [subjects.for_user(subject.user_id)] if subject.user_id is not None else []
-    return [*keys, *([email_key] if email_key else [])], email_key
+    return subjects.keys_for(subject), email_key
 
 
 class KeyedTableSource(RemoteSource):

@@ -347,15 +347,10 @@ def sent(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "sent.html", {"hours": hours})
 
 
-def read_identity_link(token: str) -> tuple[Case | None, str]:
-    """The case an identity link is for, without using the link up; or why it cannot be used."""
-    return cases.read_link(token)
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
-    case, problem = read_identity_link(token)
+    case, problem = cases.read_link(token)
     if case is None:
         return link_problem(request, kind="verify", problem=problem)
     if request.method != "POST":
