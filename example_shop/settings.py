@@ -7,6 +7,7 @@ console, DEBUG on. Override with:
 - ``DJANGO_DEBUG``          ``0``/``false`` to turn DEBUG off
 - ``DJANGO_SECRET_KEY``     required for anything but the local demo
 - ``DJANGO_ALLOWED_HOSTS``  comma-separated extra host names
+- ``JSG_PRIVACY_ENCRYPTION_KEYS``  comma-separated Fernet keys, newest first (required with DEBUG off)
 """
 
 import os
@@ -147,6 +148,11 @@ JSG_PRIVACY_CONTROLLER = {
     "ico_registration": "ZA000000 (demo)",
     "privacy_manager": {"name": "Veronica Lawless", "email": "privacy@jsgsolutions.example"},
 }
+
+# jsg_privacy encrypts phones, addresses, notes and e-mail addresses at rest (docs/encryption.md).
+# Fernet keys, newest first, comma-separated. Unset (the local demo), a key is derived from
+# SECRET_KEY and check jsg_privacy.W005 says so; with DEBUG off, check jsg_privacy.E013 refuses it.
+JSG_PRIVACY_ENCRYPTION_KEYS = os.environ.get("JSG_PRIVACY_ENCRYPTION_KEYS", "")
 
 # jsg_privacy payments: card payments by token through Stripe. With no STRIPE_SECRET_KEY the local
 # stand-in is used (localstripe on 127.0.0.1:8420, started by `make demo`; STRIPE_API_BASE moves it).

@@ -93,6 +93,13 @@ class AppSettings:
         help="The technical and organisational security measures listed in the Art. 30 record.",
     )
 
+    ENCRYPTION_KEYS = Setting[Sequence[str] | str](
+        [],
+        types=(list, tuple, str),
+        help="Fernet keys for the encrypted model fields, newest first (a list, or a "
+        "comma-separated string from the environment). Empty: a key derived from SECRET_KEY, "
+        "refused by check jsg_privacy.E013 when DEBUG is off.",
+    )
     HASH_KEY = Setting[str](
         "",
         types=str,

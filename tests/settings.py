@@ -25,3 +25,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
 # The suite pays through the local Stripe stand-in on purpose (check jsg_privacy.W004).
 JSG_PRIVACY_STRIPE = {**JSG_PRIVACY_STRIPE, "local": True}  # noqa: F405
+
+# Fernet keys for the tests only (newest first); a real project reads them from its secret store.
+JSG_PRIVACY_ENCRYPTION_KEYS = ["gO3mOfiurLs2fNsbiIXMoXZ9ePhZ61wrQHT8Ak2w-N0="]

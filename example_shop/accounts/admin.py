@@ -19,8 +19,6 @@ class CustomerProfileAdmin(admin.ModelAdmin):
         "user__first_name",
         "user__last_name",
         "company_name",
-        "billing_postcode",
-        "installation_postcode",
     ]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from example_shop.validators import validate_phone_number, validate_uk_postcode
+from jsg_privacy.crypto.fields import EncryptedCharField
 
 BILLING_DEFAULTS = ["billing_line1", "billing_line2", "billing_town", "billing_postcode"]
 INSTALLATION_DEFAULTS = [
@@ -18,23 +19,29 @@ INSTALLATION_DEFAULTS = [
 
 
 class CustomerProfile(models.Model):
+    """A customer's saved phone and addresses, encrypted at rest (jsg_privacy.crypto)."""
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_profile"
     )
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone_number])
+    phone = EncryptedCharField(max_length=32, blank=True, validators=[validate_phone_number])
     company_name = models.CharField(max_length=150, blank=True)
 
-    billing_line1 = models.CharField("billing address line 1", max_length=150, blank=True)
-    billing_line2 = models.CharField("billing address line 2", max_length=150, blank=True)
-    billing_town = models.CharField("billing town or city", max_length=100, blank=True)
-    billing_postcode = models.CharField(
+    billing_line1 = EncryptedCharField("billing address line 1", max_length=150, blank=True)
+    billing_line2 = EncryptedCharField("billing address line 2", max_length=150, blank=True)
+    billing_town = EncryptedCharField("billing town or city", max_length=100, blank=True)
+    billing_postcode = EncryptedCharField(
         "billing postcode", max_length=10, blank=True, validators=[validate_uk_postcode]
     )
 
-    installation_line1 = models.CharField("installation address line 1", max_length=150, blank=True)
-    installation_line2 = models.CharField("installation address line 2", max_length=150, blank=True)
-    installation_town = models.CharField("installation town or city", max_length=100, blank=True)
-    installation_postcode = models.CharField(
+    installation_line1 = EncryptedCharField(
+        "installation address line 1", max_length=150, blank=True
+    )
+    installation_line2 = EncryptedCharField(
+        "installation address line 2", max_length=150, blank=True
+    )
+    installation_town = EncryptedCharField("installation town or city", max_length=100, blank=True)
+    installation_postcode = EncryptedCharField(
         "installation postcode", max_length=10, blank=True, validators=[validate_uk_postcode]
     )
 

@@ -4,13 +4,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from example_shop.enquiries.models import Enquiry, QuoteRequest
+from jsg_privacy.crypto.admin import KeyedHashSearchMixin
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "name", "email", "created_at", "answered_at"]
     list_filter = [("answered_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["name", "email", "subject", "message"]
+    search_fields = ["name", "subject"]  # and an exact e-mail address (KeyedHashSearchMixin)
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "answered_at", "answered_by"]
     actions = ["mark_answered"]
@@ -24,7 +25,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuoteRequest)
-class QuoteRequestAdmin(admin.ModelAdmin):
+class QuoteRequestAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "email",
@@ -35,7 +36,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "created_at"]
-    search_fields = ["name", "email", "company_name", "installation_postcode", "message"]
+    search_fields = ["name", "company_name"]  # and an exact e-mail address (KeyedHashSearchMixin)
     date_hierarchy = "created_at"
     filter_horizontal = ["products"]
     raw_id_fields = ["user"]

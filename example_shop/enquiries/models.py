@@ -6,14 +6,22 @@ from django.db import models
 from django.utils import timezone
 
 from example_shop.validators import validate_phone_number, validate_uk_postcode
+from jsg_privacy.crypto.fields import (
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    KeyedHashField,
+)
 
 
 class Enquiry(models.Model):
     name = models.CharField(max_length=150)
-    email = models.EmailField()
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone_number])
+    # Contact details and the message are encrypted at rest; the address is found by its keyed hash.
+    email = EncryptedEmailField()
+    email_digest = KeyedHashField("email")
+    phone = EncryptedCharField(max_length=32, blank=True, validators=[validate_phone_number])
     subject = models.CharField(max_length=200)
-    message = models.TextField(max_length=5000)
+    message = EncryptedTextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     answered_at = models.DateTimeField(null=True, blank=True, db_index=True)  # retention anchor
     answered_by = models.ForeignKey(
@@ -45,17 +53,18 @@ class QuoteRequest(models.Model):
         EXPIRED = "expired", "Expired"
 
     name = models.CharField(max_length=150)
-    email = models.EmailField()
-    phone = models.CharField(max_length=32, validators=[validate_phone_number])
+    email = EncryptedEmailField()
+    email_digest = KeyedHashField("email")
+    phone = EncryptedCharField(max_length=32, validators=[validate_phone_number])
     company_name = models.CharField(max_length=150, blank=True)
-    installation_postcode = models.CharField(max_length=10, validators=[validate_uk_postcode])
+    installation_postcode = EncryptedCharField(max_length=10, validators=[validate_uk_postcode])
     products = models.ManyToManyField(
         "catalogue.Product", blank=True, related_name="quote_requests"
     )
     quantity = models.PositiveIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
     )
-    message = models.TextField(max_length=5000)
+    message = EncryptedTextField(max_length=5000)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from example_shop.orders.models import Order, OrderLine
+from jsg_privacy.crypto.admin import KeyedHashSearchMixin
 
 
 class OrderLineInline(admin.TabularInline):
@@ -16,7 +17,7 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "full_name",
@@ -27,7 +28,9 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "ordered_on_behalf", "created_at"]
-    search_fields = ["reference", "email", "full_name", "billing_postcode", "installation_postcode"]
+    # Addresses and e-mails are encrypted: a search matches a reference or a name in part, or an
+    # e-mail address exactly (through its keyed hash).
+    search_fields = ["reference", "full_name", "company_name"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     raw_id_fields = ["user"]

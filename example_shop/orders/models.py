@@ -16,6 +16,12 @@ from django.utils.functional import cached_property
 
 from example_shop.orders.validators import validate_mpan_core
 from example_shop.validators import validate_phone_number, validate_uk_postcode
+from jsg_privacy.crypto.fields import (
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    KeyedHashField,
+)
 from jsg_privacy.payments.models import Payment
 
 REFERENCE_PREFIX = "JSG-"
@@ -49,43 +55,46 @@ class Order(models.Model):
         max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, db_index=True
     )
 
-    # The customer.
-    email = models.EmailField()
+    # The customer. Contact details, addresses, notes and meter identifiers are encrypted at rest
+    # (jsg_privacy.crypto); names stay in clear so staff can search for them. The e-mail address is
+    # found through its keyed hash.
+    email = EncryptedEmailField()
+    email_digest = KeyedHashField("email")
     full_name = models.CharField(max_length=150)
-    phone = models.CharField(max_length=32, validators=[validate_phone_number])
+    phone = EncryptedCharField(max_length=32, validators=[validate_phone_number])
 
     # Billing address.
-    billing_line1 = models.CharField("address line 1", max_length=150)
-    billing_line2 = models.CharField("address line 2", max_length=150, blank=True)
-    billing_town = models.CharField("town or city", max_length=100)
-    billing_postcode = models.CharField(
+    billing_line1 = EncryptedCharField("address line 1", max_length=150)
+    billing_line2 = EncryptedCharField("address line 2", max_length=150, blank=True)
+    billing_town = EncryptedCharField("town or city", max_length=100)
+    billing_postcode = EncryptedCharField(
         "postcode", max_length=10, validators=[validate_uk_postcode]
     )
     billing_country = models.CharField("country", max_length=2, default="GB")
 
     # Where the meter is installed: a home or business premises.
-    installation_line1 = models.CharField("address line 1", max_length=150)
-    installation_line2 = models.CharField("address line 2", max_length=150, blank=True)
-    installation_town = models.CharField("town or city", max_length=100)
-    installation_postcode = models.CharField(
+    installation_line1 = EncryptedCharField("address line 1", max_length=150)
+    installation_line2 = EncryptedCharField("address line 2", max_length=150, blank=True)
+    installation_town = EncryptedCharField("town or city", max_length=100)
+    installation_postcode = EncryptedCharField(
         "postcode", max_length=10, validators=[validate_uk_postcode]
     )
     installation_country = models.CharField("country", max_length=2, default="GB")
     site_contact_name = models.CharField(max_length=150, blank=True)
-    site_contact_phone = models.CharField(
+    site_contact_phone = EncryptedCharField(
         max_length=32, blank=True, validators=[validate_phone_number]
     )
-    access_notes = models.TextField(
+    access_notes = EncryptedTextField(
         blank=True, help_text="Parking, access codes, where the meter cupboard is."
     )
-    mpan = models.CharField(
+    mpan = EncryptedCharField(
         "MPAN core",
         max_length=13,
         blank=True,
         validators=[validate_mpan_core],
         help_text="The 13-digit bottom line of the MPAN on the electricity bill.",
     )
-    meter_serial = models.CharField("meter serial number", max_length=40, blank=True)
+    meter_serial = EncryptedCharField("meter serial number", max_length=40, blank=True)
 
     # Who placed the order when it was not the customer.
     ordered_on_behalf = models.CharField(
@@ -96,8 +105,8 @@ class Order(models.Model):
     )
     company_name = models.CharField(max_length=150, blank=True)
     agent_name = models.CharField(max_length=150, blank=True)
-    agent_email = models.EmailField(blank=True)
-    agent_phone = models.CharField(max_length=32, blank=True, validators=[validate_phone_number])
+    agent_email = EncryptedEmailField(blank=True)
+    agent_phone = EncryptedCharField(max_length=32, blank=True, validators=[validate_phone_number])
 
     subtotal = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(0)]
@@ -111,7 +120,6 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["email"], name="order_email_idx")]
 
     def __str__(self) -> str:
         return self.reference or "New order"

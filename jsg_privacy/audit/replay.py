@@ -63,16 +63,16 @@ def _emails_by_key(keys: set[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     if not keys:
         return found
-    paths = {(source.model, source.subject_email) for source in registry.model_sources()}
-    for model, path in paths:
-        if not path:
-            continue
-        values = (
-            model._default_manager.exclude(**{f"{path}__isnull": True})
-            .exclude(**{path: ""})
-            .values_list(path, flat=True)
-            .distinct()
-        )
+    paths = {
+        (source.model, source.subject_email, source.email_digest_path())
+        for source in registry.model_sources()
+        if source.subject_email
+    }
+    for model, path, digest in paths:
+        rows = model._default_manager.exclude(**{f"{path}__isnull": True}).exclude(**{path: ""})
+        if digest:  # an encrypted address: its keyed hash is the e-mail key itself
+            rows = rows.filter(**{f"{digest}__in": keys})
+        values = rows.values_list(path, flat=True).distinct()
         for value in values.iterator(chunk_size=BATCH):
             key = subjects.for_email(str(value))
             if key in keys:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from jsg_privacy.crypto.fields import refresh_digests
 from jsg_privacy.registry import (
     Anonymise,
     Delete,
@@ -175,7 +176,9 @@ def anonymise_row(
             erasure.anonymiser_for(model_field)(row, getattr(row, model_field.attname)),
         )
         changed.append(model_field.attname)
-    return changed
+    # Keyed-hash lookup columns follow the values they hash (bulk_update skips pre_save), so
+    # an anonymised row can no longer be found by the subject's e-mail address.
+    return changed + refresh_digests(row, changed)
 
 
 def sources_changed(steps: list[Step]) -> list[Source]:

@@ -12,9 +12,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 
 from jsg_privacy.conf import app_settings, parse_clients
+from jsg_privacy.crypto.fields import encrypted_fields
 from jsg_privacy.notice import content
 from jsg_privacy.registry import Basis, Registry
 
@@ -79,13 +81,37 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
             if r.is_transfer
         ],
         retention=[f"{content.source_name(s)}: {content.retention_text(s)}" for s in sources],
-        security=[*app_settings.SECURITY_MEASURES]
-        + [
-            f"{content.source_name(s)}: encrypted at rest: {', '.join(s.encrypted)}"
-            for s in sources
-            if s.encrypted
-        ],
+        security=[*app_settings.SECURITY_MEASURES, *_encryption(sources)],
     )
+
+
+def _encryption(sources: list[Any]) -> list[str]:
+    lines = [
+        f"{content.source_name(s)}: encrypted at rest: "
+        + ", ".join(_field_label(s, name) for name in s.encrypted_fields())
+        for s in sources
+        if s.encrypted_fields()
+    ]
+    if any(encrypted_fields(s.model) for s in sources if hasattr(s, "model")):
+        lines.insert(0, FERNET)
+    return lines
+
+
+def _field_label(source: Any, name: str) -> str:
+    model = getattr(source, "model", None)
+    if model is None or "__" in name:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+FERNET = (
+    "Fields listed below as encrypted at rest are stored encrypted with Fernet (AES-128-CBC and "
+    "HMAC-SHA256, a fresh IV per value) under keys held outside the database, rotated with "
+    "privacy_rotate_keys; exact e-mail lookups use keyed hashes (HMAC-SHA256)."
+)
 
 
 def to_json(record: dict[str, Any]) -> str:

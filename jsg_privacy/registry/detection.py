@@ -14,6 +14,8 @@ import re
 from django.conf import settings
 from django.db import models
 
+from jsg_privacy.crypto.fields import KeyedHashField
+
 NAME_PATTERN = re.compile(
     r"(^|_)(full_name|first_name|last_name|given_name|family_name|middle_name|maiden_name|"
     r"contact_name|agent_name|customer_name|display_name|nickname|username|forename|surname|"
@@ -25,6 +27,8 @@ BARE_NAME = "name"
 
 def personal_reason(field: models.Field) -> str | None:
     """Why ``field`` looks personal, or ``None``."""
+    if isinstance(field, KeyedHashField):
+        return None  # a keyed hash follows its source field: erased and anonymised with it
     if isinstance(field, models.EmailField):
         return "is an EmailField"
     if isinstance(field, models.GenericIPAddressField):
@@ -36,6 +40,8 @@ def personal_reason(field: models.Field) -> str | None:
         return None
     if field.is_relation:
         return None
+    if getattr(field, "encrypted", False):
+        return "is encrypted at rest"
     if NAME_PATTERN.search(field.name):
         return "is named like personal data"
     return None

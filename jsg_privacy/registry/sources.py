@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from jsg_privacy.registry.declarations import Origin
+from jsg_privacy.registry.paths import PathError, resolve_field
 from jsg_privacy.registry.rules import Delete, Erasure, Retention
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ class Source:
     retention: ClassVar[Retention | None] = None
     #: What erasure does to the subject's rows: delete, anonymise, or keep under a legal hold.
     erasure: ClassVar[Erasure] = Delete()
-    #: Fields that are encrypted at rest (shown in the Art. 30 record's security measures).
+    #: Fields encrypted at rest by other means than jsg_privacy's encrypted fields (which are found
+    #: on the model without being listed). Shown in the Art. 30 record's security measures.
     encrypted: ClassVar[Sequence[str]] = ()
 
     key: str
@@ -63,6 +65,10 @@ class Source:
     def personal_fields(self) -> dict[str, str]:
         """Every declared personal field with its category key, in declaration order."""
         return {name: category for category, names in self.fields.items() for name in names}
+
+    def encrypted_fields(self) -> tuple[str, ...]:
+        """The fields encrypted at rest: those declared in ``encrypted``."""
+        return tuple(self.encrypted)
 
     def categories(self) -> tuple[str, ...]:
         return tuple(category for category, names in self.fields.items() if names)
@@ -105,6 +111,13 @@ class ModelSource(Source):
             return self.subject
         return "self" if self.model._meta.label == settings.AUTH_USER_MODEL else ""
 
+    def encrypted_fields(self) -> tuple[str, ...]:
+        """The model's encrypted fields (found on the model), then any declared in ``encrypted``."""
+        from jsg_privacy.crypto.fields import encrypted_fields
+
+        found = [f.name for f in encrypted_fields(self.model)]
+        return tuple(dict.fromkeys([*found, *self.encrypted]))
+
     def export_fields(self) -> tuple[str, ...]:
         if self.export == "__all__":
             return tuple(self.personal_fields())
@@ -121,8 +134,27 @@ class ModelSource(Source):
                 else models.Q(**{path: subject.user_id})
             )
         if subject.email and self.subject_email:
-            found |= models.Q(**{f"{self.subject_email}__iexact": subject.email})
+            found |= models.Q(**{self.email_lookup(): subject.email})
         return found
+
+    def email_lookup(self) -> str:
+        """The lookup that finds ``subject_email``: case-insensitive, or its keyed hash if encrypted."""
+        digest = self.email_digest_path()
+        return f"{digest}__matches" if digest else f"{self.subject_email}__iexact"
+
+    def email_digest_path(self) -> str:
+        """The path to the keyed hash of an encrypted ``subject_email``; ``""`` if it is in clear."""
+        from jsg_privacy.crypto.fields import digest_for
+
+        prefix, _, name = self.subject_email.rpartition("__")
+        try:
+            field = resolve_field(self.model, self.subject_email)
+        except PathError:
+            return ""  # reported by check E004
+        digest = digest_for(field.model, name) if getattr(field, "encrypted", False) else None
+        if digest is None:
+            return ""
+        return f"{prefix}__{digest.name}" if prefix else digest.name
 
     def rows_for(self, subject: Subject) -> models.QuerySet:
         return self.model._default_manager.filter(self.subject_filter(subject))

@@ -1,0 +1,112 @@
+"""System checks of encryption at rest: E013, E015, W005 (E014 is the KeyedHashField's own check)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from jsg_privacy.crypto import keys
+from jsg_privacy.crypto.fields import digest_for, encrypted_fields
+from jsg_privacy.registry.paths import PathError, resolve_field
+
+SETTING = "JSG_PRIVACY_ENCRYPTION_KEYS"
+GENERATE = (
+    'Make a key with `python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())"` and read it from your secret store, never the repo.'
+)
+
+
+def _encrypted_models() -> list[Any]:
+    return [m for m in apps.get_models() if encrypted_fields(m)]
+
+
+@register(Tags.security, "jsg_privacy")
+def check_encryption_keys(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E013: keys missing with DEBUG off, or not Fernet keys; W005: a key derived from SECRET_KEY."""
+    models = _encrypted_models()
+    if not models:
+        return []
+    configured = keys.configured_keys()
+    bad = keys.invalid_keys(configured)
+    if bad:
+        return [
+            Error(
+                f"{SETTING}: key {', '.join(map(str, bad))} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes).",
+                hint=GENERATE,
+                id="jsg_privacy.E013",
+            )
+        ]
+    if configured:
+        return []
+    names = ", ".join(sorted(m._meta.label for m in models))
+    if not settings.DEBUG:
+        return [
+            Error(
+                f"{SETTING} is empty while DEBUG is off; {names} encrypt personal data at rest.",
+                hint=GENERATE + f" Set {SETTING} = [key] (newest first).",
+                id="jsg_privacy.E013",
+            )
+        ]
+    return [
+        Warning(
+            f"{SETTING} is empty: personal data is encrypted with a key derived from SECRET_KEY.",
+            hint="Fine for a local demo. " + GENERATE,
+            id="jsg_privacy.W005",
+        )
+    ]
+
+
+@register(Tags.models, "jsg_privacy")
+def check_encrypted_lookups(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E015: something would search an encrypted field: an admin's search, a subject's e-mail."""
+    from jsg_privacy.registry import registry
+
+    return [*_admin_searches(), *_subject_emails(registry)]
+
+
+def _admin_searches() -> Iterator[Error]:
+    for model, model_admin in admin.site._registry.items():
+        for entry in getattr(model_admin, "search_fields", ()) or ():
+            path = str(entry).lstrip("^=@")
+            try:
+                field = resolve_field(model, path.removesuffix("__exact").removesuffix("__iexact"))
+            except PathError:
+                continue  # Django's own admin checks report it
+            if getattr(field, "encrypted", False):
+                yield Error(
+                    f"{type(model_admin).__name__}.search_fields names {entry!r}, an encrypted "
+                    "field: searching the admin would fail.",
+                    hint="Remove it. To find rows by exact e-mail address, add a KeyedHashField "
+                    "and jsg_privacy.crypto.admin.KeyedHashSearchMixin to the ModelAdmin.",
+                    obj=model_admin,
+                    id="jsg_privacy.E015",
+                )
+
+
+def _subject_emails(registry: Any) -> Iterator[Error]:
+    for source in registry.model_sources():
+        if not source.subject_email:
+            continue
+        try:
+            field = resolve_field(source.model, source.subject_email)
+        except PathError:
+            continue  # E004
+        if getattr(field, "encrypted", False) and digest_for(field.model, field.name) is None:
+            yield Error(
+                f"{source.key}.subject_email is {source.subject_email!r}, an encrypted field with "
+                "no keyed hash: a subject's rows could not be found by e-mail.",
+                hint=f'Add {field.name}_digest = KeyedHashField("{field.name}") to '
+                f"{field.model._meta.label}.",
+                obj=source.model,
+                id="jsg_privacy.E015",
+            )
