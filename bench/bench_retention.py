@@ -34,11 +34,21 @@ POSTGRES_ROWS = int(os.environ.get("JSG_BENCH_RETENTION_PG_ROWS", "1000000"))
 MB = 1024 * 1024
 CHUNK = 50_000
 INSERT_SQL = (
-    "INSERT INTO enquiries_enquiry (name, email, phone, subject, message, created_at, answered_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    "INSERT INTO enquiries_enquiry "
+    "(name, email, email_digest, phone, subject, message, created_at, answered_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
 ROUNDS = int(os.environ.get("JSG_BENCH_RETENTION_ROUNDS", "3"))
-COLUMNS = ("name", "email", "phone", "subject", "message", "created_at", "answered_at")
+COLUMNS = (
+    "name",
+    "email",
+    "email_digest",
+    "phone",
+    "subject",
+    "message",
+    "created_at",
+    "answered_at",
+)
 
 
 def run() -> list[Figure]:
@@ -67,15 +77,24 @@ def insert_expired(count: int) -> Any:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from jsg_privacy.crypto.fields import digest
+    from jsg_privacy.crypto.keys import encrypt
+
     answered = timezone.now() - timedelta(days=730)
     created = answered - timedelta(hours=5)
+    # Encrypted columns hold tokens as the shop writes them (one token per constant, so that
+    # encrypting a million values does not dominate the set-up).
+    email, phone = encrypt("bench@example.net"), encrypt("01632 960001")
+    email_digest = digest("email", "bench@example.net")
+    message = encrypt("We have 25 mm tails into the board. Would a 100/5 A split-core CT fit?")
     rows = (
         (
             f"Bench Enquirer {n}",
-            f"bench{n}@example.net",
-            "01632 960001",
+            email,
+            email_digest,
+            phone,
             "Which CT do I need for a 100 A supply?",
-            "We have 25 mm tails into the board. Would a 100/5 A split-core CT fit?",
+            message,
             created,
             answered + timedelta(seconds=n % 86400),
         )
