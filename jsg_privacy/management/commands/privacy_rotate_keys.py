@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.apps import apps
@@ -49,7 +48,7 @@ class Command(BaseCommand):
                 else None,
             )
             if show:
-                sys.stderr.write("\n")
+                self.stderr.write("")
             line = f"{label}: {outcome.rows} rows, {outcome.changed} re-encrypted"
             if outcome.unreadable:
                 unreadable += len(outcome.unreadable)
@@ -68,7 +67,6 @@ class Command(BaseCommand):
     def progress(self, label: str, done: int, total: int) -> None:
         width = 30
         filled = width * min(done, total) // total if total else width
-        sys.stderr.write(
-            f"\r{label:<32} [{'#' * filled}{'-' * (width - filled)}] {done:>9,}/{total:,}"
-        )
-        sys.stderr.flush()
+        bar = "#" * filled + "-" * (width - filled)
+        self.stderr.write(f"\r{label:<32} [{bar}] {done:>9,}/{total:,}", ending="")
+        self.stderr.flush()

@@ -1,0 +1,162 @@
+"""Encrypted fields: plaintext in Python, tokens in the database, found again by keyed hash."""
+
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from example_shop.enquiries.models import Enquiry
+from example_shop.factories import EnquiryFactory, OrderFactory, UserFactory
+from example_shop.orders.models import Order
+from jsg_privacy.crypto.fields import DecryptionError
+from jsg_privacy.flows import erase
+from jsg_privacy.notice import record
+from jsg_privacy.registry import Subject, registry
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "07700 900461"
+NOTES = "Key safe code 4471, meter cupboard under the stairs"
+
+
+def raw(model, pk, column):
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        column = connection.ops.quote_name(column)
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def test_values_read_back_as_written_but_are_stored_as_fernet_tokens():
+    order = OrderFactory(phone=PHONE, access_notes=NOTES, email="Sam.Jones@Example.org")
+    order = Order.objects.get(pk=order.pk)
+    assert (order.phone, order.access_notes, order.email) == (PHONE, NOTES, "Sam.Jones@Example.org")
+    stored = raw(Order, order.pk, "access_notes")
+    assert stored.startswith("gAAAAA")  # a Fernet token, version byte 0x80
+    assert "4471" not in stored
+    assert "cupboard" not in stored
+
+
+def test_the_same_value_gives_a_different_token_each_time_so_rows_cannot_be_linked():
+    first, second = OrderFactory(phone=PHONE), OrderFactory(phone=PHONE)
+    assert raw(Order, first.pk, "phone") != raw(Order, second.pk, "phone")
+
+
+def test_blank_values_stay_blank_so_optional_fields_and_blank_filters_work():
+    order = OrderFactory(agent_phone="", access_notes="")
+    assert raw(Order, order.pk, "agent_phone") == ""
+    assert Order.objects.filter(pk=order.pk, agent_phone="").exists()
+
+
+def test_rows_are_found_by_e_mail_through_the_keyed_hash_whatever_the_case():
+    order = OrderFactory(email="Sam.Jones@Example.org")
+    OrderFactory(email="someone.else@example.org")
+    assert list(Order.objects.filter(email_digest__matches=" sam.jones@example.ORG ")) == [order]
+    assert not Order.objects.filter(email_digest__matches="").exists()
+    assert len(raw(Order, order.pk, "email_digest")) == 64
+
+
+def test_searching_inside_an_encrypted_field_is_refused_with_a_way_out():
+    with pytest.raises(FieldError, match=r"orders\.Order\.email is encrypted.*__matches"):
+        Order.objects.filter(email__icontains="jones").exists()
+    with pytest.raises(FieldError, match="empty value only"):
+        Order.objects.filter(phone=PHONE).exists()
+
+
+def test_the_digest_follows_the_address_when_it_changes():
+    order = OrderFactory(email="old@example.org")
+    order.email = "new@example.org"
+    order.save()
+    assert not Order.objects.filter(email_digest__matches="old@example.org").exists()
+    assert Order.objects.filter(email_digest__matches="new@example.org").exists()
+
+
+def test_a_guest_is_found_and_erased_by_e_mail_and_the_digest_no_longer_matches():
+    enquiry = EnquiryFactory(email="guest@example.org", phone=PHONE)
+    OrderFactory(email="guest@example.org", invoiced_at=None)
+    steps = erase.erase(Subject(email="GUEST@example.org"))
+    assert not Enquiry.objects.filter(pk=enquiry.pk).exists()
+    orders = next(s for s in steps if s.source == "orders.Order")
+    assert orders.rows == 1
+    assert not Order.objects.filter(email_digest__matches="guest@example.org").exists()
+
+
+def test_an_invoice_under_legal_hold_keeps_its_address_readable_and_clears_the_phone():
+    user = UserFactory()
+    invoice = OrderFactory(
+        user=user, email=user.email, phone=PHONE, invoiced_at=timezone.now() - timedelta(days=30)
+    )
+    erase.erase(Subject(user_id=user.pk, email=user.email))
+    invoice = Order.objects.get(pk=invoice.pk)
+    assert invoice.billing_line1  # kept for HMRC, still decrypts
+    assert invoice.phone != PHONE
+
+
+def test_a_removed_key_is_a_clear_error_naming_the_field_not_the_value():
+    order = OrderFactory(phone=PHONE)
+    other_key = Fernet.generate_key().decode()
+    with (
+        override_settings(JSG_PRIVACY_ENCRYPTION_KEYS=[other_key]),
+        pytest.raises(DecryptionError) as failure,
+    ):
+        Order.objects.only("phone").get(pk=order.pk)
+    assert "orders.Order.phone" in str(failure.value)
+    assert PHONE not in str(failure.value)
+
+
+def test_keys_may_come_as_one_comma_separated_string_from_the_environment():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(JSG_PRIVACY_ENCRYPTION_KEYS=[old]):
+        order = OrderFactory(phone=PHONE)
+    with override_settings(JSG_PRIVACY_ENCRYPTION_KEYS=f" {new}, {old} "):
+        assert Order.objects.get(pk=order.pk).phone == PHONE
+
+
+def test_forms_validate_the_plaintext_length_not_the_token_length(client):
+    response = client.post(
+        reverse("enquiries:contact"),
+        {
+            "name": "Sam",
+            "email": "sam@example.org",
+            "phone": "0" * 40,
+            "subject": "Hi",
+            "message": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    assert not Enquiry.objects.exists()
+
+
+def test_the_registry_and_the_art_30_record_say_which_fields_are_encrypted():
+    source = registry.sources["orders.Order"]
+    assert {"email", "phone", "billing_line1", "access_notes", "mpan"} <= set(
+        source.encrypted_fields()
+    )
+    assert "full_name" not in source.encrypted_fields()
+    security = {line for a in record.build(registry)["activities"] for line in a["security"]}
+    line = next(s for s in security if s.startswith("Orders: encrypted at rest"))
+    assert "phone" in line
+    assert "address line 1" in line
+    assert "full name" not in line
+    assert any("Fernet" in s for s in security)
+
+
+def test_staff_find_an_order_by_exact_e_mail_in_the_admin(admin_client):
+    order = OrderFactory(email="sam.jones@example.org", full_name="Sam Jones")
+    other = OrderFactory(email="kim@example.org", full_name="Kim Lee")
+    url = reverse("admin:orders_order_changelist")
+    page = admin_client.get(url, {"q": "Sam.Jones@example.org"}).content.decode()
+    assert order.reference in page
+    assert other.reference not in page
+    page = admin_client.get(url, {"q": "Kim"}).content.decode()  # names stay searchable
+    assert other.reference in page
+    assert order.reference not in page
+    assert (
+        admin_client.get(url, {"q": "jones@"}).status_code == 200
+    )  # part of an address: no match, no 500
