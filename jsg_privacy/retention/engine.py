@@ -82,8 +82,9 @@ def _report(source: Source, now: datetime, count: bool = True) -> SourceReport:
         return report
     if rule.action == Action.ANONYMISE and policy.marker_for(source) is None:
         report.skipped = (
-            "cannot tell anonymised rows apart: anonymise one personal field with "
-            "anonymisers.redact or anonymisers.erased_email"
+            "cannot tell anonymised rows apart: anonymise one personal field stored in clear "
+            "(encrypted values cannot be compared) with anonymisers.redact or "
+            "anonymisers.erased_email"
         )
         return report
     if not count:

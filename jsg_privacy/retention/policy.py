@@ -132,8 +132,8 @@ def marker_for(source: Source) -> Marker | None:
     names = [n for n in source.personal_fields() if "__" not in n]
     for name in sorted(names, key=lambda n: n not in kept):
         field = resolve_field(model, name)
-        if field.many_to_many or field.is_relation:
-            continue
+        if field.many_to_many or field.is_relation or getattr(field, "encrypted", False):
+            continue  # an encrypted value cannot be compared in the database
         chosen = anonymise.anonymiser_for(field)
         if chosen is anon.redact:
             return Marker(field.attname, "exact", anon.ERASED)

@@ -13,10 +13,12 @@ from django.utils import timezone
 from example_shop.enquiries.models import Enquiry
 from example_shop.factories import EnquiryFactory, OrderFactory, UserFactory
 from example_shop.orders.models import Order
+from jsg_privacy import registry as privacy
 from jsg_privacy.crypto.fields import DecryptionError
 from jsg_privacy.flows import erase
 from jsg_privacy.notice import record
 from jsg_privacy.registry import Subject, registry
+from jsg_privacy.retention import engine, policy
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,29 @@ def test_staff_find_an_order_by_exact_e_mail_in_the_admin(admin_client):
     assert (
         admin_client.get(url, {"q": "jones@"}).status_code == 200
     )  # part of an address: no match, no 500
+
+
+def test_retention_says_why_it_skips_a_source_whose_anonymised_rows_are_all_encrypted():
+    with privacy.temporarily():
+        registry.unregister(Order)
+
+        @privacy.register(Order)
+        class OnlyEncrypted(privacy.ModelSource):
+            subject_email = "email"
+            fields = {"account": ["email", "phone"]}
+            not_personal = [
+                f.name
+                for f in Order._meta.concrete_fields
+                if f.name not in {"id", "email", "phone", "email_digest"}
+            ]
+            retention = privacy.Retention(
+                anchor="created_at", period=privacy.Period(years=1), action=privacy.Action.ANONYMISE
+            )
+
+        OrderFactory(created_at=timezone.now() - timedelta(days=800), phone=PHONE)
+        assert policy.marker_for(registry.sources["orders.Order"]) is None
+        run = engine.enforce()
+    # Reported, not crashed, and nothing half-done: the source is skipped with the reason.
+    assert not run.errors
+    assert "encrypted values cannot be compared" in run.counts["orders.Order"]["skipped"]
+    assert Order.objects.get().phone == PHONE
