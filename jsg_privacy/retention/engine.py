@@ -24,7 +24,7 @@ from django.utils import timezone
 from jsg_privacy.flows.erase import anonymise_row
 from jsg_privacy.registry import Source, registry
 from jsg_privacy.registry.rules import Action, Retention
-from jsg_privacy.retention import policy
+from jsg_privacy.retention import lock, policy
 from jsg_privacy.retention.models import RetentionRun
 
 #: Rows per transaction for a plain DELETE (no cascades or delete signals): one statement per batch,
@@ -47,6 +47,8 @@ class SourceReport:
     rule: str = ""
     due: int = 0
     held: int = 0
+    #: Due rows kept because the subject's processing is restricted (Art. 18).
+    restricted: int = 0
     oldest: str = ""
     deleted: int = 0
     anonymised: int = 0
@@ -67,6 +69,9 @@ def _queryset(source: Source, rule: Retention, now: datetime) -> models.QuerySet
         marker = policy.marker_for(source)
         if marker is not None:
             rows = rows.exclude(marker.q())
+    restricted = policy.restricted_filter(source)
+    if restricted is not None:
+        rows = rows.exclude(restricted)
     return rows.order_by()
 
 
@@ -97,6 +102,10 @@ def _report(source: Source, now: datetime, count: bool = True) -> SourceReport:
     if held is not None:
         model = policy.table_of(source)
         report.held = model._default_manager.filter(held).count()  # type: ignore[union-attr]
+    restricted = policy.restricted_filter(source)
+    if restricted is not None:
+        due = policy.model_of(source)._default_manager.filter(policy.due_filter(source, rule, now))
+        report.restricted = due.filter(restricted).count()
     return report
 
 
@@ -121,6 +130,23 @@ def enforce(
     failed batch touched is rolled back, so the next run resumes where this one stopped.
     """
     now = now or timezone.now()
+    if dry_run:
+        return _run(now, dry_run=True, max_rows=max_rows, progress=progress, batch=batch, warn=warn)
+    with lock.exclusive(now):  # raises RetentionBusy while another real run is under way
+        return _run(
+            now, dry_run=False, max_rows=max_rows, progress=progress, batch=batch, warn=warn
+        )
+
+
+def _run(
+    now: datetime,
+    *,
+    dry_run: bool,
+    max_rows: int | None,
+    progress: Progress | None,
+    batch: int | None,
+    warn: bool,
+) -> RetentionRun:
     run = RetentionRun.objects.create(started_at=now, dry_run=dry_run)
     errors: list[str] = []
     reports = []

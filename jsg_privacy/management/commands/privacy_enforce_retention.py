@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jsg_privacy.retention import engine
+from jsg_privacy.retention.lock import RetentionBusy
 
 
 class Command(BaseCommand):
@@ -32,12 +33,15 @@ class Command(BaseCommand):
         if options["batch"] is not None and options["batch"] < 1:
             raise CommandError("--batch must be at least 1.")
         show = not options["no_progress"] and options["verbosity"] > 0
-        run = engine.enforce(
-            dry_run=options["dry_run"],
-            max_rows=options["max"],
-            batch=options["batch"],
-            progress=self.progress if show else None,
-        )
+        try:
+            run = engine.enforce(
+                dry_run=options["dry_run"],
+                max_rows=options["max"],
+                batch=options["batch"],
+                progress=self.progress if show else None,
+            )
+        except RetentionBusy as exc:
+            raise CommandError(str(exc)) from None
         self.report(run)
         if run.errors:
             raise CommandError(
@@ -75,6 +79,8 @@ class Command(BaseCommand):
                 )
             if counts.get("held"):
                 line += f"; {counts['held']} kept under a legal hold"
+            if counts.get("restricted"):
+                line += f"; {counts['restricted']} kept: processing restricted (Art. 18)"
             if counts.get("warned"):
                 line += f"; {counts['warned']} warned by e-mail"
             self.stdout.write(line)

@@ -1,10 +1,11 @@
 """Retention as a shop sees it: a dry run says what is due, a real run removes exactly that."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.test import override_settings
 from django.utils import timezone
@@ -13,8 +14,9 @@ from example_shop.enquiries.models import Enquiry
 from example_shop.factories import EnquiryFactory, OrderFactory, UserFactory
 from example_shop.orders.models import Order, OrderLine
 from jsg_privacy import registry as privacy
-from jsg_privacy.registry import anonymisers
-from jsg_privacy.retention import engine
+from jsg_privacy.registry import Subject, anonymisers
+from jsg_privacy.requests import restriction
+from jsg_privacy.retention import engine, lock
 from jsg_privacy.retention.models import RetentionRun
 from jsg_privacy.retention.schedule import beat_schedule
 
@@ -223,3 +225,60 @@ def test_an_inactive_account_is_deleted_with_its_saved_details_and_orders_stay()
     assert not CustomerProfile.objects.filter(user_id=idle.pk).exists()
     assert not get_user_model().objects.filter(pk=idle.pk).exists()
     assert Order.objects.get(pk=order.pk).user is None  # kept for the tax hold, unlinked
+
+
+def test_a_restricted_subjects_rows_wait_until_the_restriction_is_lifted(enquiries):
+    """Art. 18: a subject who needs their data kept (a legal claim) has it stored, not deleted."""
+    old, recent, open_ = enquiries
+    restricted = restriction.restrict(Subject(email=old[0].email.upper()), "needed for a claim")
+    plan = engine.enforce(dry_run=True)
+    assert (counts(plan)["due"], counts(plan)["restricted"]) == (1, 1)
+    out = StringIO()
+    call_command("privacy_enforce_retention", "--dry-run", "--no-progress", stdout=out)
+    assert "1 kept: processing restricted (Art. 18)" in out.getvalue()
+    engine.enforce()
+    assert set(Enquiry.objects.values_list("pk", flat=True)) == {old[0].pk, recent.pk, open_.pk}
+    restriction.notify_before_lifting(restricted, email=old[0].email)
+    restriction.lift(restricted, reason="claim settled")
+    engine.enforce()
+    assert set(Enquiry.objects.values_list("pk", flat=True)) == {recent.pk, open_.pk}
+
+
+def test_a_restricted_account_keeps_its_rows_found_by_user_and_by_its_own_address():
+    user = UserFactory()
+    guest_copy = EnquiryFactory(email=user.email, created_at=ago(400), answered_at=ago(399))
+    restriction.restrict(Subject(user_id=user.pk), "accuracy contested")
+    engine.enforce()
+    assert Enquiry.objects.filter(pk=guest_copy.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_run_while_one_is_under_way_does_nothing_and_says_why(enquiries):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # the advisory lock, held by another session
+        import psycopg
+
+        settings = connection.settings_dict
+        other = psycopg.connect(
+            host=settings["HOST"] or "127.0.0.1",
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            dbname=settings["NAME"],
+            autocommit=True,
+        )
+        other.execute("SELECT pg_advisory_lock(%s)", [lock.LOCK_ID])
+        release = other.close
+    else:  # the run log: a real run that started an hour ago and has not finished
+        RetentionRun.objects.create(started_at=timezone.now() - timedelta(hours=1), dry_run=False)
+        release = RetentionRun.objects.filter(status=RetentionRun.Status.RUNNING).delete
+    runs = RetentionRun.objects.count()
+    try:
+        with pytest.raises(CommandError, match="nothing was done"):
+            call_command("privacy_enforce_retention", "--no-progress", stdout=StringIO())
+        assert Enquiry.objects.count() == 4
+        assert RetentionRun.objects.count() == runs
+        assert engine.enforce(dry_run=True).status == RetentionRun.Status.COMPLETED  # reports run
+    finally:
+        release()
+    assert counts(engine.enforce())["deleted"] == 2
