@@ -42,6 +42,7 @@ def build(registry: Registry) -> dict[str, Any]:
         "categories": [category_entry(registry, key) for key in registry.categories_in_use],
         "transfers": [recipient_entry(r) for r in registry.recipients.values() if r.is_transfer],
         "cookies": [cookie_entry(registry, cookie) for cookie in registry.cookies.values()],
+        "security": security(registry),
         "rights": [
             {"key": key, "label": str(label), "description": str(text)}
             for key, label, text in RIGHTS
@@ -113,14 +114,30 @@ def source_name(source: Source) -> str:
 
 def field_labels(source: Source, category: str) -> list[str]:
     """The fields of ``category`` as people read them (the model fields' verbose names)."""
-    labels = []
-    for name in source.fields_in(category):
-        label = name.replace("__", " ").replace("_", " ")
-        if isinstance(source, ModelSource):
-            with contextlib.suppress(PathError):  # reported by check jsg_privacy.E004
-                label = str(resolve_field(source.model, name).verbose_name)
-        labels.append(label)
-    return labels
+    return [field_label(source, name) for name in source.fields_in(category)]
+
+
+def field_label(source: Source, name: str) -> str:
+    label = name.replace("__", " ").replace("_", " ")
+    if isinstance(source, ModelSource):
+        with contextlib.suppress(PathError):  # reported by check jsg_privacy.E004
+            label = str(resolve_field(source.model, name).verbose_name)
+    return label
+
+
+def security(registry: Registry) -> dict[str, Any]:
+    """How the data is kept safe: the declared measures, and which fields are encrypted at rest."""
+    return {
+        "measures": [str(measure) for measure in app_settings.SECURITY_MEASURES],
+        "encrypted": [
+            {
+                "source": source_name(s),
+                "fields": list(dict.fromkeys(field_label(s, n) for n in s.encrypted_fields())),
+            }
+            for s in registry.sources.values()
+            if s.encrypted_fields()
+        ],
+    }
 
 
 def retention_text(source: Source) -> str:

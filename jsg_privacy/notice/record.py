@@ -12,7 +12,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 
 from jsg_privacy.conf import app_settings, parse_clients
@@ -88,23 +87,13 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
 def _encryption(sources: list[Any]) -> list[str]:
     lines = [
         f"{content.source_name(s)}: encrypted at rest: "
-        + ", ".join(_field_label(s, name) for name in s.encrypted_fields())
+        + ", ".join(content.field_label(s, name) for name in s.encrypted_fields())
         for s in sources
         if s.encrypted_fields()
     ]
     if any(encrypted_fields(s.model) for s in sources if hasattr(s, "model")):
         lines.insert(0, FERNET)
     return lines
-
-
-def _field_label(source: Any, name: str) -> str:
-    model = getattr(source, "model", None)
-    if model is None or "__" in name:
-        return name
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
 
 
 FERNET = (

@@ -188,3 +188,15 @@ def test_retention_says_why_it_skips_a_source_whose_anonymised_rows_are_all_encr
     assert not run.errors
     assert "encrypted values cannot be compared" in run.counts["orders.Order"]["skipped"]
     assert Order.objects.get().phone == PHONE
+
+
+def test_the_privacy_notice_tells_customers_which_details_are_stored_encrypted(client):
+    page = client.get(reverse("jsg_privacy:notice")).content.decode()
+    section = page[page.index('<section id="security">') :]
+    section = section[: section.index("</section>")]
+    assert "How we keep your data safe" in section
+    assert (
+        "Orders: email, phone, address line 1, address line 2, town or city, postcode, site"
+        in section
+    )
+    assert "Payment card details never reach our systems" in section
