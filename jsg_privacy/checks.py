@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from jsg_privacy.conf import PREFIX, AppSettings, parse_clients
+from jsg_privacy.conf import PREFIX, AppSettings, claimed_prefixes, parse_clients
 from jsg_privacy.registry import registry
 from jsg_privacy.registry.checks import check_registry
 
@@ -28,6 +28,8 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
         if not attr.startswith(PREFIX):
             continue
         name = attr.removeprefix(PREFIX)
+        if name.startswith(tuple(claimed_prefixes)):
+            continue  # an installed integration declares and checks these
         setting = declared.get(name)
         if setting is None:
             close = difflib.get_close_matches(name, declared, n=1)

@@ -200,6 +200,15 @@ class AppSettings:
 
 app_settings = AppSettings()
 
+#: Sub-prefixes (``"SALEOR_"``) whose settings an installed integration declares and checks itself.
+claimed_prefixes: set[str] = set()
+
+
+def claim_prefix(prefix: str) -> None:
+    """Called by an integration's ``AppConfig.ready()``: its ``JSG_PRIVACY_<prefix>*`` settings are
+    its own, so check ``jsg_privacy.W001`` does not call them unknown."""
+    claimed_prefixes.add(prefix)
+
 
 def parse_clients(entries: Any) -> tuple[list[Client], list[str]]:
     """``JSG_PRIVACY_CLIENTS`` as :class:`Client` values, and a message for each bad entry."""

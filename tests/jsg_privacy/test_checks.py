@@ -27,3 +27,15 @@ def test_a_setting_of_the_wrong_type_is_an_error():
 def test_an_unknown_role_is_an_error():
     (message,) = [m for m in run_checks(tags=["jsg_privacy"]) if m.id == "jsg_privacy.E001"]
     assert "'procesor'" in message.msg
+
+
+def test_an_integrations_own_settings_are_not_called_unknown_once_it_claims_them(settings):
+    from jsg_privacy import checks, conf
+
+    settings.JSG_PRIVACY_EXAMPLEINTEGRATION_URL = "https://example.org"
+    assert "jsg_privacy.W001" in {m.id for m in checks.check_settings()}
+    conf.claim_prefix("EXAMPLEINTEGRATION_")
+    try:
+        assert "jsg_privacy.W001" not in {m.id for m in checks.check_settings()}
+    finally:
+        conf.claimed_prefixes.discard("EXAMPLEINTEGRATION_")
