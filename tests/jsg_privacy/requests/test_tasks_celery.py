@@ -5,8 +5,9 @@ queues the task with ``tasks.enqueue()`` when the request is committed, and chec
 requester and staff would see afterwards.
 
 The Celery runs start a real worker process, ``celery -A example_shop worker --pool=solo``, on a
-Redis database of its own (``JSG_TEST_CELERY_BROKER_URL``, default ``redis://127.0.0.1:6379/15``,
-flushed before and after). The worker reads and writes the test's rows, so both processes need the
+Redis database of its own (``JSG_TEST_CELERY_BROKER_URL``, default ``redis://127.0.0.1:6379/15``),
+on a queue named after this process, so that two runs on one machine never take each other's
+tasks. The worker reads and writes the test's rows, so both processes need the
 same database: the worker gets a settings module written for it here (``tests.settings`` with the
 test database, and export files in a directory both processes use instead of memory). SQLite's test
 database lives in this process's memory, so on SQLite the Celery runs are skipped and only the
@@ -43,6 +44,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the worker sees only com
 ROOT = Path(__file__).resolve().parents[3]
 BROKER_URL = os.environ.get("JSG_TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 60
+#: A queue of this test run's own: two runs on one machine (or one Redis) never take each other's tasks.
+QUEUE = f"jsg-tests-{os.getpid()}"
 WORKER_SETTINGS = '''"""Written by test_tasks_celery for its Celery worker: the test database, shared files."""
 import json
 import os
@@ -111,7 +114,7 @@ def celery_worker(django_db_setup, export_dir, tmp_path_factory):
         )
     broker = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=3)
     try:
-        broker.flushdb()
+        broker.delete(QUEUE)
     except redis.RedisError as error:
         unavailable(f"Redis is unreachable at {BROKER_URL}: {error}")
     here = tmp_path_factory.mktemp("worker")
@@ -134,7 +137,7 @@ def celery_worker(django_db_setup, export_dir, tmp_path_factory):
         process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
             [
                 *(sys.executable, "-m", "celery", "-A", "example_shop", "worker"),
-                *("--pool=solo", "--loglevel=INFO", f"--hostname=jsg-tests-{os.getpid()}@%h"),
+                *("--pool=solo", "--loglevel=INFO", f"--hostname={QUEUE}@%h", "-Q", QUEUE),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat"),
             ],
             cwd=ROOT,
@@ -147,7 +150,7 @@ def celery_worker(django_db_setup, export_dir, tmp_path_factory):
         yield worker
     finally:
         worker.stop()
-        broker.flushdb()
+        broker.delete(QUEUE)
         broker.close()
 
 
@@ -197,6 +200,7 @@ def on_celery(request, settings, shared_storage, monkeypatch):
     worker = request.getfixturevalue("celery_worker")
     settings.JSG_PRIVACY_TASK_RUNNER = "celery"
     monkeypatch.setenv("CELERY_BROKER_URL", BROKER_URL)  # Celery reads it before its settings
+    monkeypatch.setitem(celery_app.conf, "task_default_queue", QUEUE)
     celery_app.close()  # no connection to another broker left in the pool
     yield Runner(worker)
     celery_app.close()
