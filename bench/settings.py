@@ -29,3 +29,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# bench_saleor: the Saleor App's tables (its URLs are mounted by the benchmark itself).
+INSTALLED_APPS = [*INSTALLED_APPS, "jsg_privacy.integrations.saleor"]  # noqa: F405

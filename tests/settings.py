@@ -21,10 +21,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp", "jsg_privacy.integrations.saleor"]  # noqa: F405
 
 # The suite pays through the local Stripe stand-in on purpose (check jsg_privacy.W004).
 JSG_PRIVACY_STRIPE = {**JSG_PRIVACY_STRIPE, "local": True}  # noqa: F405
 
 # Fernet keys for the tests only (newest first); a real project reads them from its secret store.
 JSG_PRIVACY_ENCRYPTION_KEYS = ["gO3mOfiurLs2fNsbiIXMoXZ9ePhZ61wrQHT8Ak2w-N0="]
+
+# The Saleor App's tests replace it with their local stand-in store's API URL.
+JSG_PRIVACY_SALEOR_API_URLS = ["https://saleor.test.invalid/graphql/"]

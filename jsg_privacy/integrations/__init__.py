@@ -1,0 +1,1 @@
+"""Integrations with other systems, each a Django app of its own (``jsg_privacy.integrations.saleor``)."""

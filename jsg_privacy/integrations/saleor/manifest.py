@@ -1,0 +1,105 @@
+"""The app manifest a Saleor store reads when the app is installed (``manage.py install_app <url>``).
+
+Built with saleor_sdk's :class:`~saleor_sdk.schemas.manifest.Manifest`, subclassed for the fields
+its 0.2.1 release lacks (``requiredSaleorVersion``, ``author``, ``brand``). One webhook subscribes
+to every event the app handles; its subscription asks only for what the handlers need — never the
+account-deletion ``token`` or ``redirectUrl`` — and for ``issuedAt`` (signed, so replays are seen).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from pydantic import Field
+from saleor_sdk.schemas.enums import Permission
+from saleor_sdk.schemas.manifest import Manifest, Webhook
+
+import jsg_privacy
+from jsg_privacy.integrations.saleor.conf import saleor_settings
+
+REQUIRED_SALEOR_VERSION = ">=3.22 <4"
+
+PERMISSIONS = [
+    Permission.MANAGE_USERS,  # read a customer for exports; write their marketing flags; delete
+    Permission.MANAGE_ORDERS,  # read orders for exports; pseudonymise them after an erasure
+    Permission.MANAGE_CHECKOUTS,  # read checkouts for exports; delete a guest's on erasure
+    Permission.MANAGE_GIFT_CARD,  # read the gift cards a customer bought or holds, for exports
+]
+
+#: The events the webhook subscribes to (strings: saleor_sdk 0.2.1's enum lacks ACCOUNT_*).
+EVENTS = [
+    "ACCOUNT_DELETE_REQUESTED",
+    "ACCOUNT_DELETED",
+    "CUSTOMER_CREATED",
+    "CUSTOMER_UPDATED",
+    "CUSTOMER_DELETED",
+    "CUSTOMER_METADATA_UPDATED",
+    "ORDER_CREATED",
+    "APP_DELETED",
+]
+
+
+class AppManifest(Manifest):
+    """saleor_sdk's manifest with the fields Saleor 3.22 reads that saleor_sdk 0.2.1 drops."""
+
+    required_saleor_version: str | None = Field(None, alias="requiredSaleorVersion")
+    author: str | None = None
+    brand: dict[str, Any] | None = None
+
+
+def subscription(metadata_key: str) -> str:
+    """The webhook's subscription: one fragment per event, each asking for the fields used."""
+    customer = f"user {{ id email privateMetafield(key: {json.dumps(metadata_key)}) }}"
+    return f"""subscription JsgPrivacyEvents {{
+  event {{
+    __typename
+    issuedAt
+    ... on AccountDeleteRequested {{ user {{ id email }} }}
+    ... on AccountDeleted {{ user {{ id email }} }}
+    ... on CustomerCreated {{ {customer} }}
+    ... on CustomerUpdated {{ {customer} }}
+    ... on CustomerDeleted {{ user {{ id email }} }}
+    ... on CustomerMetadataUpdated {{ user {{ id email }} }}
+    ... on OrderCreated {{ order {{ id number created userEmail user {{ id }} }} }}
+    ... on AppDeleted {{ app {{ id }} }}
+  }}
+}}"""
+
+
+def base_url(request: HttpRequest) -> str:
+    """The app's public origin: ``JSG_PRIVACY_SALEOR_BASE_URL``, else the request's."""
+    return saleor_settings.BASE_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+
+
+def build(request: HttpRequest) -> dict[str, Any]:
+    """The manifest as Saleor reads it (camelCase, absolute URLs)."""
+    base = base_url(request)
+    notice = base + reverse("jsg_privacy:notice")
+    manifest = AppManifest(
+        id=saleor_settings.APP_ID,
+        version=jsg_privacy.__version__,
+        name=saleor_settings.APP_NAME,
+        about="Consent records, data exports, erasure with legal holds and retention for the "
+        "personal data this store keeps.",
+        permissions=list(PERMISSIONS),
+        appUrl=notice,
+        tokenTargetUrl=base + reverse("jsg_privacy_saleor:register"),
+        dataPrivacyUrl=notice,
+        homepageUrl=base + "/",
+        requiredSaleorVersion=REQUIRED_SALEOR_VERSION,
+        author=saleor_settings.AUTHOR or None,
+        webhooks=[
+            Webhook(
+                name="jsg_privacy",
+                asyncEvents=list(EVENTS),
+                syncEvents=[],
+                query=subscription(saleor_settings.METADATA_KEY),
+                targetUrl=base + reverse("jsg_privacy_saleor:webhooks"),
+                isActive=True,
+            )
+        ],
+    )
+    return manifest.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -1,0 +1,143 @@
+"""What the app keeps about the Saleor stores it is installed in and the people in them.
+
+An :class:`Installation` per store (its token encrypted at rest), the digests of the webhook
+deliveries already accepted (:class:`Delivery`, to recognise Saleor's retries), and two small
+indexes of what the webhooks told us: the store's customers (:class:`Customer`: Saleor id and
+e-mail address, encrypted, found by its keyed hash) and the orders seen (:class:`Order`: when each
+was created, which starts its retention clock and legal hold), and the orders whose hold ended
+and that are still to be cleared in Saleor (:class:`OrderClearance`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy.crypto.fields import EncryptedEmailField, EncryptedTextField, KeyedHashField
+
+
+class InstallationQuerySet(models.QuerySet):
+    def active(self) -> InstallationQuerySet:
+        """Installations whose token still works (not removed by APP_DELETED)."""
+        return self.filter(removed_at__isnull=True).exclude(token="")
+
+
+class Installation(models.Model):
+    """The app installed in one Saleor store, found by the store's API URL."""
+
+    api_url = models.URLField(_("Saleor API URL"), max_length=255, unique=True)
+    app_id = models.CharField(_("app id in Saleor"), max_length=100)
+    #: The app's auth token for the store's API; wiped when the store removes the app.
+    token = EncryptedTextField(_("auth token"), blank=True, editable=False)
+    #: The store's signing keys (its ``/.well-known/jwks.json``), as last fetched.
+    jwks = models.JSONField(_("signing keys"), default=dict, blank=True, editable=False)
+    jwks_fetched_at = models.DateTimeField(_("keys fetched"), null=True, blank=True)
+    installed_at = models.DateTimeField(_("installed"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects: ClassVar[InstallationQuerySet] = InstallationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("Saleor installation")
+        verbose_name_plural = _("Saleor installations")
+        ordering = ["api_url"]
+
+    def __str__(self) -> str:
+        return self.api_url
+
+
+class Delivery(models.Model):
+    """A webhook delivery accepted: the digest of its body, so Saleor's retries are recognised."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    event = models.CharField(max_length=40)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Saleor webhook delivery")
+        verbose_name_plural = _("Saleor webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "digest"], name="jsg_saleor_delivery_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.digest[:12]}…"
+
+
+class Customer(models.Model):
+    """A customer of the store, kept current by the CUSTOMER_* webhooks."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    saleor_id = models.CharField(_("Saleor user id"), max_length=64)
+    email = EncryptedEmailField(_("e-mail address"), blank=True)
+    email_digest = KeyedHashField("email")
+    #: The erasure case opened when the customer asked Saleor to delete their account.
+    erasure_case = models.ForeignKey(
+        "jsg_privacy.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("last changed in Saleor"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Saleor customer")
+        verbose_name_plural = _("Saleor customers")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "saleor_id"], name="jsg_saleor_customer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.saleor_id
+
+
+class Order(models.Model):
+    """An order placed in the store: created on ORDER_CREATED, which starts its legal hold."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    saleor_id = models.CharField(_("Saleor order id"), max_length=64)
+    number = models.CharField(_("order number"), max_length=32)
+    created_at = models.DateTimeField(_("placed"))
+    user_email = EncryptedEmailField(_("customer's e-mail address"), blank=True)
+    user_email_digest = KeyedHashField("user_email")
+    saleor_user_id = models.CharField(_("Saleor user id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("Saleor order")
+        verbose_name_plural = _("Saleor orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "saleor_id"], name="jsg_saleor_order_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="jsg_saleor_order_created_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class OrderClearance(models.Model):
+    """An order whose legal hold ended: what Saleor still keeps of it is to be cleared.
+
+    Written in the transaction that deletes the order's record, and deleted once Saleor confirmed
+    the change, so a store that is away when the hold ends is cleared on a later try.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    saleor_id = models.CharField(_("Saleor order id"), max_length=64)
+    due_since = models.DateTimeField(_("due since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Saleor order to clear")
+        verbose_name_plural = _("Saleor orders to clear")
+        ordering = ["due_since", "pk"]
+
+    def __str__(self) -> str:
+        return self.saleor_id

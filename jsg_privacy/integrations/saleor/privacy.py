@@ -1,0 +1,64 @@
+"""The Saleor App's personal data, declared like any app's: its two indexes and Saleor itself."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy import inventory
+from jsg_privacy import registry as privacy
+from jsg_privacy.integrations.saleor.models import Customer, Installation, Order
+from jsg_privacy.integrations.saleor.sources import SOURCES, TAX_REASON, tax_hold
+
+PLACED = _("after the order is placed")
+
+
+@privacy.register(Customer)
+class CustomerIndexSource(privacy.ModelSource):
+    label = _("Your customer number in our Saleor store")
+    subject_email = "email"
+    fields = {inventory.ACCOUNT: ["saleor_id", "email", "updated_at"]}
+    retention = privacy.Retention(
+        anchor="updated_at",
+        period=privacy.Period(years=3),
+        anchor_label=_("after your Saleor account last changed"),
+        reason=_(
+            "it only links your Saleor account to your choices; deleting the account removes it"
+        ),
+    )
+    erasure = privacy.Delete()
+
+
+@privacy.register(Order)
+class OrderIndexSource(privacy.ModelSource):
+    label = _("When you ordered from our Saleor store")
+    subject_email = "user_email"
+    fields = {
+        inventory.TRANSACTION: ["number", "created_at"],
+        inventory.ACCOUNT: ["user_email", "saleor_user_id"],
+    }
+
+    @property  # type: ignore[override]
+    def retention(self) -> privacy.Retention:
+        # When the record is deleted, what the hold kept of the order in Saleor is cleared too.
+        return privacy.Retention(
+            anchor="created_at", period=tax_hold(), anchor_label=PLACED, reason=TAX_REASON
+        )
+
+    @property  # type: ignore[override]
+    def erasure(self) -> privacy.LegalHold:
+        return privacy.LegalHold(
+            anchor="created_at",
+            period=tax_hold(),
+            reason=TAX_REASON,
+            keep=("number", "created_at"),
+            then=privacy.Delete(),
+            anchor_label=PLACED,
+        )
+
+
+privacy.exempt(
+    Installation,
+    fields=["token"],
+    reason="The app's credential for the store's API: encrypted, and nobody's personal data.",
+)
+
+for source_class in SOURCES:
+    privacy.register_remote(source_class())

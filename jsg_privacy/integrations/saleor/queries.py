@@ -1,0 +1,97 @@
+"""The GraphQL operations the app sends to Saleor, each named (the names show in Saleor's logs).
+
+Field names and shapes follow Saleor 3.22's schema (``saleor/graphql/schema.graphql``).
+"""
+
+ADDRESS = (
+    "firstName lastName companyName streetAddress1 streetAddress2 city cityArea postalCode "
+    "country { code } countryArea phone"
+)
+METADATA = "metadata { key value } privateMetadata { key value }"
+PAGE = "pageInfo { hasNextPage endCursor }"
+GIFT_CARD = (
+    "id displayCode created createdByEmail assignedToEmail isActive expiryDate lastUsedOn "
+    "currentBalance { amount currency }"
+)
+
+APP_ID = "query AppId { app { id } }"
+
+CUSTOMER = f"""query SaleorCustomer($email: String!) {{
+  user(email: $email) {{
+    id email firstName lastName isActive dateJoined lastLogin languageCode note
+    addresses {{ {ADDRESS} }}
+    {METADATA}
+  }}
+}}"""
+
+ORDERS = f"""query SaleorOrders($emails: [String!]!, $after: String) {{
+  orders(first: 100, after: $after, where: {{userEmail: {{oneOf: $emails}}}}) {{
+    {PAGE}
+    edges {{ node {{
+      id number created status userEmail
+      billingAddress {{ {ADDRESS} }}
+      shippingAddress {{ {ADDRESS} }}
+      total {{ gross {{ amount currency }} }}
+      lines {{ productName variantName quantity }}
+      {METADATA}
+    }} }}
+  }}
+}}"""
+
+ORDER = f"""query SaleorOrder($id: ID!) {{
+  order(id: $id) {{
+    id userEmail
+    billingAddress {{ {ADDRESS} }}
+    shippingAddress {{ {ADDRESS} }}
+    {METADATA}
+  }}
+}}"""
+
+CHECKOUTS = f"""query SaleorCheckouts($search: String!, $after: String) {{
+  checkouts(first: 100, after: $after, filter: {{search: $search}}) {{
+    {PAGE}
+    edges {{ node {{
+      id created updatedAt email user {{ email }}
+      billingAddress {{ {ADDRESS} }}
+      shippingAddress {{ {ADDRESS} }}
+      lines {{ quantity variant {{ name product {{ name }} }} }}
+      {METADATA}
+    }} }}
+  }}
+}}"""
+
+GIFT_CARDS = f"""query SaleorGiftCards($email: String!, $after: String) {{
+  giftCards(first: 100, after: $after, filter: {{createdByEmail: $email}}) {{
+    {PAGE}
+    edges {{ node {{ {GIFT_CARD} }} }}
+  }}
+}}"""
+
+CUSTOMER_GIFT_CARDS = f"""query SaleorCustomerGiftCards($email: String!, $after: String) {{
+  user(email: $email) {{
+    giftCards(first: 100, after: $after) {{
+      {PAGE}
+      edges {{ node {{ {GIFT_CARD} }} }}
+    }}
+  }}
+}}"""
+
+ORDER_UPDATE = """mutation OrderPseudonymise($id: ID!, $input: OrderUpdateInput!) {
+  orderUpdate(id: $id, input: $input) { errors { field code } }
+}"""
+
+DELETE_PRIVATE_METADATA = """mutation PrivateMetadataDelete($id: ID!, $keys: [String!]!) {
+  deletePrivateMetadata(id: $id, keys: $keys) { errors { field code } }
+}"""
+
+UPDATE_PRIVATE_METADATA = """mutation PrivateMetadataUpdate($id: ID!, $input: [MetadataInput!]!) {
+  updatePrivateMetadata(id: $id, input: $input) { errors { field code } }
+}"""
+
+CHECKOUT_DELETE = """mutation CheckoutDelete($id: ID!) {
+  checkoutDelete(id: $id) { errors { field code } }
+}"""
+
+CUSTOMER_DELETE = """mutation CustomerDelete($id: ID!) {
+  customerDelete(id: $id) { errors { field code } }
+}"""

@@ -1,0 +1,133 @@
+"""The Saleor App's background work, queued with :func:`jsg_privacy.tasks.enqueue`.
+
+Inline or on Celery (``JSG_PRIVACY_TASK_RUNNER``), like jsg_privacy's own tasks; Celery workers find
+this module through ``autodiscover_tasks()``. A task that fails because Saleor is away is retried
+by Celery with a backoff. Inline, a failed event fails the webhook request with a 500 and leaves
+no trace, so Saleor delivers it again; a failed write of marketing flags or of an order's clearance
+is logged instead (the shop's request that caused it has nothing to do with Saleor), and an order
+not cleared stays pending until the next event is handled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jsg_privacy.conf import app_settings
+from jsg_privacy.integrations.saleor.cases import ErasureFailed
+from jsg_privacy.integrations.saleor.client import SaleorError, SaleorUnavailable
+from jsg_privacy.tasks import enqueue
+
+try:
+    from celery import shared_task
+except ImportError:  # the celery extra is not installed: tasks run inline
+    shared_task = None
+
+logger = logging.getLogger("jsg_privacy.integrations.saleor")
+
+
+def _task(func: Callable[..., Any]) -> Callable[..., Any]:
+    if shared_task is None:
+        return func
+    return shared_task(
+        name=f"jsg_privacy.saleor.{func.__name__}",
+        acks_late=True,
+        autoretry_for=(SaleorUnavailable, ErasureFailed),
+        retry_backoff=30,
+        max_retries=8,
+    )(func)
+
+
+@_task
+def process_event(
+    installation_id: int, digest: str, name: str, data: dict[str, Any], issued_at: str
+) -> bool:
+    """Handle one verified delivery unless its digest shows it was handled already.
+
+    The digest and the handler's local changes commit together: a failure (or a worker lost
+    mid-way) leaves no digest behind, so Saleor's retry or Celery's redelivery is handled. Calls to
+    Saleor cannot be rolled back; they are idempotent instead. Returns whether it was handled.
+    """
+    from jsg_privacy.integrations.saleor import handlers
+    from jsg_privacy.integrations.saleor.conf import saleor_settings
+    from jsg_privacy.integrations.saleor.models import Delivery, Installation
+
+    if not Installation.objects.filter(pk=installation_id).exists():
+        logger.info("Dropped %s: its installation was removed.", name)
+        return False
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    Delivery.objects.create(
+                        installation_id=installation_id, digest=digest, event=name
+                    )
+            except IntegrityError:
+                return False  # Saleor's retry of a delivery already handled
+            handlers.handle(installation_id, name, data, issued_at)
+    except Exception:
+        logger.exception("Saleor event %s failed; its next delivery will be handled.", name)
+        raise
+    cutoff = timezone.now() - timedelta(hours=saleor_settings.DEDUPLICATE_HOURS)
+    Delivery.objects.filter(received_at__lt=cutoff).delete()
+    retry_clearances()
+    return True
+
+
+def _later(error: Exception, what: str) -> None:
+    """On Celery, raise (the task is retried); inline, log: the caller is not Saleor's request."""
+    if app_settings.TASK_RUNNER == "celery":
+        raise error
+    logger.warning("%s failed (%s); it is tried again later.", what, error)
+
+
+@_task
+def sync_marketing(customer_id: int) -> None:
+    """Write one indexed customer's marketing flags to Saleor (inline: again with the next change)."""
+    from jsg_privacy.integrations.saleor import marketing
+    from jsg_privacy.integrations.saleor.models import Customer
+
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        return
+    try:
+        marketing.sync(customer)
+    except SaleorError as error:
+        _later(error, "Writing marketing flags to Saleor")
+
+
+@_task
+def clear_order(clearance_id: int) -> None:
+    """At the end of an order's legal hold, clear what Saleor kept of it (but the country)."""
+    from jsg_privacy.integrations.saleor import erasure, queries
+    from jsg_privacy.integrations.saleor.client import Client
+    from jsg_privacy.integrations.saleor.models import OrderClearance
+
+    clearance = (
+        OrderClearance.objects.select_related("installation").filter(pk=clearance_id).first()
+    )
+    if clearance is None:
+        return
+    installation = clearance.installation
+    if installation.removed_at is None and installation.token:
+        client = Client(installation.api_url, installation.token)
+        try:
+            order = client.execute(queries.ORDER, {"id": clearance.saleor_id}).get("order")
+            if order:
+                erasure.pseudonymise_order(client, order, keep=())
+        except SaleorError as error:
+            return _later(error, "Clearing an order in Saleor")
+    clearance.delete()
+
+
+def retry_clearances(limit: int = 20) -> None:
+    """Queue the clearances a store was away for (called after each handled event)."""
+    from jsg_privacy.integrations.saleor.models import OrderClearance
+
+    for clearance_id in OrderClearance.objects.values_list("pk", flat=True)[:limit]:
+        enqueue(clear_order, clearance_id)

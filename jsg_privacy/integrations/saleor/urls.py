@@ -1,0 +1,23 @@
+"""The app's URLs, under ``saleor/``: include them beside ``jsg_privacy.urls``::
+
+    path("privacy/", include("jsg_privacy.urls")),
+    path("privacy/", include("jsg_privacy.integrations.saleor.urls")),
+
+Each answers with and without its trailing slash: a redirect would lose a webhook (Saleor does
+not follow it) and ``APPEND_SLASH`` never gets a chance to issue one.
+"""
+
+from django.urls import path
+
+from jsg_privacy.integrations.saleor import views
+
+app_name = "jsg_privacy_saleor"
+
+urlpatterns = [
+    path("saleor/manifest/", views.manifest, name="manifest"),
+    path("saleor/register/", views.register, name="register"),
+    path("saleor/webhooks/", views.webhooks, name="webhooks"),
+    path("saleor/manifest", views.manifest),
+    path("saleor/register", views.register),
+    path("saleor/webhooks", views.webhooks),
+]

@@ -1,0 +1,91 @@
+"""Fixtures of the Saleor App's tests: a store on 127.0.0.1, the app installed in it, deliveries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from jsg_privacy.integrations.saleor.models import Installation
+from tests.jsg_privacy.saleor.fake_saleor import FakeSaleor
+
+WEBHOOKS = "/privacy/saleor/webhooks/"
+REGISTER = "/privacy/saleor/register/"
+
+
+@pytest.fixture
+def saleor() -> Iterator[FakeSaleor]:
+    store = FakeSaleor()
+    yield store
+    store.close()
+
+
+@pytest.fixture(autouse=True)
+def saleor_settings(settings: Any, saleor: FakeSaleor) -> Any:
+    settings.JSG_PRIVACY_SALEOR_API_URLS = [saleor.api_url]
+    settings.JSG_PRIVACY_SALEOR_TIMEOUT = 2.0
+    settings.JSG_PRIVACY_SALEOR_KEEP_PRIVATE_METADATA = ["payments."]
+    return settings
+
+
+def register(
+    client: Client, saleor: FakeSaleor, token: str | None = None, api_url: str = ""
+) -> Any:
+    return client.post(
+        REGISTER,
+        data=json.dumps({"auth_token": token or saleor.token}),
+        content_type="application/json",
+        HTTP_SALEOR_API_URL=api_url or saleor.api_url,
+        HTTP_SALEOR_DOMAIN="127.0.0.1",
+    )
+
+
+@pytest.fixture
+def installation(db: None, client: Client, saleor: FakeSaleor) -> Installation:
+    """The app, installed into the store through its real registration endpoint."""
+    response = register(client, saleor)
+    assert response.status_code == 200, response.content
+    return Installation.objects.get()
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def event(typename: str, **fields: Any) -> dict[str, Any]:
+    """A webhook body as the manifest's subscription produces it."""
+    return {"__typename": typename, "issuedAt": fields.pop("issuedAt", now()), **fields}
+
+
+@pytest.fixture
+def deliver(
+    client: Client, saleor: FakeSaleor, django_capture_on_commit_callbacks: Any
+) -> Callable[..., Any]:
+    """POST a body to the webhook endpoint, signed by the store unless told otherwise.
+
+    The queued work runs inline when the delivery's transaction commits, as in production.
+    """
+
+    def post(
+        payload: Any,
+        *,
+        body: bytes | None = None,
+        signature: str | None = None,
+        api_url: str | None = None,
+        url: str = WEBHOOKS,
+        **headers: str,
+    ) -> Any:
+        raw = body if body is not None else json.dumps(payload).encode()
+        extra = {"HTTP_SALEOR_EVENT": str((payload or {}).get("__typename", "")).lower()}
+        if signature != "":
+            extra["HTTP_SALEOR_SIGNATURE"] = signature or saleor.sign(raw)
+        if api_url != "":
+            extra["HTTP_SALEOR_API_URL"] = api_url or saleor.api_url
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data=raw, content_type="application/json", **(extra | headers))
+
+    return post

@@ -1,0 +1,353 @@
+"""A Saleor store on 127.0.0.1 for the tests: its JWKS and the GraphQL operations the app sends.
+
+Served over real HTTP by a threaded ``http.server`` on port 0. It signs webhook bodies exactly as
+Saleor does (``saleor/core/jwt_manager.py``: RS256, detached, ``kid`` = the RFC 7638 thumbprint,
+``crit: ["b64"]``) and answers each named operation with the response shapes of Saleor's schema
+(``saleor/graphql/schema.graphql``), over an in-memory store of users, orders, checkouts and gift
+cards. Every GraphQL call is recorded in ``calls`` as ``(operationName, variables)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+PAGE = 2  # Saleor allows 100; a small page makes the app follow endCursor
+
+
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def thumbprint(key: rsa.RSAPrivateKey) -> str:
+    """RFC 7638: SHA-256 of the canonical JSON of the public key's required members."""
+    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+    )
+
+
+def address(first: str, last: str, street: str, city: str, postcode: str, **extra: Any) -> dict:
+    return {
+        "firstName": first,
+        "lastName": last,
+        "companyName": extra.get("companyName", ""),
+        "streetAddress1": street,
+        "streetAddress2": extra.get("streetAddress2", ""),
+        "city": city,
+        "cityArea": "",
+        "postalCode": postcode,
+        "country": {"code": extra.get("country", "GB")},
+        "countryArea": "",
+        "phone": extra.get("phone", "+441632960000"),
+    }
+
+
+def metadata(**items: str) -> list[dict[str, str]]:
+    return [{"key": k, "value": v} for k, v in items.items()]
+
+
+def connection(nodes: list[dict], after: str | None) -> dict:
+    start = int(after or 0)
+    page = nodes[start : start + PAGE]
+    more = start + PAGE < len(nodes)
+    return {
+        "pageInfo": {"hasNextPage": more, "endCursor": str(start + PAGE) if more else None},
+        "edges": [{"node": copy.deepcopy(node)} for node in page],
+    }
+
+
+class FakeSaleor:
+    """One Saleor store. ``api_url`` is its GraphQL endpoint; ``sign(body)`` signs a webhook."""
+
+    def __init__(self) -> None:
+        self.key = new_key()
+        self.keys = [self.key]  # served in the JWKS
+        self.token = "fake-app-token-0123456789"
+        self.app_id = "QXBwOjE="
+        self.users: dict[str, dict] = {}  # by e-mail address
+        self.orders: dict[str, dict] = {}
+        self.checkouts: dict[str, dict] = {}
+        self.gift_cards: dict[str, dict] = {}
+        self.calls: list[tuple[str, dict]] = []
+        self.jwks_fetches = 0
+        self.delay = 0.0  # seconds before a GraphQL answer (a slow or hanging store)
+        self.jwks_status = 200
+        self.has_checkout_delete = True  # Saleor 3.23+
+        self._released = threading.Event()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    # -- the store -------------------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.origin + "/graphql/"
+
+    @property
+    def kid(self) -> str:
+        return thumbprint(self.key)
+
+    def close(self) -> None:
+        self._released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def rotate(self) -> None:
+        """Saleor's new signing key: served beside the old one, used from now on."""
+        self.key = new_key()
+        self.keys.append(self.key)
+
+    def jwks(self) -> dict:
+        keys = []
+        for key in self.keys:
+            jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+            jwk.update({"use": "sig", "kid": thumbprint(key), "alg": "RS256"})
+            keys.append(jwk)
+        return {"keys": keys}
+
+    def sign(self, body: bytes, key: rsa.RSAPrivateKey | None = None) -> str:
+        """``Saleor-Signature`` as Saleor makes it (``JWTManager.jws_encode``)."""
+        key = key or self.key
+        return jwt.api_jws.encode(
+            body,
+            key,
+            "RS256",
+            headers={"kid": thumbprint(key), "crit": ["b64"]},
+            is_payload_detached=True,
+        )
+
+    def add_user(self, email: str, **fields: Any) -> dict:
+        number = len(self.users) + 1
+        user = {
+            "id": base64.b64encode(f"User:{number}".encode()).decode(),
+            "email": email,
+            "firstName": fields.get("firstName", "Ann"),
+            "lastName": fields.get("lastName", "Example"),
+            "isActive": True,
+            "dateJoined": "2025-01-10T10:00:00+00:00",
+            "lastLogin": "2026-01-10T10:00:00+00:00",
+            "languageCode": "EN_GB",
+            "note": None,
+            "addresses": [address("Ann", "Example", "1 High Street", "Leeds", "LS1 1AA")],
+            "metadata": [],
+            "privateMetadata": fields.get("privateMetadata", []),
+            "giftCards": [],
+        }
+        self.users[email] = user
+        return user
+
+    def add_order(
+        self, email: str, created: str = "2026-03-01T09:00:00+00:00", **extra: Any
+    ) -> dict:
+        number = len(self.orders) + 1
+        order = {
+            "id": base64.b64encode(f"Order:{number}".encode()).decode(),
+            "number": str(1000 + number),
+            "created": created,
+            "status": "FULFILLED",
+            "userEmail": email,
+            "user": {"id": self.users[email]["id"]} if email in self.users else None,
+            "billingAddress": address(
+                "Ann", "Example", "1 High Street", "Leeds", "LS1 1AA", companyName="Ann Ltd"
+            ),
+            "shippingAddress": address("Ann", "Example", "2 Mill Lane", "York", "YO1 7HH"),
+            "total": {"gross": {"amount": 129.99, "currency": "GBP"}},
+            "lines": [{"productName": "Smart meter", "variantName": "SMETS2", "quantity": 1}],
+            "metadata": [],
+            "privateMetadata": extra.get("privateMetadata", []),
+        }
+        self.orders[order["id"]] = order
+        return order
+
+    def add_checkout(self, email: str, *, guest: bool = True) -> dict:
+        number = len(self.checkouts) + 1
+        checkout = {
+            "id": base64.b64encode(f"Checkout:{number}".encode()).decode(),
+            "created": "2026-04-01T09:00:00+00:00",
+            "updatedAt": "2026-04-01T09:30:00+00:00",
+            "email": email,
+            "user": None if guest else {"email": email},
+            "billingAddress": address("Ann", "Example", "1 High Street", "Leeds", "LS1 1AA"),
+            "shippingAddress": None,
+            "lines": [
+                {"quantity": 2, "variant": {"name": "100A", "product": {"name": "CT clamp"}}}
+            ],
+            "metadata": [],
+            "privateMetadata": [],
+        }
+        self.checkouts[checkout["id"]] = checkout
+        return checkout
+
+    def add_gift_card(self, bought_by: str) -> dict:
+        number = len(self.gift_cards) + 1
+        card = {
+            "id": base64.b64encode(f"GiftCard:{number}".encode()).decode(),
+            "displayCode": f"ABC{number}",
+            "created": "2026-02-01T09:00:00+00:00",
+            "createdByEmail": bought_by,
+            "assignedToEmail": None,
+            "isActive": True,
+            "expiryDate": None,
+            "lastUsedOn": None,
+            "currentBalance": {"amount": 25.0, "currency": "GBP"},
+        }
+        self.gift_cards[card["id"]] = card
+        return card
+
+    def mutations(self, name: str) -> list[dict]:
+        return [variables for operation, variables in self.calls if operation == name]
+
+    # -- GraphQL ---------------------------------------------------------------------------
+
+    def answer(self, request: dict, token: str) -> dict:
+        name, variables = request.get("operationName"), request.get("variables") or {}
+        self.calls.append((name, variables))
+        if token != self.token:  # Saleor treats an unknown token as no app at all
+            return {
+                "data": None,
+                "errors": [
+                    {
+                        "message": "You need one of the following permissions: AUTHENTICATED_APP",
+                        "extensions": {"exception": {"code": "PermissionDenied"}},
+                    }
+                ],
+            }
+        operation: Callable[[dict], dict] | None = getattr(self, f"op_{name}", None)
+        if operation is None or (name == "CheckoutDelete" and not self.has_checkout_delete):
+            return {
+                "errors": [
+                    {
+                        "message": f'Cannot query field "{name}" on type "Mutation".',
+                        "extensions": {"exception": {"code": "GraphQLError"}},
+                    }
+                ]
+            }
+        return {"data": operation(variables)}
+
+    def op_AppId(self, v: dict) -> dict:
+        return {"app": {"id": self.app_id}}
+
+    def op_SaleorCustomer(self, v: dict) -> dict:
+        user = self.users.get(v["email"])
+        return {"user": {k: w for k, w in user.items() if k != "giftCards"} if user else None}
+
+    def op_SaleorOrders(self, v: dict) -> dict:
+        found = [o for o in self.orders.values() if o["userEmail"] in v["emails"]]
+        return {"orders": connection(found, v.get("after"))}
+
+    def op_SaleorOrder(self, v: dict) -> dict:
+        return {"order": copy.deepcopy(self.orders.get(v["id"]))}
+
+    def op_SaleorCheckouts(self, v: dict) -> dict:
+        term = v["search"].lower()
+        found = [
+            c
+            for c in self.checkouts.values()
+            if term in (c["email"] or "").lower() or term in ((c["user"] or {}).get("email") or "")
+        ]
+        return {"checkouts": connection(found, v.get("after"))}
+
+    def op_SaleorGiftCards(self, v: dict) -> dict:
+        found = [c for c in self.gift_cards.values() if c["createdByEmail"] == v["email"]]
+        return {"giftCards": connection(found, v.get("after"))}
+
+    def op_SaleorCustomerGiftCards(self, v: dict) -> dict:
+        user = self.users.get(v["email"])
+        cards = [self.gift_cards[i] for i in user["giftCards"]] if user else []
+        return {"user": {"giftCards": connection(cards, v.get("after"))} if user else None}
+
+    def op_OrderPseudonymise(self, v: dict) -> dict:
+        order = self.orders[v["id"]]
+        update = v["input"]
+        order["userEmail"] = update["userEmail"]
+        for kind in ("billingAddress", "shippingAddress"):
+            if kind in update:
+                fields = {k: w for k, w in update[kind].items() if k != "skipValidation"}
+                order[kind] = {**fields, "country": {"code": fields["country"]}}
+        return {"orderUpdate": {"errors": []}}
+
+    def _with_metadata(self, object_id: str) -> dict:
+        for table in (self.orders, self.checkouts):
+            if object_id in table:
+                return table[object_id]
+        return next(u for u in self.users.values() if u["id"] == object_id)
+
+    def op_PrivateMetadataDelete(self, v: dict) -> dict:
+        item = self._with_metadata(v["id"])
+        item["privateMetadata"] = [m for m in item["privateMetadata"] if m["key"] not in v["keys"]]
+        return {"deletePrivateMetadata": {"errors": []}}
+
+    def op_PrivateMetadataUpdate(self, v: dict) -> dict:
+        item = self._with_metadata(v["id"])
+        given = {m["key"]: m["value"] for m in v["input"]}
+        kept = [m for m in item["privateMetadata"] if m["key"] not in given]
+        item["privateMetadata"] = kept + metadata(**given)
+        return {"updatePrivateMetadata": {"errors": []}}
+
+    def op_CheckoutDelete(self, v: dict) -> dict:
+        self.checkouts.pop(v["id"])
+        return {"checkoutDelete": {"errors": []}}
+
+    def op_CustomerDelete(self, v: dict) -> dict:
+        email = next(e for e, u in self.users.items() if u["id"] == v["id"])
+        del self.users[email]
+        return {"customerDelete": {"errors": []}}
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        store = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, payload: Any) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path != "/.well-known/jwks.json":
+                    return self._send(404, {})
+                store.jwks_fetches += 1
+                if store.jwks_status != 200:
+                    return self._send(store.jwks_status, {})
+                return self._send(200, store.jwks())
+
+            def do_POST(self) -> None:
+                if self.path != "/graphql/":
+                    return self._send(404, {})
+                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if store.delay:
+                    store._released.wait(store.delay)
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                # The app may have given up waiting (a timeout test): nobody reads the answer.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(200, store.answer(request, token))
+
+        return Handler

@@ -1,0 +1,42 @@
+"""The Saleor App's system checks and its place in the registry."""
+
+import pytest
+from django.core.checks import run_checks
+
+from jsg_privacy.registry import registry
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(settings):
+    return sorted(m.id for m in run_checks(tags=["jsg_privacy_saleor"]))
+
+
+def test_allowed_https_urls_pass(settings):
+    settings.JSG_PRIVACY_SALEOR_API_URLS = ["https://store.example.com/graphql/"]
+    assert ids(settings) == []
+
+
+def test_no_allowed_url_a_wrong_type_and_a_bad_url_are_reported(settings):
+    settings.JSG_PRIVACY_SALEOR_API_URLS = []
+    assert ids(settings) == ["jsg_privacy_saleor.W001"]
+    settings.JSG_PRIVACY_SALEOR_API_URLS = "https://store.example.com/graphql/"
+    assert "jsg_privacy_saleor.E001" in ids(settings)
+    settings.JSG_PRIVACY_SALEOR_API_URLS = ["store.example.com/graphql/"]
+    assert ids(settings) == ["jsg_privacy_saleor.E002"]
+    settings.JSG_PRIVACY_SALEOR_API_URLS = ["http://store.example.com/graphql/"]
+    assert ids(settings) == ["jsg_privacy_saleor.W002"]
+
+
+def test_the_app_declares_its_tables_and_saleor_as_remote_sources():
+    keys = set(registry.sources)
+    assert {"jsg_privacy_saleor.Customer", "jsg_privacy_saleor.Order"} <= keys
+    assert {"saleor.customer", "saleor.orders", "saleor.checkouts", "saleor.gift_cards"} <= keys
+    assert [m for m in run_checks(tags=["jsg_privacy"]) if m.id.startswith("jsg_privacy.")] == []
+
+
+def test_jsg_privacy_leaves_the_saleor_settings_to_the_app(settings):
+    settings.JSG_PRIVACY_SALEOR_TIMEOUT = "soon"  # the app's own check reports it, once
+
+    assert not [m for m in run_checks(tags=["jsg_privacy"]) if m.id == "jsg_privacy.W001"]
+    assert "jsg_privacy_saleor.E001" in ids(settings)

@@ -1,0 +1,63 @@
+"""The manifest a store reads on install: Saleor's shape, absolute URLs, the events handled."""
+
+import pytest
+from saleor_sdk.schemas.manifest import Manifest
+
+from jsg_privacy.integrations.saleor.manifest import EVENTS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
+
+
+def test_the_manifest_has_saleor_s_shape_and_absolute_urls(client):
+    response = client.get("/privacy/saleor/manifest/")
+
+    assert response.status_code == 200
+    manifest = response.json()
+    Manifest.model_validate(manifest)  # saleor_sdk's own schema accepts it
+    assert manifest["id"] == "jsg-privacy"
+    assert manifest["requiredSaleorVersion"] == ">=3.22 <4"
+    assert manifest["author"] == "jsg_privacy"
+    assert set(manifest["permissions"]) == {
+        "MANAGE_USERS",
+        "MANAGE_ORDERS",
+        "MANAGE_CHECKOUTS",
+        "MANAGE_GIFT_CARD",
+    }
+    assert manifest["tokenTargetUrl"] == "http://testserver/privacy/saleor/register/"
+    assert manifest["dataPrivacyUrl"] == "http://testserver/privacy/notice/"
+    (webhook,) = manifest["webhooks"]
+    assert webhook["targetUrl"] == "http://testserver/privacy/saleor/webhooks/"
+    assert webhook["asyncEvents"] == EVENTS
+    assert webhook["isActive"] is True
+
+
+def test_the_subscription_covers_every_event_and_never_asks_for_the_deletion_token(client):
+    query = client.get("/privacy/saleor/manifest/").json()["webhooks"][0]["query"]
+
+    for typename in (
+        "AccountDeleteRequested",
+        "AccountDeleted",
+        "CustomerCreated",
+        "CustomerUpdated",
+        "CustomerDeleted",
+        "CustomerMetadataUpdated",
+        "OrderCreated",
+        "AppDeleted",
+    ):
+        assert f"... on {typename} {{" in query
+    assert "__typename" in query
+    assert "issuedAt" in query
+    assert "token" not in query
+    assert "redirectUrl" not in query
+    assert 'privateMetafield(key: "jsg_privacy.marketing")' in query
+
+
+def test_a_configured_base_url_replaces_the_request_s(client, settings):
+    settings.JSG_PRIVACY_SALEOR_BASE_URL = "https://shop.example.com/"
+
+    manifest = client.get("/privacy/saleor/manifest").json()  # no trailing slash: no redirect
+
+    assert manifest["tokenTargetUrl"] == "https://shop.example.com/privacy/saleor/register/"
+    assert (
+        manifest["webhooks"][0]["targetUrl"] == "https://shop.example.com/privacy/saleor/webhooks/"
+    )
