@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import itertools
 import json
+import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -125,6 +128,7 @@ def memory_celery() -> Iterator[Any]:
 
     previous_current, previous_default = _state._tls.current_app, _state.default_app
     app = Celery("bench_saleor", broker="memory://", set_as_current=True)
+    _state.set_default_app(app)  # the HTTP server's threads publish through it too
     app.conf.task_always_eager = False
     try:
         yield app
@@ -137,7 +141,7 @@ def run() -> list[Result | Figure]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     install(key)
     # compare() warms both sides up with one batch, then times ROUNDS batches.
-    signed = iter(deliveries(key, 2 * (ROUNDS + 1) * NUMBER))
+    signed = iter(deliveries(key, 3 * (ROUNDS + 1) * NUMBER))
     bodies = itertools.cycle([body for body, _ in deliveries(key, 8)])
     client = Client()
 
@@ -187,9 +191,54 @@ def run() -> list[Result | Figure]:
             rounds=ROUNDS,
             number=NUMBER,
         )
-    throughput = 1 / result.ratio
-    figure = Figure(
-        "Saleor webhook throughput",
-        f"{throughput:.2f}x the no-op view's; {verdict(throughput, 1 / TIME_TARGET, at_most=False)}",
-    )
-    return [result, figure, queue_cost]
+        over_http = compare(
+            "Saleor webhook over HTTP (Django's threaded WSGI server, keep-alive) / no-op view over HTTP",
+            *http_callers(signed, bodies),
+            rounds=ROUNDS,
+            number=NUMBER,
+            target=TIME_TARGET,
+        )
+    figures: list[Result | Figure] = [result, queue_cost, over_http]
+    for name, measured in (("in process", result), ("over HTTP", over_http)):
+        throughput = 1 / measured.ratio
+        figures.append(
+            Figure(
+                f"Saleor webhook throughput {name}",
+                f"{throughput:.2f}x the no-op view's; "
+                f"{verdict(throughput, 1 / TIME_TARGET, at_most=False)}",
+            )
+        )
+    return figures
+
+
+def http_callers(signed: Iterator[tuple[bytes, str]], bodies: Iterator[bytes]) -> Any:
+    """POSTs over a kept-alive connection to a real WSGI server in a thread of this process."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls between headers and body
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet, allow_reuse_address=True)
+    server.set_app(get_wsgi_application())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+    connection.connect()
+    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def post(path: str, body: bytes, **headers: str) -> None:
+        connection.request("POST", path, body, {"Content-Type": "application/json", **headers})
+        response = connection.getresponse()
+        assert response.read() == b"Accepted.", response.status
+
+    def subject() -> None:
+        body, signature = next(signed)
+        post(WEBHOOKS, body, **{"Saleor-Api-Url": API_URL, "Saleor-Signature": signature})
+
+    def baseline() -> None:
+        post(NOOP, next(bodies))
+
+    return subject, baseline

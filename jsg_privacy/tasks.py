@@ -40,11 +40,29 @@ def erase_case(case_id: int, actor_id: int | None = None) -> None:
 
 
 def enqueue(task: Callable[..., Any], *args: Any) -> None:
-    """Run ``task`` after the current transaction commits: queued on Celery, or inline."""
-    if app_settings.TASK_RUNNER == "celery" and hasattr(task, "delay"):
-        transaction.on_commit(lambda: task.delay(*args))
+    """Run ``task`` after the current transaction commits: queued on Celery, or inline.
+
+    On Celery the message's ``argsrepr`` (what monitoring tools and worker logs show) names the
+    numbers only: an argument that may hold personal data (an e-mail address in an event) is
+    shown as ``…``. Celery also skips formatting the arguments, which it does on every send.
+    """
+    if app_settings.TASK_RUNNER == "celery" and hasattr(task, "apply_async"):
+        shown = repr(
+            tuple(a if isinstance(a, int) and not isinstance(a, bool) else "…" for a in args)
+        )
+        _after_commit(lambda: task.apply_async(args, argsrepr=shown, kwargsrepr="{}"))
     else:
-        transaction.on_commit(lambda: task(*args))
+        _after_commit(lambda: task(*args))
+
+
+def _after_commit(func: Callable[[], Any]) -> None:
+    connection = transaction.get_connection()
+    if connection.connection is None and not connection.in_atomic_block:
+        # No connection is open, so no transaction can be waiting: run now, without opening one
+        # just to ask whether it autocommits (a webhook that wrote nothing answers sooner).
+        func()
+    else:
+        transaction.on_commit(func)
 
 
 @_task

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from jsg_privacy.integrations.saleor import cases, marketing
 from jsg_privacy.integrations.saleor.client import SaleorError, SaleorUnavailable
+from jsg_privacy.integrations.saleor.installations import forget_installations
 from jsg_privacy.integrations.saleor.models import Customer, Installation, Order
 
 logger = logging.getLogger("jsg_privacy.integrations.saleor")
@@ -104,6 +105,7 @@ def app_deleted(installation: Installation, data: dict[str, Any], issued_at: dat
     Installation.objects.filter(pk=installation.pk).update(
         token="", jwks={}, jwks_fetched_at=None, removed_at=timezone.now()
     )
+    transaction.on_commit(forget_installations)
     logger.info("Saleor removed the app from %s: its token was wiped.", installation.api_url)
 
 

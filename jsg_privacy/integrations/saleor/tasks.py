@@ -57,7 +57,7 @@ def process_event(
     from jsg_privacy.integrations.saleor.conf import saleor_settings
     from jsg_privacy.integrations.saleor.models import Delivery, Installation
 
-    if not Installation.objects.filter(pk=installation_id).exists():
+    if not Installation.objects.filter(pk=installation_id, removed_at__isnull=True).exists():
         logger.info("Dropped %s: its installation was removed.", name)
         return False
     try:

@@ -30,6 +30,7 @@ from jsg_privacy.integrations.saleor.client import (
     fetch_jwks,
 )
 from jsg_privacy.integrations.saleor.conf import saleor_settings
+from jsg_privacy.integrations.saleor.installations import forget_installations, installation_for
 from jsg_privacy.integrations.saleor.models import Installation
 from jsg_privacy.integrations.saleor.signature import InvalidSignature, verify
 from jsg_privacy.tasks import enqueue
@@ -108,6 +109,7 @@ def register(request: HttpRequest) -> JsonResponse:
                 "removed_at": None,
             },
         )
+    transaction.on_commit(forget_installations)
     return JsonResponse({"success": True})
 
 
@@ -124,9 +126,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     if not header_url or not signature:
         return _text("Saleor-Api-Url and Saleor-Signature are required.", 400)
     api_url = allowed_api_url(header_url)
-    # The token is not needed to verify (nor decrypted): removal sets removed_at and wipes it.
-    found = Installation.objects.filter(api_url=api_url).defer("token") if api_url else None
-    installation = found.first() if found is not None else None
+    installation = installation_for(api_url) if api_url else None
     if installation is None:
         return _text("The app is not installed for this Saleor API URL.", 404)
     if installation.removed_at is not None:

@@ -150,7 +150,7 @@ def celery_worker(django_db_setup, export_dir, tmp_path_factory):
         yield worker
     finally:
         worker.stop()
-        broker.delete(QUEUE)
+        broker.delete(QUEUE, *broker.keys(f"_kombu.binding*{QUEUE}"))
         broker.close()
 
 
@@ -307,3 +307,23 @@ def test_the_worker_and_an_inline_run_export_the_same_data(on_celery, settings):
     worker_data, inline_data = exported(by_worker), exported(by_inline)
     del worker_data["generated_at"], inline_data["generated_at"]
     assert worker_data == inline_data
+
+
+def test_a_queued_message_shows_ids_but_never_the_personal_data_in_its_arguments(settings):
+    """``argsrepr`` is what Flower and worker logs print: e-mail addresses must not be in it."""
+    from celery import Celery
+
+    app = Celery("jsg_argsrepr", broker="memory://", set_as_current=False)
+
+    @app.task(name="jsg_privacy.tests.handle")
+    def handle(case_id, data):
+        return case_id
+
+    settings.JSG_PRIVACY_TASK_RUNNER = "celery"
+    tasks.enqueue(handle, 42, {"email": "ann@example.org"})
+    with app.connection_for_write() as connection:
+        message = connection.SimpleQueue("celery").get(timeout=2)
+    assert message.headers["argsrepr"] == "(42, '…')"
+    assert "ann@example.org" not in str(message.headers)
+    assert message.decode()[0] == [42, {"email": "ann@example.org"}]  # the worker still gets it
+    message.ack()

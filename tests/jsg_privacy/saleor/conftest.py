@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from jsg_privacy.integrations.saleor import installations
 from jsg_privacy.integrations.saleor.models import Installation
 from tests.jsg_privacy.saleor.fake_saleor import FakeSaleor
 
@@ -22,6 +23,14 @@ def saleor() -> Iterator[FakeSaleor]:
     store = FakeSaleor()
     yield store
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def forget_installations() -> Iterator[None]:
+    """Each test starts with no installation remembered by this process (tests change rows directly)."""
+    installations.forget_installations()
+    yield
+    installations.forget_installations()
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from jsg_privacy.integrations.saleor import installations
 from jsg_privacy.integrations.saleor.models import Customer, Delivery, Installation, Order
-from tests.jsg_privacy.saleor.conftest import WEBHOOKS, event
+from tests.jsg_privacy.saleor.conftest import WEBHOOKS, event, register
 from tests.jsg_privacy.saleor.fake_saleor import new_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
@@ -272,3 +273,22 @@ def test_old_delivery_digests_are_purged(installation, deliver):
 
     assert list(Delivery.objects.values_list("event", flat=True)) == ["ORDER_CREATED"]
     assert Delivery.objects.count() == 1
+
+
+def test_a_store_removed_by_another_server_is_dropped_by_the_task_while_still_remembered(
+    installation, deliver
+):
+    """Servers remember an active installation for a few seconds; the queued work re-checks it."""
+    assert deliver(order_created("1001")).status_code == 200  # this process now remembers it
+    # Another server handled APP_DELETED: this one has not been told.
+    Installation.objects.update(token="", removed_at=datetime.now(UTC))
+    assert deliver(order_created("1002")).status_code == 200
+    assert list(Order.objects.values_list("number", flat=True)) == ["1001"]
+    installations.forget_installations()  # what the cache's expiry does after CACHE_SECONDS
+    assert deliver(order_created("1003")).status_code == 410
+
+
+def test_a_store_that_has_just_installed_the_app_is_never_refused(db, client, saleor, deliver):
+    assert deliver(order_created(), api_url=saleor.api_url).status_code == 404  # not cached
+    assert register(client, saleor).status_code == 200
+    assert deliver(order_created()).status_code == 200
