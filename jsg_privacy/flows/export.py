@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 
 from jsg_privacy.flows import history, subject_data
 from jsg_privacy.notice import content as notice_content
-from jsg_privacy.registry import ModelSource, Source, Subject, registry
+from jsg_privacy.registry import ModelSource, Source, SourceUnavailable, Subject, registry
 
 FORMAT = "jsg_privacy.export/1"
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
@@ -36,6 +36,8 @@ class Summary:
     """What an export contained: rows per source, and the consent and disclosure counts."""
 
     rows: dict[str, int] = field(default_factory=dict)
+    #: Sources missing from the export because their system could not be reached, with the reason.
+    missing: dict[str, str] = field(default_factory=dict)
     consent_records: int = 0
     disclosures: int = 0
 
@@ -125,12 +127,16 @@ def _write_source(
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for record in subject_data.rows(source, subject):
-            out.write(("," if count else "") + _dump(record))
-            values = (record.get(name) for name in columns)
-            writer.writerow("; ".join(v) if isinstance(v, list) else v for v in values)
-            count += 1
-    out.write("]}")
+        try:
+            for record in subject_data.rows(source, subject):
+                out.write(("," if count else "") + _dump(record))
+                values = (record.get(name) for name in columns)
+                writer.writerow("; ".join(v) if isinstance(v, list) else v for v in values)
+                count += 1
+        except SourceUnavailable as error:  # the rest of the export is still delivered
+            summary.missing[source.key] = str(error)
+    missing = summary.missing.get(source.key)
+    out.write("]" + (f',"missing":{_dump(missing)}' if missing is not None else "") + "}")
     summary.rows[source.key] = count
     if count:
         csv_paths.append((f"{source.key}.csv", csv_path))
@@ -146,6 +152,11 @@ def _index(subject: Subject, summary: Summary) -> str:
             "summary": summary,
             "sources": [
                 (source, summary.rows.get(source.key, 0)) for source in subject_data.sources()
+            ],
+            "missing": [
+                (notice_content.source_name(source), summary.missing[source.key])
+                for source in subject_data.sources()
+                if source.key in summary.missing
             ],
             "generated_at": datetime.now(UTC),
         },

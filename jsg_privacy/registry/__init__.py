@@ -34,7 +34,13 @@ from jsg_privacy.registry.rules import (
     Period,
     Retention,
 )
-from jsg_privacy.registry.sources import ModelSource, RemoteSource, Source, Subject
+from jsg_privacy.registry.sources import (
+    ModelSource,
+    RemoteSource,
+    Source,
+    SourceUnavailable,
+    Subject,
+)
 
 #: The registry of this process, filled by the built-in inventory and every app's ``privacy.py``.
 registry = Registry()
@@ -80,6 +86,7 @@ __all__ = [
     "Retention",
     "Safeguard",
     "Source",
+    "SourceUnavailable",
     "Subject",
     "add",
     "add_consent_mechanism",

@@ -160,6 +160,14 @@ class ModelSource(Source):
         return self.model._default_manager.filter(self.subject_filter(subject))
 
 
+class SourceUnavailable(Exception):
+    """Raised by a remote source's ``export`` when its system cannot be reached.
+
+    The export goes on without it: the source is marked missing in the file (with this message as
+    the reason, so word it for the data subject) and on the request's case.
+    """
+
+
 class RemoteSource(Source, abc.ABC):
     """Personal data held by another system, reached through its API.
 

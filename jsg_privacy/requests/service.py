@@ -64,10 +64,13 @@ def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
         return None
     expires = timezone.now() + timedelta(hours=app_settings.EXPORT_LINK_MAX_AGE)
     file = ExportFile.objects.create(case=case, name=stored, size=size, expires_at=expires)
+    for key, reason in summary.missing.items():  # delivered, but the requester is told what is not
+        cases.audit(case, "export incomplete", detail=f"{_source_name(key)}: {reason}")
     cases.complete(
         case,
         {
             "rows": summary.rows,
+            "missing": summary.missing,
             "consent_records": summary.consent_records,
             "disclosures": summary.disclosures,
         },
@@ -116,3 +119,11 @@ def purge_expired_exports(now: Any = None) -> int:
         file.save(update_fields=["deleted_at"])
         count += 1
     return count
+
+
+def _source_name(key: str) -> str:
+    from jsg_privacy.notice.content import source_name
+    from jsg_privacy.registry import registry
+
+    source = registry.sources.get(key)
+    return str(source_name(source)) if source is not None else key

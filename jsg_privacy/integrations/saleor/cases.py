@@ -16,11 +16,8 @@ from django.utils.translation import gettext as _
 
 from jsg_privacy.integrations.saleor import erasure
 from jsg_privacy.integrations.saleor.models import Customer
-from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases, service
 from jsg_privacy.requests.models import OPEN_STATUSES, Case, Channel, Kind, Status
-
-EXPORT_KINDS = (Kind.ACCESS, Kind.PORTABILITY)
 
 
 class ErasureFailed(Exception):
@@ -72,11 +69,3 @@ def record(case: Case, notes: list[str]) -> None:
         outcome["saleor"] = notes
         Case.objects.filter(pk=case.pk).update(outcome=outcome)
         cases.audit(case, "erased in Saleor", detail=text)
-
-
-def note_export_gap(subject: Subject, source: str, reason: str) -> None:
-    """Record on the subject's running export that ``source`` is missing from it, and why."""
-    running = Case.objects.filter(status=Status.IN_PROGRESS, kind__in=EXPORT_KINDS)
-    for case in running.iterator():
-        if cases.subject_of(case) == subject:
-            cases.audit(case, "export incomplete", detail=f"{source}: {reason}")

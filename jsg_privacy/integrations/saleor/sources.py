@@ -3,7 +3,8 @@
 Each source joins the subject's export (the same ZIP as the shop's own data) and erasure, reached
 through the store's API with the app's token (every active installation; a subject is found by
 e-mail address). A store that does not answer in time during an export does not sink the export:
-the source yields one record saying what is missing, and the export's case records it.
+the source raises ``SourceUnavailable``, the export marks it missing (with the reason) and is
+delivered without it, and the case records what is missing.
 """
 
 from __future__ import annotations
@@ -68,11 +69,10 @@ class SaleorSource(privacy.RemoteSource):
             for client in clients():
                 yield from self.records(client, subject.email)
         except SaleorError as error:
-            from jsg_privacy.integrations.saleor import cases
-
             logger.warning("Saleor source %s missing from an export: %s", self.key, error)
-            cases.note_export_gap(subject, str(self.name), str(error))
-            yield {"unavailable": f"{self.name}: {error} This part is missing from this export."}
+            raise privacy.SourceUnavailable(
+                f"{error} This part is missing from this export; ask us again later."
+            ) from None
 
     def erase(self, subject: Subject) -> int:
         if not subject.email:

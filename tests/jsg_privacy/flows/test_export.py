@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from example_shop.factories import EnquiryFactory, OrderFactory, QuoteRequestFactory, UserFactory
+from jsg_privacy import registry as privacy
 from jsg_privacy.consent import ledger, subjects
 from jsg_privacy.flows import export
 from jsg_privacy.flows.subject_data import REDACTED
@@ -141,3 +142,37 @@ def test_queries_do_not_grow_with_the_number_of_rows(tmp_path, django_assert_max
     from jsg_privacy.registry import registry
 
     assert len(many.captured_queries) <= 3 * len(registry.sources) + 5
+
+
+class FlakyCRM(privacy.RemoteSource):
+    """A remote system that answers with one record, then loses the connection."""
+
+    key = "crm.contacts"
+    label = "Our CRM"
+    fields = {"account": ["name"]}
+    retention = privacy.Retention(anchor="created", period=privacy.Period(years=1))
+
+    def export(self, subject):
+        yield {"name": "Ann"}
+        raise privacy.SourceUnavailable("The CRM did not answer in time.")
+
+    def erase(self, subject):
+        return 0
+
+
+def test_a_remote_source_that_cannot_be_reached_is_marked_missing_and_the_rest_delivered(
+    tmp_path,
+):
+    user = UserFactory()
+    EnquiryFactory(email=user.email)
+    with privacy.temporarily():
+        privacy.registry.register_remote(FlakyCRM())
+        summary, archive, data = run_export(Subject(user.pk, user.email), tmp_path)
+        jsonschema.validate(data, json.loads(archive.read("schema.json")))
+    crm = next(s for s in data["sources"] if s["key"] == "crm.contacts")
+    assert crm["missing"] == "The CRM did not answer in time."
+    assert crm["records"] == [{"name": "Ann"}]  # what came before the failure is kept, flagged
+    assert summary.missing == {"crm.contacts": "The CRM did not answer in time."}
+    assert len(records(data, "enquiries.Enquiry")) == 1
+    assert "missing" not in next(s for s in data["sources"] if s["key"] == "enquiries.Enquiry")
+    assert "Our CRM (The CRM did not answer in time.)" in archive.read("index.html").decode()

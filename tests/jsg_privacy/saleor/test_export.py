@@ -43,7 +43,9 @@ def export_of(email):
         schema = json.loads(archive.read("schema.json"))
         names = set(archive.namelist())
     jsonschema.validate(data, schema)
-    return case, {s["key"]: s["records"] for s in data["sources"]}, names
+    sources = {s["key"]: s["records"] for s in data["sources"]}
+    sources["missing"] = {s["key"]: s["missing"] for s in data["sources"] if "missing" in s}
+    return case, sources, names
 
 
 def test_saleor_data_joins_the_same_export_as_the_shop_s(installation, shopper):
@@ -78,9 +80,16 @@ def test_a_store_that_times_out_is_marked_missing_and_the_rest_is_delivered(
     assert case.status == Status.COMPLETED  # the file was delivered
     assert len(sources["enquiries.Enquiry"]) == 1
     for key in ("saleor.customer", "saleor.orders", "saleor.checkouts", "saleor.gift_cards"):
-        (record,) = sources[key]
-        assert "missing from this export" in record["unavailable"]
-        assert "TimeoutError" in record["unavailable"]
+        assert sources[key] == []
+        assert "missing from this export" in sources["missing"][key]
+        assert "TimeoutError" in sources["missing"][key]
+    assert "enquiries.Enquiry" not in sources["missing"]
+    assert set(case.outcome["missing"]) == {
+        "saleor.customer",
+        "saleor.orders",
+        "saleor.checkouts",
+        "saleor.gift_cards",
+    }
     gaps = CaseEvent.objects.filter(case=case, action="export incomplete")
     assert gaps.count() == 4
     assert "Your orders in our store" in " ".join(gaps.values_list("detail", flat=True))
@@ -90,3 +99,18 @@ def test_without_an_installation_saleor_sources_are_empty(db, shopper):
     _, sources, _ = export_of(EMAIL)
 
     assert sources["saleor.orders"] == []
+
+
+def test_the_export_s_index_page_tells_the_requester_what_is_missing(
+    installation, shopper, saleor, settings
+):
+    settings.JSG_PRIVACY_SALEOR_TIMEOUT = 0.2
+    saleor.delay = 1
+    case = cases.open_case(
+        kind=Kind.ACCESS, email=EMAIL, channel=Channel.STAFF, identity_check="seen"
+    )
+    file = service.run_export(case.pk)
+    with storages["default"].open(file.name) as handle:
+        index = zipfile.ZipFile(handle).read("index.html").decode()
+    assert "Missing from this export" in index
+    assert "Your orders in our store" in index
