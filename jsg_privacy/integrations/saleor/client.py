@@ -7,6 +7,7 @@ refused connection, a 5xx); :class:`SaleorError` means Saleor answered and refus
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.error
 import urllib.request
@@ -63,6 +64,11 @@ def _request(
         with _opener.open(request, timeout=saleor_settings.TIMEOUT) as response:
             body = response.read(MAX_RESPONSE + 1)
     except urllib.error.HTTPError as error:
+        if error.code == 400:  # a document the schema rejects: the body says why, with codes
+            with contextlib.suppress(ValueError, OSError):
+                answer = json.loads(error.read(MAX_RESPONSE))
+                if isinstance(answer, dict) and answer.get("errors"):
+                    return answer
         kind = SaleorUnavailable if error.code >= 500 else SaleorError
         raise kind(f"Saleor answered HTTP {error.code}.") from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
@@ -87,9 +93,11 @@ def fetch_jwks(api_url: str) -> dict[str, Any]:
 class Client:
     """Calls one store's GraphQL API with the app's token."""
 
-    def __init__(self, api_url: str, token: str) -> None:
+    def __init__(self, api_url: str, token: str, version: tuple[int, int] | None = None) -> None:
         self.api_url = api_url
         self.token = token
+        #: The store's schema version, when known: some queries differ between 3.22 and 3.23.
+        self.version = version
 
     def execute(self, document: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The ``data`` of a query or mutation; :class:`SaleorError` if Saleor reports errors.

@@ -9,6 +9,7 @@ account-deletion ``token`` or ``redirectUrl`` — and for ``issuedAt`` (signed, 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -30,6 +31,7 @@ PERMISSIONS = [
 ]
 
 #: The events the webhook subscribes to (strings: saleor_sdk 0.2.1's enum lacks ACCOUNT_*).
+#: Those in :data:`SINCE` only when the store's schema has them.
 EVENTS = [
     "ACCOUNT_DELETE_REQUESTED",
     "ACCOUNT_DELETED",
@@ -42,6 +44,11 @@ EVENTS = [
 ]
 
 
+#: Events newer than :data:`REQUIRED_SALEOR_VERSION`, with the schema version that has them: Saleor
+#: rejects the whole manifest if the subscription names a type its schema lacks.
+SINCE = {"CUSTOMER_DELETED": (3, 23)}
+
+
 class AppManifest(Manifest):
     """saleor_sdk's manifest with the fields Saleor 3.22 reads that saleor_sdk 0.2.1 drops."""
 
@@ -50,23 +57,39 @@ class AppManifest(Manifest):
     brand: dict[str, Any] | None = None
 
 
-def subscription(metadata_key: str) -> str:
-    """The webhook's subscription: one fragment per event, each asking for the fields used."""
+def fragments(metadata_key: str) -> dict[str, str]:
+    """Per event, the fragment of the subscription that asks for the fields its handler uses."""
     customer = f"user {{ id email privateMetafield(key: {json.dumps(metadata_key)}) }}"
-    return f"""subscription JsgPrivacyEvents {{
-  event {{
-    __typename
-    issuedAt
-    ... on AccountDeleteRequested {{ user {{ id email }} }}
-    ... on AccountDeleted {{ user {{ id email }} }}
-    ... on CustomerCreated {{ {customer} }}
-    ... on CustomerUpdated {{ {customer} }}
-    ... on CustomerDeleted {{ user {{ id email }} }}
-    ... on CustomerMetadataUpdated {{ user {{ id email }} }}
-    ... on OrderCreated {{ order {{ id number created userEmail user {{ id }} }} }}
-    ... on AppDeleted {{ app {{ id }} }}
-  }}
-}}"""
+    return {
+        "ACCOUNT_DELETE_REQUESTED": "... on AccountDeleteRequested { user { id email } }",
+        "ACCOUNT_DELETED": "... on AccountDeleted { user { id email } }",
+        "CUSTOMER_CREATED": f"... on CustomerCreated {{ {customer} }}",
+        "CUSTOMER_UPDATED": f"... on CustomerUpdated {{ {customer} }}",
+        "CUSTOMER_DELETED": "... on CustomerDeleted { user { id email } }",
+        "CUSTOMER_METADATA_UPDATED": "... on CustomerMetadataUpdated { user { id email } }",
+        "ORDER_CREATED": "... on OrderCreated { order { id number created userEmail user { id } } }",
+        "APP_DELETED": "... on AppDeleted { app { id } }",
+    }
+
+
+def subscription(metadata_key: str, events: list[str] | None = None) -> str:
+    """The webhook's subscription for ``events`` (default: all): one fragment per event."""
+    chosen = fragments(metadata_key)
+    body = "\n    ".join(chosen[event] for event in (events or EVENTS))
+    return f"subscription JsgPrivacyEvents {{\n  event {{\n    __typename\n    issuedAt\n    {body}\n  }}\n}}"
+
+
+def schema_version(request: HttpRequest) -> tuple[int, int] | None:
+    """The store's schema version from ``Saleor-Schema-Version`` (sent with the manifest fetch)."""
+    found = re.fullmatch(
+        r"\s*(\d+)\.(\d+)(?:\.\d+)?\s*", request.headers.get("Saleor-Schema-Version", "")
+    )
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def events_for(version: tuple[int, int] | None) -> list[str]:
+    """The events a store of ``version`` can send; the oldest supported store's when unknown."""
+    return [e for e in EVENTS if e not in SINCE or (version is not None and version >= SINCE[e])]
 
 
 def base_url(request: HttpRequest) -> str:
@@ -78,6 +101,7 @@ def build(request: HttpRequest) -> dict[str, Any]:
     """The manifest as Saleor reads it (camelCase, absolute URLs)."""
     base = base_url(request)
     notice = base + reverse("jsg_privacy:notice")
+    events = events_for(schema_version(request))
     manifest = AppManifest(
         id=saleor_settings.APP_ID,
         version=jsg_privacy.__version__,
@@ -94,9 +118,9 @@ def build(request: HttpRequest) -> dict[str, Any]:
         webhooks=[
             Webhook(
                 name="jsg_privacy",
-                asyncEvents=list(EVENTS),
+                asyncEvents=events,
                 syncEvents=[],
-                query=subscription(saleor_settings.METADATA_KEY),
+                query=subscription(saleor_settings.METADATA_KEY, events),
                 targetUrl=base + reverse("jsg_privacy_saleor:webhooks"),
                 isActive=True,
             )

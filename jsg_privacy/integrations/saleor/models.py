@@ -37,6 +37,8 @@ class Installation(models.Model):
     jwks_fetched_at = models.DateTimeField(_("keys fetched"), null=True, blank=True)
     installed_at = models.DateTimeField(_("installed"), default=timezone.now)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    #: The store's ``Saleor-Schema-Version`` when it installed the app ("3.22"): what it can do.
+    schema_version = models.CharField(_("Saleor schema version"), max_length=16, blank=True)
 
     objects: ClassVar[InstallationQuerySet] = InstallationQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -47,6 +49,16 @@ class Installation(models.Model):
 
     def __str__(self) -> str:
         return self.api_url
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        """``schema_version`` as ``(major, minor)``; ``None`` if unknown."""
+        major, _, minor = self.schema_version.partition(".")
+        return (
+            (int(major), int(minor.split(".")[0]))
+            if major.isdigit() and minor[:1].isdigit()
+            else None
+        )
 
 
 class Delivery(models.Model):

@@ -9,8 +9,9 @@ ADDRESS = (
 )
 METADATA = "metadata { key value } privateMetadata { key value }"
 PAGE = "pageInfo { hasNextPage endCursor }"
+# ``usedByEmail`` is what 3.22 calls ``assignedToEmail`` (3.23 has both, the former deprecated).
 GIFT_CARD = (
-    "id displayCode created createdByEmail assignedToEmail isActive expiryDate lastUsedOn "
+    "id displayCode created createdByEmail assignedToEmail: usedByEmail isActive expiryDate lastUsedOn "
     "currentBalance { amount currency }"
 )
 

@@ -106,6 +106,7 @@ def register(request: HttpRequest) -> JsonResponse:
                 "jwks": keys,
                 "jwks_fetched_at": timezone.now(),
                 "installed_at": timezone.now(),
+                "schema_version": request.headers.get("Saleor-Schema-Version", "")[:16],
                 "removed_at": None,
             },
         )

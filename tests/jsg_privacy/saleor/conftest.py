@@ -42,7 +42,11 @@ def saleor_settings(settings: Any, saleor: FakeSaleor) -> Any:
 
 
 def register(
-    client: Client, saleor: FakeSaleor, token: str | None = None, api_url: str = ""
+    client: Client,
+    saleor: FakeSaleor,
+    token: str | None = None,
+    api_url: str = "",
+    schema_version: str = "3.23",
 ) -> Any:
     return client.post(
         REGISTER,
@@ -50,6 +54,7 @@ def register(
         content_type="application/json",
         HTTP_SALEOR_API_URL=api_url or saleor.api_url,
         HTTP_SALEOR_DOMAIN="127.0.0.1",
+        HTTP_SALEOR_SCHEMA_VERSION=schema_version,  # real Saleor sends it with the token
     )
 
 

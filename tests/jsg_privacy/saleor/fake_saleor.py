@@ -347,7 +347,10 @@ class FakeSaleor:
                     store._released.wait(store.delay)
                 token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                 # The app may have given up waiting (a timeout test): nobody reads the answer.
+                answer = store.answer(request, token)
+                # Real Saleor answers a document its schema rejects with HTTP 400.
+                invalid = "data" not in answer
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self._send(200, store.answer(request, token))
+                    self._send(400 if invalid else 200, answer)
 
         return Handler

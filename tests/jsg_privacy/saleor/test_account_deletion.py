@@ -7,7 +7,7 @@ import pytest
 from example_shop.enquiries.models import Enquiry
 from example_shop.factories import EnquiryFactory
 from jsg_privacy.integrations.saleor.erasure import ERASED, pseudonym
-from jsg_privacy.integrations.saleor.models import Customer, Delivery, Order
+from jsg_privacy.integrations.saleor.models import Customer, Delivery, Installation, Order
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
 from tests.jsg_privacy.saleor.conftest import event
 from tests.jsg_privacy.saleor.fake_saleor import metadata
@@ -253,3 +253,26 @@ def test_deleting_an_installation_takes_its_records_and_calls_nobody(installatio
     assert not Order.objects.exists()
     assert not OrderClearance.objects.exists()
     assert len(saleor.calls) == calls
+
+
+def test_on_a_3_22_store_the_case_says_guest_checkouts_could_not_be_searched(
+    installation, deliver, saleor, customer
+):
+    """Saleor 3.22 searches checkouts by the signed-in customer's e-mail only, not a guest's."""
+    Installation.objects.update(schema_version="3.22")
+    saleor.has_checkout_delete = False
+    user, _ = customer
+    del saleor.users[EMAIL]
+
+    deliver(event("AccountDeleted", user={"id": user["id"], "email": EMAIL}))
+
+    notes = " ".join(Case.objects.get().outcome["saleor"])
+    assert "Guest checkouts cannot be searched by e-mail before Saleor 3.23" in notes
+    assert "Nothing of this customer was left" not in notes
+
+
+def test_the_store_s_schema_version_is_kept_from_its_registration(installation):
+    assert installation.schema_version == "3.23"
+    assert installation.version == (3, 23)
+    assert Installation(schema_version="").version is None
+    assert Installation(schema_version="3.22.67").version == (3, 22)

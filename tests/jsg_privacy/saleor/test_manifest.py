@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.
 
 
 def test_the_manifest_has_saleor_s_shape_and_absolute_urls(client):
-    response = client.get("/privacy/saleor/manifest/")
+    response = client.get("/privacy/saleor/manifest/", HTTP_SALEOR_SCHEMA_VERSION="3.23")
 
     assert response.status_code == 200
     manifest = response.json()
@@ -32,7 +32,8 @@ def test_the_manifest_has_saleor_s_shape_and_absolute_urls(client):
 
 
 def test_the_subscription_covers_every_event_and_never_asks_for_the_deletion_token(client):
-    query = client.get("/privacy/saleor/manifest/").json()["webhooks"][0]["query"]
+    manifest = client.get("/privacy/saleor/manifest/", HTTP_SALEOR_SCHEMA_VERSION="3.23").json()
+    query = manifest["webhooks"][0]["query"]
 
     for typename in (
         "AccountDeleteRequested",
@@ -61,3 +62,28 @@ def test_a_configured_base_url_replaces_the_request_s(client, settings):
     assert (
         manifest["webhooks"][0]["targetUrl"] == "https://shop.example.com/privacy/saleor/webhooks/"
     )
+
+
+@pytest.mark.parametrize("version", ["3.22", "", "not a version"])
+def test_a_3_22_store_or_an_unknown_one_is_not_offered_the_3_23_customer_deleted_event(
+    client, version
+):
+    """Saleor 3.22 rejects a whole manifest whose subscription names CustomerDeleted (3.23+)."""
+    (webhook,) = client.get("/privacy/saleor/manifest/", HTTP_SALEOR_SCHEMA_VERSION=version).json()[
+        "webhooks"
+    ]
+
+    assert "CUSTOMER_DELETED" not in webhook["asyncEvents"]
+    assert "CustomerDeleted" not in webhook["query"]
+    assert set(webhook["asyncEvents"]) == set(EVENTS) - {"CUSTOMER_DELETED"}
+    assert "... on CustomerUpdated {" in webhook["query"]
+
+
+@pytest.mark.parametrize("version", ["3.23", "3.23.1", "3.24"])
+def test_a_newer_store_gets_every_event(client, version):
+    (webhook,) = client.get("/privacy/saleor/manifest/", HTTP_SALEOR_SCHEMA_VERSION=version).json()[
+        "webhooks"
+    ]
+
+    assert webhook["asyncEvents"] == EVENTS
+    assert "... on CustomerDeleted {" in webhook["query"]
