@@ -351,7 +351,19 @@ class GiftCardSource(SaleorSource):
         return [edge["node"] for edge in connection.get("edges") or ()]
 
     def erase_in(self, client: Client, email: str) -> int:
-        return 0  # kept under the legal hold: a gift card is a record of a sale
+        """Nothing is changed (a gift card is a record of a sale, under the tax hold): say so."""
+        kept = sum(1 for _ in self.records(client, email))
+        if kept:
+            erasure.note(
+                str(
+                    _(
+                        "%(count)d Saleor gift card(s) kept unchanged under the legal hold "
+                        "(%(period)s after purchase): a gift card is a record of a sale."
+                    )
+                    % {"count": kept, "period": tax_hold()}
+                )
+            )
+        return 0
 
 
 SOURCES = (CustomerSource, OrderSource, CheckoutSource, GiftCardSource)

@@ -86,11 +86,15 @@ def test_the_full_account_deletion_flow(installation, deliver, saleor, customer,
     assert [c["email"] for c in saleor.checkouts.values()] == ["bob@example.com"]
     # The gift card is a record of a sale: kept.
     assert len(saleor.gift_cards) == 1
-    # Recorded on the case.
-    assert len(case.outcome["saleor"]) == 2
+    # Recorded on the case: what changed in Saleor, and what was kept and why.
+    assert len(case.outcome["saleor"]) == 3
     assert "1 Saleor order(s) pseudonymised" in case.outcome["saleor"][0]
     assert "postalCode" in case.outcome["saleor"][0]
     assert case.outcome["saleor"][1] == "1 Saleor checkout(s) deleted."
+    assert case.outcome["saleor"][2] == (
+        "1 Saleor gift card(s) kept unchanged under the legal hold (7 years after purchase): "
+        "a gift card is a record of a sale."
+    )
     steps = {step["source"]: step for step in case.outcome["steps"]}
     assert steps["saleor.orders"]["rows"] == 1
     assert steps["enquiries.Enquiry"]["deleted"] == 1
