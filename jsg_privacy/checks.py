@@ -12,11 +12,23 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from jsg_privacy.conf import PREFIX, AppSettings, claimed_prefixes, parse_clients
+from jsg_privacy.conf import PREFIX, AppSettings, SettingsGroup, claimed_prefixes, parse_clients
 from jsg_privacy.registry import registry
 from jsg_privacy.registry.checks import check_registry
 
 ROLES = ("controller", "processor")
+
+
+def wrong_types(group: type[SettingsGroup], check_id: str) -> list[CheckMessage]:
+    """An error per setting of ``group`` the project set to a value of the wrong type."""
+    return [
+        Error(
+            f"{setting.setting_name} has a value of type {type(value).__name__}.",
+            hint=setting.help,
+            id=check_id,
+        )
+        for setting, value in group.wrong_types()
+    ]
 
 
 @register(Tags.compatibility, "jsg_privacy")
@@ -30,23 +42,13 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
         name = attr.removeprefix(PREFIX)
         if name.startswith(tuple(claimed_prefixes)):
             continue  # an installed integration declares and checks these
-        setting = declared.get(name)
-        if setting is None:
+        if name not in declared:
             close = difflib.get_close_matches(name, declared, n=1)
             hint = f"Did you mean {PREFIX}{close[0]}?" if close else "See docs/configuration.md."
             messages.append(
                 Warning(f"{attr} is not a jsg_privacy setting.", hint=hint, id="jsg_privacy.W001")
             )
-            continue
-        value = getattr(settings, attr)
-        if not setting.is_valid(value):
-            messages.append(
-                Error(
-                    f"{attr} has a value of type {type(value).__name__}.",
-                    hint=setting.help,
-                    id="jsg_privacy.E001",
-                )
-            )
+    messages += wrong_types(AppSettings, "jsg_privacy.E001")
     role = getattr(settings, PREFIX + "ROLE", "controller")
     if isinstance(role, str) and role not in ROLES:
         messages.append(

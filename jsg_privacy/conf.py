@@ -50,7 +50,26 @@ class Setting(Generic[T]):
         return isinstance(value, self.types)
 
 
-class AppSettings:
+class SettingsGroup:
+    """Settings declared as class attributes (``Setting`` instances): jsg_privacy's, an integration's."""
+
+    @classmethod
+    def declared(cls) -> dict[str, Setting[Any]]:
+        """Every declared setting, by its name without the prefix."""
+        return {name: value for name, value in vars(cls).items() if isinstance(value, Setting)}
+
+    @classmethod
+    def wrong_types(cls) -> list[tuple[Setting[Any], Any]]:
+        """The declared settings the project sets to a value of a type they do not accept."""
+        found = []
+        for setting in cls.declared().values():
+            value = getattr(settings, setting.setting_name, setting.default)
+            if not setting.is_valid(value):
+                found.append((setting, value))
+        return found
+
+
+class AppSettings(SettingsGroup):
     """Settings of jsg_privacy. Use the module-level ``app_settings`` instance."""
 
     ROLE = Setting(
@@ -191,11 +210,6 @@ class AppSettings:
         help="Days full IP addresses are kept before truncation (IPv4 /24, IPv6 /48); 0 truncates "
         "them at write time.",
     )
-
-    @classmethod
-    def declared(cls) -> dict[str, Setting[Any]]:
-        """Every declared setting, by its name without the prefix."""
-        return {name: value for name, value in vars(cls).items() if isinstance(value, Setting)}
 
 
 app_settings = AppSettings()

@@ -8,6 +8,18 @@ from .models import Order, OrderLine
 
 TAX_HOLD = privacy.Period(years=7)
 TAX_REASON = "HMRC requires sales and VAT records to be kept; we keep them 7 years"
+#: What a VAT invoice holds besides the customer's name: kept on erasure until the hold ends.
+INVOICE_FIELDS = (
+    "billing_line1",
+    "billing_line2",
+    "billing_town",
+    "billing_postcode",
+    "billing_country",
+    "subtotal",
+    "total",
+    "created_at",
+    "invoiced_at",
+)
 
 privacy.add(
     inventory.HOSTING,
@@ -41,17 +53,7 @@ class OrderSource(privacy.ModelSource):
             "mpan",
             "meter_serial",
         ],
-        inventory.TRANSACTION: [
-            "billing_line1",
-            "billing_line2",
-            "billing_town",
-            "billing_postcode",
-            "billing_country",
-            "subtotal",
-            "total",
-            "created_at",
-            "invoiced_at",
-        ],
+        inventory.TRANSACTION: list(INVOICE_FIELDS),
         inventory.THIRD_PARTY: ["company_name", "agent_name", "agent_email", "agent_phone"],
     }
     # The agent and the site contact are other people: a customer's export shows them redacted.
@@ -69,18 +71,7 @@ class OrderSource(privacy.ModelSource):
         reason=TAX_REASON,
         anchor_label="after the order is invoiced",
         # What a VAT invoice needs stays until the hold ends; the rest is cleared on erasure.
-        keep=(
-            "full_name",
-            "billing_line1",
-            "billing_line2",
-            "billing_town",
-            "billing_postcode",
-            "billing_country",
-            "subtotal",
-            "total",
-            "created_at",
-            "invoiced_at",
-        ),
+        keep=("full_name", *INVOICE_FIELDS),
         then=privacy.Anonymise(
             {
                 "billing_postcode": anonymisers.keep_outward_postcode,

@@ -89,16 +89,8 @@ def _append_in_database(connection: Any, fields: dict[str, str]) -> ConsentRecor
     return record
 
 
-FIELD_ORDER = (
-    "subject_key",
-    "purpose",
-    "action",
-    "channel",
-    "medium",
-    "version",
-    "notice_version",
-    "linked_key",
-)
+#: The append function's parameters after ``created_at``: the hashed fields, in the hashed order.
+FIELD_ORDER = tuple(name for name in ConsentRecord.HASHED_FIELDS if name != "created_at")
 
 
 @dataclass(frozen=True)

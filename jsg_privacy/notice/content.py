@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -129,15 +130,20 @@ def security(registry: Registry) -> dict[str, Any]:
     """How the data is kept safe: the declared measures, and which fields are encrypted at rest."""
     return {
         "measures": [str(measure) for measure in app_settings.SECURITY_MEASURES],
-        "encrypted": [
-            {
-                "source": source_name(s),
-                "fields": list(dict.fromkeys(field_label(s, n) for n in s.encrypted_fields())),
-            }
-            for s in registry.sources.values()
-            if s.encrypted_fields()
-        ],
+        "encrypted": encrypted_entries(registry.sources.values()),
     }
+
+
+def encrypted_entries(sources: Iterable[Source]) -> list[dict[str, Any]]:
+    """Per source with encrypted fields: its name and those fields as people read them."""
+    return [
+        {
+            "source": source_name(s),
+            "fields": list(dict.fromkeys(field_label(s, n) for n in s.encrypted_fields())),
+        }
+        for s in sources
+        if s.encrypted_fields()
+    ]
 
 
 def retention_text(source: Source) -> str:

@@ -86,10 +86,8 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
 
 def _encryption(sources: list[Any]) -> list[str]:
     lines = [
-        f"{content.source_name(s)}: encrypted at rest: "
-        + ", ".join(content.field_label(s, name) for name in s.encrypted_fields())
-        for s in sources
-        if s.encrypted_fields()
+        f"{entry['source']}: encrypted at rest: {', '.join(entry['fields'])}"
+        for entry in content.encrypted_entries(sources)
     ]
     if any(encrypted_fields(s.model) for s in sources if hasattr(s, "model")):
         lines.insert(0, FERNET)

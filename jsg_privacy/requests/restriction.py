@@ -57,6 +57,32 @@ def is_restricted(subject: Subject | None = None, *, user: Any = None, email: st
     return Restriction.objects.active().filter(found).exists()
 
 
+def restricted_identities() -> tuple[set[Any], set[str], set[str]] | None:
+    """Who is restricted now: account ids, e-mail addresses and e-mail keys; ``None`` if nobody.
+
+    The addresses are the restricted accounts' own and those on the restrictions' requests; the keys
+    cover those and restrictions made by e-mail key alone. For bulk work (retention) that must
+    leave every restricted subject's rows alone.
+    """
+    from django.contrib.auth import get_user_model
+
+    active = list(Restriction.objects.active().select_related("case"))
+    if not active:
+        return None
+    user_ids = {r.user_id for r in active if r.user_id is not None}
+    emails = {r.case.email for r in active if r.case is not None and r.case.email}
+    User = get_user_model()
+    emails |= {
+        str(e)
+        for e in User._default_manager.filter(pk__in=user_ids).values_list(
+            User.get_email_field_name(), flat=True
+        )
+        if e
+    }
+    keys = {r.email_key for r in active if r.email_key} | {subjects.for_email(e) for e in emails}
+    return user_ids, emails, keys
+
+
 def restrict(
     subject: Subject, reason: str, *, case: Case | None = None, actor: Any = None
 ) -> Restriction:

@@ -173,29 +173,16 @@ def restricted_filter(source: Source) -> models.Q | None:
     the restricted account, its own e-mail address and the address on the restriction's request;
     an encrypted ``subject_email`` is matched through its keyed hash.
     """
-    from django.contrib.auth import get_user_model
-
-    from jsg_privacy.consent import subjects
-    from jsg_privacy.requests.limits import Restriction
+    from jsg_privacy.requests.restriction import restricted_identities
 
     subject_path = getattr(source, "subject_path", "")
     subject_email = getattr(source, "subject_email", "")
     if not (subject_path or subject_email):
         return None
-    active = list(Restriction.objects.active().select_related("case"))
-    if not active:
+    restricted = restricted_identities()
+    if restricted is None:
         return None
-    user_ids = {r.user_id for r in active if r.user_id is not None}
-    emails = {r.case.email for r in active if r.case is not None and r.case.email}
-    User = get_user_model()
-    emails |= {
-        str(e)
-        for e in User._default_manager.filter(pk__in=user_ids).values_list(
-            User.get_email_field_name(), flat=True
-        )
-        if e
-    }
-    keys = {r.email_key for r in active if r.email_key} | {subjects.for_email(e) for e in emails}
+    user_ids, emails, keys = restricted
     found = models.Q(pk__in=[])
     if user_ids and subject_path:
         path = "pk" if subject_path == "self" else subject_path
@@ -203,8 +190,9 @@ def restricted_filter(source: Source) -> models.Q | None:
     if subject_email:
         lookup = getattr(source, "email_digest_path", None)
         digest = lookup() if lookup else ""
-        if digest:
+        if digest:  # an encrypted address: its keyed hash is the e-mail key
             found |= models.Q(**{f"{digest}__in": keys})
-        for email in () if digest else sorted(emails):
-            found |= models.Q(**{f"{subject_email}__iexact": email})
+        else:
+            for email in sorted(emails):
+                found |= models.Q(**{f"{subject_email}__iexact": email})
     return found

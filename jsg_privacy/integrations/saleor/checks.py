@@ -15,22 +15,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from jsg_privacy.checks import wrong_types
 from jsg_privacy.integrations.saleor.conf import SaleorSettings, saleor_settings
 
 
 @register(Tags.security, "jsg_privacy_saleor")
 def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    messages: list[CheckMessage] = []
-    for setting in SaleorSettings.declared().values():
-        value = getattr(settings, setting.setting_name, setting.default)
-        if not setting.is_valid(value):
-            messages.append(
-                Error(
-                    f"{setting.setting_name} has a value of type {type(value).__name__}.",
-                    hint=setting.help,
-                    id="jsg_privacy_saleor.E001",
-                )
-            )
+    messages = wrong_types(SaleorSettings, "jsg_privacy_saleor.E001")
     urls = saleor_settings.API_URLS
     if not isinstance(urls, list | tuple):
         return messages

@@ -7,9 +7,9 @@ them and the system check ``jsg_privacy_saleor.E001`` validates their types.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from jsg_privacy.conf import PREFIX, Setting
+from jsg_privacy.conf import PREFIX, Setting, SettingsGroup
 
 SALEOR_PREFIX = PREFIX + "SALEOR_"
 
@@ -24,7 +24,7 @@ class SaleorSetting(Setting[T]):
         return SALEOR_PREFIX + self.name
 
 
-class SaleorSettings:
+class SaleorSettings(SettingsGroup):
     """Settings of the Saleor App. Use the module-level ``saleor_settings`` instance."""
 
     API_URLS = SaleorSetting[Sequence[str]](
@@ -97,11 +97,6 @@ class SaleorSettings:
         help="Prefixes of order privateMetadata keys other apps need and that hold no personal data: "
         "kept when a customer is erased (every other key is removed).",
     )
-
-    @classmethod
-    def declared(cls) -> dict[str, SaleorSetting[Any]]:
-        """Every declared setting, by its name without the prefix."""
-        return {n: v for n, v in vars(cls).items() if isinstance(v, SaleorSetting)}
 
 
 saleor_settings = SaleorSettings()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 from jsg_privacy.integrations.saleor.models import Customer, Installation, Order
-from jsg_privacy.integrations.saleor.sources import SOURCES, TAX_REASON, tax_hold
+from jsg_privacy.integrations.saleor.sources import SOURCES, TAX_REASON, tax_hold, tax_legal_hold
 
 PLACED = _("after the order is placed")
 
@@ -44,14 +44,7 @@ class OrderIndexSource(privacy.ModelSource):
 
     @property  # type: ignore[override]
     def erasure(self) -> privacy.LegalHold:
-        return privacy.LegalHold(
-            anchor="created_at",
-            period=tax_hold(),
-            reason=TAX_REASON,
-            keep=("number", "created_at"),
-            then=privacy.Delete(),
-            anchor_label=PLACED,
-        )
+        return tax_legal_hold("created_at", ("number", "created_at"), PLACED, then=privacy.Delete())
 
 
 privacy.exempt(

@@ -32,6 +32,20 @@ def tax_hold() -> privacy.Period:
     return privacy.Period(years=saleor_settings.TAX_HOLD_YEARS)
 
 
+def tax_legal_hold(
+    anchor: str, keep: Iterable[str], anchor_label: Any, **then: Any
+) -> privacy.LegalHold:
+    """Erasure keeps ``keep`` for the tax hold (``JSG_PRIVACY_SALEOR_TAX_HOLD_YEARS``) after ``anchor``."""
+    return privacy.LegalHold(
+        anchor=anchor,
+        period=tax_hold(),
+        reason=TAX_REASON,
+        keep=tuple(keep),
+        anchor_label=anchor_label,
+        **then,
+    )
+
+
 def clients() -> Iterator[Client]:
     for installation in Installation.objects.active().order_by("pk"):
         yield Client(installation.api_url, installation.token, installation.version)
@@ -171,12 +185,10 @@ class OrderSource(SaleorSource):
 
     @property  # type: ignore[override]
     def erasure(self) -> privacy.LegalHold:
-        return privacy.LegalHold(
-            anchor="created",
-            period=tax_hold(),
-            reason=TAX_REASON,
-            keep=("number", "created", "total", "lines", "billing_address"),
-            anchor_label=_("after the order is placed"),
+        return tax_legal_hold(
+            "created",
+            ("number", "created", "total", "lines", "billing_address"),
+            _("after the order is placed"),
         )
 
     def _orders(self, client: Client, email: str) -> Iterator[dict[str, Any]]:
@@ -319,12 +331,8 @@ class GiftCardSource(SaleorSource):
 
     @property  # type: ignore[override]
     def erasure(self) -> privacy.LegalHold:
-        return privacy.LegalHold(
-            anchor="created",
-            period=tax_hold(),
-            reason=TAX_REASON,
-            keep=tuple(self.fields[inventory.TRANSACTION]),
-            anchor_label=_("after the gift card is bought"),
+        return tax_legal_hold(
+            "created", self.fields[inventory.TRANSACTION], _("after the gift card is bought")
         )
 
     def records(self, client: Client, email: str) -> Iterator[dict[str, Any]]:
