@@ -39,20 +39,29 @@ def erase_case(case_id: int, actor_id: int | None = None) -> None:
     service.run_erasure(case_id, actor_id)
 
 
-def enqueue(task: Callable[..., Any], *args: Any) -> None:
-    """Run ``task`` after the current transaction commits: queued on Celery, or inline.
+def enqueue(task: Callable[..., Any], *args: Any, countdown: float | None = None) -> None:
+    """Run ``task`` after the current transaction commits: queued on Celery, or inline."""
+    _after_commit(lambda: dispatch(task, *args, countdown=countdown))
+
+
+def dispatch(task: Callable[..., Any], *args: Any, countdown: float | None = None) -> None:
+    """Queue ``task`` on Celery now, or run it inline now (:func:`enqueue` waits for the commit).
 
     On Celery the message's ``argsrepr`` (what monitoring tools and worker logs show) names the
     numbers only: an argument that may hold personal data (an e-mail address in an event) is
     shown as ``…``. Celery also skips formatting the arguments, which it does on every send.
+    ``countdown`` makes the task due that many seconds later on Celery; inline it runs at once.
     """
     if app_settings.TASK_RUNNER == "celery" and hasattr(task, "apply_async"):
         shown = repr(
             tuple(a if isinstance(a, int) and not isinstance(a, bool) else "…" for a in args)
         )
-        _after_commit(lambda: task.apply_async(args, argsrepr=shown, kwargsrepr="{}"))
+        options: dict[str, Any] = {"argsrepr": shown, "kwargsrepr": "{}"}
+        if countdown:
+            options["countdown"] = countdown
+        task.apply_async(args, **options)
     else:
-        _after_commit(lambda: task(*args))
+        task(*args)
 
 
 def _after_commit(func: Callable[[], Any]) -> None:

@@ -4,6 +4,8 @@
 - E002: an entry of ``JSG_PRIVACY_SALEOR_API_URLS`` is not an absolute http(s) URL.
 - W001: no Saleor API URL is allowed, so no store can install the app.
 - W002: an allowed API URL uses plain http outside ``DEBUG`` (the token would travel in clear).
+- E003: ``JSG_PRIVACY_SALEOR_INBOX_URL`` is not a Redis URL.
+- W003: the inbox is configured but tasks run inline, so it only adds a round trip to Redis.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from jsg_privacy.checks import wrong_types
+from jsg_privacy.conf import app_settings
 from jsg_privacy.integrations.saleor.conf import SaleorSettings, saleor_settings
 
 
@@ -23,6 +26,7 @@ from jsg_privacy.integrations.saleor.conf import SaleorSettings, saleor_settings
 def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     messages = wrong_types(SaleorSettings, "jsg_privacy_saleor.E001")
     urls = saleor_settings.API_URLS
+    messages += check_inbox()
     if not isinstance(urls, list | tuple):
         return messages
     if not urls:
@@ -51,3 +55,28 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
                 )
             )
     return messages
+
+
+def check_inbox() -> list[CheckMessage]:
+    url = saleor_settings.INBOX_URL
+    if not url or not isinstance(url, str):
+        return []
+    scheme = urlsplit(url).scheme
+    if scheme not in ("redis", "rediss", "unix"):
+        return [
+            Error(
+                f"JSG_PRIVACY_SALEOR_INBOX_URL is not a Redis URL (its scheme is {scheme!r}).",
+                hint='Use e.g. "redis://127.0.0.1:6379/0", or "" to queue each webhook as a task.',
+                id="jsg_privacy_saleor.E003",
+            )
+        ]
+    if app_settings.TASK_RUNNER != "celery":
+        return [
+            Warning(
+                "JSG_PRIVACY_SALEOR_INBOX_URL is set but JSG_PRIVACY_TASK_RUNNER is not celery: "
+                "each webhook is handled in its request anyway, one Redis round trip later.",
+                hint='Set JSG_PRIVACY_TASK_RUNNER = "celery", or leave the inbox out.',
+                id="jsg_privacy_saleor.W003",
+            )
+        ]
+    return []

@@ -75,6 +75,17 @@ class SaleorSettings(SettingsGroup):
         help="Hours a delivery's digest is kept to recognise Saleor's retries; older events "
         "(by their signed issuedAt) are refused as replays.",
     )
+    INBOX_URL = SaleorSetting[str](
+        "",
+        types=str,
+        help="A Redis URL (redis://127.0.0.1:6379/0): each webhook is deduplicated and handed to the "
+        "worker through a Redis inbox in one round trip. Empty: each webhook is queued as a task.",
+    )
+    INBOX_PREFIX = SaleorSetting[str](
+        "jsg_privacy:saleor",
+        types=str,
+        help="The prefix of the inbox's Redis keys; one per shop when shops share a Redis database.",
+    )
     METADATA_KEY = SaleorSetting[str](
         "jsg_privacy.marketing",
         types=str,

@@ -3,7 +3,10 @@
 Saleor signs the raw body as an RS256 JWS with a detached, unencoded payload (RFC 7797: header
 ``{"alg": "RS256", "kid": <RFC 7638 thumbprint>, "b64": false, "crit": ["b64"]}``). The header is
 checked first — only RS256, only detached — so ``alg: none`` and HS256-with-the-public-key tricks
-never reach a decoder; saleor_sdk then finds the key by ``kid`` in the store's JWKS and verifies.
+never reach a decoder; saleor_sdk then finds the key by ``kid`` in the store's JWKS and its verifier
+checks the signature. (saleor_sdk's ``decode_webook_payload`` does the same three steps, but reads
+the header again and takes the algorithm from it; the header is read once here, and the algorithm
+is fixed.)
 An unknown ``kid`` (Saleor rotated its key) fetches the JWKS again, at most once per
 ``JSG_PRIVACY_SALEOR_JWKS_REFRESH_SECONDS``, always from the store's configured origin.
 """
@@ -20,7 +23,7 @@ from jwt import PyJWKSet
 from jwt.exceptions import PyJWKSetError, PyJWTError
 from jwt.utils import base64url_decode
 from saleor_sdk.crypto.exceptions import CryptoException, JWKSKeyMissing
-from saleor_sdk.crypto.utils import decode_webook_payload
+from saleor_sdk.crypto.utils import get_key_from_jwks, jws_global_obj
 
 from jsg_privacy.integrations.saleor import client
 from jsg_privacy.integrations.saleor.conf import saleor_settings
@@ -42,14 +45,14 @@ def verify(installation: Installation, body: bytes, signature: str) -> None:
     May raise :class:`~jsg_privacy.integrations.saleor.client.SaleorUnavailable` when the keys had to
     be fetched again and the store did not answer.
     """
-    check_header(signature)
+    kid = check_header(signature)["kid"]
     try:
-        _decode(installation, signature, body)
+        _decode(installation, kid, signature, body)
     except JWKSKeyMissing:
         if not refresh_keys(installation):
             raise InvalidSignature("The signing key is unknown.") from None
         try:
-            _decode(installation, signature, body)
+            _decode(installation, kid, signature, body)
         except JWKSKeyMissing:
             raise InvalidSignature("The signing key is unknown.") from None
 
@@ -74,14 +77,13 @@ def check_header(signature: str) -> dict[str, Any]:
     return header
 
 
-def _decode(installation: Installation, signature: str, body: bytes) -> None:
+def _decode(installation: Installation, kid: str, signature: str, body: bytes) -> None:
     keyset = keyset_of(installation)
     if keyset is None:
         raise JWKSKeyMissing("The store's key set is empty.")
+    key = get_key_from_jwks(kid=kid, jwks=keyset)  # raises JWKSKeyMissing
     try:
-        decode_webook_payload(jws=signature, jwks=keyset, webhook_payload=body)
-    except JWKSKeyMissing:
-        raise
+        jws_global_obj.decode(signature, algorithms=[ALGORITHM], key=key, detached_payload=body)
     except (PyJWTError, CryptoException, ValueError, TypeError) as error:
         raise InvalidSignature(f"The signature does not verify ({type(error).__name__}).") from None
 

@@ -32,12 +32,14 @@ logger = logging.getLogger("jsg_privacy.integrations.saleor")
 
 
 def _task(func: Callable[..., Any]) -> Callable[..., Any]:
+    from jsg_privacy.integrations.saleor.inbox import InboxUnavailable
+
     if shared_task is None:
         return func
     return shared_task(
         name=f"jsg_privacy.saleor.{func.__name__}",
         acks_late=True,
-        autoretry_for=(SaleorUnavailable, ErasureFailed),
+        autoretry_for=(SaleorUnavailable, ErasureFailed, InboxUnavailable),
         retry_backoff=30,
         max_retries=8,
     )(func)
@@ -77,6 +79,16 @@ def process_event(
     Delivery.objects.filter(received_at__lt=cutoff).delete()
     retry_clearances()
     return True
+
+
+@_task
+def drain_inbox() -> int:
+    """Queue the events waiting in the Redis inbox (``JSG_PRIVACY_SALEOR_INBOX_URL``); how many."""
+    from jsg_privacy.integrations.saleor import inbox
+
+    if not inbox.enabled():
+        return 0
+    return inbox.drain()
 
 
 def _later(error: Exception, what: str) -> None:

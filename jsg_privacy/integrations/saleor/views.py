@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from jsg_privacy.integrations.saleor import events, queries, tasks
+from jsg_privacy.integrations.saleor import events, inbox, queries, tasks
 from jsg_privacy.integrations.saleor import manifest as app_manifest
 from jsg_privacy.integrations.saleor.client import (
     Client,
@@ -122,8 +122,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     """Verify one delivery and queue its work (deduplicated there); answer at once."""
     if _too_large(request):
         return _text("The delivery is too large.", 413)
-    header_url = request.headers.get("Saleor-Api-Url", "")
-    signature = request.headers.get("Saleor-Signature", "")
+    header_url = request.META.get("HTTP_SALEOR_API_URL", "")  # (request.headers parses them all)
+    signature = request.META.get("HTTP_SALEOR_SIGNATURE", "")
     if not header_url or not signature:
         return _text("Saleor-Api-Url and Saleor-Signature are required.", 400)
     api_url = allowed_api_url(header_url)
@@ -146,14 +146,20 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         return _text(message, 400)
     if event.issued_at < timezone.now() - timedelta(hours=saleor_settings.DEDUPLICATE_HOURS):
         return _text("The event is too old to be handled (a replay?).", 400)
-    # Deduplicated where the work is done (tasks.process_event records the digest): the request
-    # writes nothing, so it is answered at once, and a retry racing its original is still caught.
-    enqueue(
-        tasks.process_event,
+    work = (
         installation.pk,
         hashlib.sha256(body).hexdigest(),
         event.name,
         event.data,
         event.issued_at.isoformat(),
     )
+    if inbox.enabled():  # deduplicated and handed over in one round trip to Redis
+        try:
+            fresh = inbox.put(*work)
+        except inbox.InboxUnavailable:
+            return _text("The app's inbox (Redis) cannot be reached; try again.", 503)
+        return _text("Accepted." if fresh else "Already received.", 200)
+    # Deduplicated where the work is done (tasks.process_event records the digest): the request
+    # writes nothing, so it is answered at once, and a retry racing its original is still caught.
+    enqueue(tasks.process_event, *work)
     return _text("Accepted.", 200)

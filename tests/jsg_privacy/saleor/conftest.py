@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import redis
+from celery import Celery
 from django.test import Client
 
 from jsg_privacy.integrations.saleor import installations
@@ -103,3 +107,51 @@ def deliver(
             return client.post(url, data=raw, content_type="application/json", **(extra | headers))
 
     return post
+
+
+@pytest.fixture
+def broker(settings):
+    """A Celery app on an in-memory broker, current for the test; the previous one afterwards."""
+    from celery import _state
+
+    previous_current, previous_default = _state._tls.current_app, _state.default_app
+    settings.JSG_PRIVACY_TASK_RUNNER = "celery"
+    app = Celery("saleor_tests", broker="memory://", set_as_current=True)
+    yield app
+    _state._set_current_app(previous_current)
+    _state.set_default_app(previous_default)
+
+
+def published(app):
+    """The messages on the default queue as a worker receives them: (task name, args, eta)."""
+    messages = []
+    with app.connection_for_read() as connection:
+        queue = connection.SimpleQueue("celery")
+        while queue.qsize():
+            message = queue.get(timeout=1)
+            headers = message.headers
+            messages.append((headers["task"], message.decode()[0], headers.get("eta")))
+            message.ack()
+        queue.close()
+    return messages
+
+
+REDIS_URL = os.environ.get("JSG_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def inbox(settings: Any) -> Iterator[redis.Redis]:
+    """The Redis inbox on the real Redis, under keys of this test's own (deleted afterwards)."""
+    prefix = f"jsg_test:{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI"):  # CI has Redis: a skipped inbox test there is a failure
+            pytest.fail(f"Redis is unreachable at {REDIS_URL}: {error}", pytrace=False)
+        pytest.skip(f"Redis is unreachable at {REDIS_URL}: {error}")
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = REDIS_URL
+    settings.JSG_PRIVACY_SALEOR_INBOX_PREFIX = prefix
+    yield client
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)

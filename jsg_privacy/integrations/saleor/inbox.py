@@ -1,0 +1,164 @@
+"""A Redis inbox between the webhook endpoint and the worker (``JSG_PRIVACY_SALEOR_INBOX_URL``).
+
+Without it, each verified delivery is published as a Celery task, which costs the request Celery's
+message building and the broker's round trips (about 0.3 ms on an in-memory broker and 0.6 ms on
+Redis here, more than the no-op view the endpoint is measured against). With it, the request makes
+one round trip: a Lua script that, atomically,
+
+1. records the body's digest for ``JSG_PRIVACY_SALEOR_DEDUPLICATE_HOURS`` and stops if it was there
+   already (Saleor's retry of a delivery already accepted: nothing is queued twice);
+2. pushes the event, encrypted with jsg_privacy's keys, onto the inbox list;
+3. raises the "drain queued" flag if it was down. Only then does the request publish a task,
+   :func:`~jsg_privacy.integrations.saleor.tasks.drain_inbox`, due :data:`DRAIN_DELAY` seconds
+   later, so a burst of deliveries costs one publish, not one each.
+
+The drain lowers the flag first (a delivery pushed after that queues another drain; one pushed
+before it is still on the list), then takes the events one at a time onto a "taking" list, queues
+each as :func:`~jsg_privacy.integrations.saleor.tasks.process_event` (which deduplicates again, in
+the same transaction as the work) and removes it. Events a drain took but did not queue, because
+its worker died, are put back by the next drain; queueing one twice is harmless for that reason.
+The flag expires after :data:`FLAG_SECONDS`, and the beat entry of :func:`beat_schedule` drains
+every few minutes, so a lost drain message delays events but never loses them.
+
+Events stay in Redis for seconds, but Redis may write them to disk meanwhile: they are Fernet
+tokens, like the fields of :mod:`jsg_privacy.crypto`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+import redis
+from cryptography.fernet import InvalidToken
+
+from jsg_privacy.crypto import keys
+from jsg_privacy.integrations.saleor.conf import saleor_settings
+
+logger = logging.getLogger("jsg_privacy.integrations.saleor")
+
+#: Seconds between the first delivery after a drain and the drain it queues: deliveries arriving
+#: meanwhile join the same drain.
+DRAIN_DELAY = 1
+#: Seconds the "drain queued" flag lasts if its drain never runs (a lost message).
+FLAG_SECONDS = 300
+#: Seconds a call to Redis may take before the webhook is answered 503 (Saleor then retries).
+TIMEOUT = 5
+TASK = "jsg_privacy.saleor.drain_inbox"
+ENTRY = "jsg-privacy-saleor-drain-inbox"
+
+# KEYS: the digest's key, the inbox, the flag. ARGV: the digest's lifetime, the event, the flag's.
+# Returns 0 for a delivery already received, 1 when this one must queue a drain, 2 when one is.
+_PUT = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+if redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then return 1 end
+return 2
+"""
+
+
+class InboxUnavailable(Exception):
+    """Redis did not answer: the delivery was not accepted (the webhook answers 503)."""
+
+
+def enabled() -> bool:
+    return bool(saleor_settings.INBOX_URL)
+
+
+@lru_cache(maxsize=4)
+def _connect(url: str) -> tuple[redis.Redis, Any]:
+    client = redis.Redis.from_url(url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT)
+    return client, client.register_script(_PUT)
+
+
+def _key(*parts: object) -> str:
+    return ":".join([saleor_settings.INBOX_PREFIX, *map(str, parts)])
+
+
+def seen_key(installation_id: int, digest: str) -> str:
+    return _key("seen", installation_id, digest)
+
+
+INBOX, TAKING, FLAG = "inbox", "taking", "drain-queued"
+
+
+def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str) -> bool:
+    """Hand one verified delivery to the worker; ``False`` if it was received before.
+
+    Raises :class:`InboxUnavailable` when Redis does not answer; nothing is recorded then.
+    """
+    from jsg_privacy.integrations.saleor import tasks
+    from jsg_privacy.tasks import enqueue
+
+    item = keys.encrypt(json.dumps([installation_id, digest, name, data, issued_at]))
+    lifetime = saleor_settings.DEDUPLICATE_HOURS * 3600
+    prefix = saleor_settings.INBOX_PREFIX
+    _client, script = _connect(saleor_settings.INBOX_URL)
+    try:
+        outcome = script(
+            keys=[
+                f"{prefix}:seen:{installation_id}:{digest}",
+                f"{prefix}:{INBOX}",
+                f"{prefix}:{FLAG}",
+            ],
+            args=[lifetime, item, FLAG_SECONDS],
+        )
+    except redis.RedisError as error:
+        raise InboxUnavailable(type(error).__name__) from None
+    if outcome == 1:
+        enqueue(tasks.drain_inbox, countdown=DRAIN_DELAY)
+    return outcome != 0
+
+
+def drain() -> int:
+    """Queue every event in the inbox as a ``process_event`` task; the number queued.
+
+    Inline (``JSG_PRIVACY_TASK_RUNNER = "inline"``) the events are handled here; one that fails is
+    forgotten, digest included, and the error raised, so that Saleor's retry of the request that
+    drained it is handled. Raises :class:`InboxUnavailable` when Redis does not answer.
+    """
+    from jsg_privacy.conf import app_settings
+    from jsg_privacy.integrations.saleor import tasks
+    from jsg_privacy.tasks import dispatch
+
+    client, _script = _connect(saleor_settings.INBOX_URL)
+    inbox, taking = _key(INBOX), _key(TAKING)
+    queued = 0
+    try:
+        client.delete(_key(FLAG))
+        while client.lmove(taking, inbox, "RIGHT", "RIGHT") is not None:
+            pass  # left by a drain whose worker died (or by one running now: queued twice, once done)
+        while (item := client.lmove(inbox, taking, "RIGHT", "LEFT")) is not None:
+            try:
+                args = json.loads(keys.decrypt(item.decode("ascii")))
+            except (InvalidToken, UnicodeDecodeError, ValueError):
+                logger.error("Dropped an inbox event no configured key can read.")
+                client.lrem(taking, 1, item)
+                continue
+            try:
+                dispatch(tasks.process_event, *args)  # now: the event leaves "taking" next
+            except Exception:
+                if app_settings.TASK_RUNNER != "celery":  # handled inline: Saleor retries it
+                    client.lrem(taking, 1, item)
+                    client.delete(seen_key(args[0], args[1]))
+                raise  # on Celery the event stays under "taking" for the next drain
+            client.lrem(taking, 1, item)
+            queued += 1
+    except redis.RedisError as error:
+        raise InboxUnavailable(type(error).__name__) from None
+    return queued
+
+
+def pending() -> int:
+    """How many events wait in the inbox or were taken by a drain that has not queued them."""
+    client, _script = _connect(saleor_settings.INBOX_URL)
+    return int(client.llen(_key(INBOX))) + int(client.llen(_key(TAKING)))
+
+
+def beat_schedule(minutes: int = 5) -> dict[str, dict[str, Any]]:
+    """A Celery beat entry draining the inbox every ``minutes``: the safety net for lost drains."""
+    every = timedelta(minutes=minutes)
+    return {ENTRY: {"task": TASK, "schedule": every, "options": {"expires": every.total_seconds()}}}

@@ -1,0 +1,146 @@
+"""The Redis inbox (JSG_PRIVACY_SALEOR_INBOX_URL), on the real Redis: deliveries deduplicated and
+handed over in one round trip, one drain per burst, nothing lost when a drain or Redis fails."""
+
+import logging
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.checks import run_checks
+
+from jsg_privacy.integrations.saleor import inbox as app_inbox
+from jsg_privacy.integrations.saleor import tasks
+from jsg_privacy.integrations.saleor.models import Delivery, Order
+from tests.jsg_privacy.saleor.conftest import REDIS_URL, published
+from tests.jsg_privacy.saleor.test_webhooks import order_created
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
+
+
+def test_inline_each_delivery_is_handled_once_and_a_retry_is_answered_at_once(
+    installation, deliver, inbox
+):
+    body = order_created("1001")
+
+    first = deliver(body)
+    retry = deliver(body)  # Saleor's retry: the very same body
+    other = deliver(order_created("1002"))
+
+    assert (first.status_code, first.content) == (200, b"Accepted.")
+    assert (retry.status_code, retry.content) == (200, b"Already received.")
+    assert other.content == b"Accepted."
+    assert sorted(Order.objects.values_list("number", flat=True)) == ["1001", "1002"]
+    assert Delivery.objects.count() == 2
+    assert app_inbox.pending() == 0
+
+
+def test_on_celery_a_burst_queues_one_drain_and_the_worker_queues_each_event_once(
+    installation, deliver, inbox, broker
+):
+    bodies = [order_created(str(number)) for number in (1001, 1002, 1003)]
+    answers = [deliver(body).content for body in [*bodies, bodies[0]]]
+
+    assert answers == [b"Accepted."] * 3 + [b"Already received."]
+    assert not Order.objects.exists()  # nothing is done in the requests
+    ((name, args, eta),) = published(broker)  # one drain for the burst, due a second later
+    assert (name, args) == ("jsg_privacy.saleor.drain_inbox", [])
+    assert eta is not None
+    assert app_inbox.pending() == 3
+
+    assert tasks.drain_inbox() == 3  # what the worker runs
+    work = published(broker)
+    assert [name for name, _args, _eta in work] == ["jsg_privacy.saleor.process_event"] * 3
+    for _name, args, _eta in work:
+        assert tasks.process_event(*args) is True
+    assert sorted(Order.objects.values_list("number", flat=True)) == ["1001", "1002", "1003"]
+    assert app_inbox.pending() == 0
+
+    deliver(order_created("1004"))  # after a drain, the next delivery queues the next one
+    assert [name for name, _args, _eta in published(broker)] == ["jsg_privacy.saleor.drain_inbox"]
+
+
+def test_events_a_dead_drain_had_taken_are_queued_by_the_next(
+    installation, deliver, inbox, broker, settings
+):
+    deliver(order_created("1001"))
+    published(broker)
+    prefix = settings.JSG_PRIVACY_SALEOR_INBOX_PREFIX + ":"
+    # A drain's worker dies after taking the event and before queueing it.
+    assert inbox.lmove(prefix + "inbox", prefix + "taking", "RIGHT", "LEFT") is not None
+    assert app_inbox.pending() == 1
+
+    assert tasks.drain_inbox() == 1
+    ((_name, args, _eta),) = published(broker)
+    assert tasks.process_event(*args) is True
+    assert Order.objects.get().number == "1001"
+    assert app_inbox.pending() == 0
+
+
+def test_events_wait_in_redis_encrypted(installation, deliver, inbox, broker, settings):
+    deliver(order_created("1001", email="ann.jones@example.com"))
+
+    (item,) = inbox.lrange(settings.JSG_PRIVACY_SALEOR_INBOX_PREFIX + ":inbox", 0, -1)
+    assert b"ann.jones" not in item
+    assert b"1001" not in item
+    assert item.startswith(b"gAAAAA")  # a Fernet token
+
+
+def test_an_event_no_key_can_read_is_dropped_and_logged_without_its_content(
+    installation, deliver, inbox, broker, settings, caplog
+):
+    deliver(order_created("1001", email="ann.jones@example.com"))
+    published(broker)  # the drain
+    settings.JSG_PRIVACY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the key was removed
+
+    with caplog.at_level(logging.ERROR, logger="jsg_privacy.integrations.saleor"):
+        assert tasks.drain_inbox() == 0
+
+    assert "no configured key can read" in caplog.text
+    assert "ann.jones" not in caplog.text
+    assert app_inbox.pending() == 0
+    assert published(broker) == []
+
+
+def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handled(
+    installation, deliver, inbox, settings
+):
+    body = order_created("1001")
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    response = deliver(body)
+
+    assert response.status_code == 503
+    assert b"try again" in response.content
+    assert not Order.objects.exists()
+    assert not Delivery.objects.exists()
+
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = REDIS_URL
+    assert deliver(body).content == b"Accepted."  # Saleor's retry
+    assert Order.objects.get().number == "1001"
+
+
+def test_without_an_inbox_the_drain_does_nothing(settings):
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = ""
+    assert tasks.drain_inbox() == 0
+
+
+def test_the_beat_entry_runs_the_drain():
+    ((_name, entry),) = app_inbox.beat_schedule(minutes=5).items()
+    assert entry["task"] == tasks.drain_inbox.name == app_inbox.TASK
+    assert entry["schedule"].total_seconds() == 300
+
+
+@pytest.mark.parametrize(
+    ("url", "runner", "expected"),
+    [
+        ("", "inline", []),
+        ("redis://127.0.0.1:6379/0", "celery", []),
+        ("rediss://cache.example.com:6380/0", "celery", []),
+        ("redis://127.0.0.1:6379/0", "inline", ["jsg_privacy_saleor.W003"]),
+        ("http://127.0.0.1:6379/0", "celery", ["jsg_privacy_saleor.E003"]),
+    ],
+)
+def test_the_inbox_settings_are_checked(settings, url, runner, expected):
+    settings.JSG_PRIVACY_SALEOR_API_URLS = ["https://store.example.com/graphql/"]
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = url
+    settings.JSG_PRIVACY_TASK_RUNNER = runner
+    assert sorted(m.id for m in run_checks(tags=["jsg_privacy_saleor"])) == expected
