@@ -1,8 +1,11 @@
 """The Saleor App's system checks and its place in the registry."""
 
+from pathlib import Path
+
 import pytest
 from django.core.checks import run_checks
 
+from jsg_privacy.integrations.saleor.conf import SaleorSettings
 from jsg_privacy.registry import registry
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +43,10 @@ def test_jsg_privacy_leaves_the_saleor_settings_to_the_app(settings):
 
     assert not [m for m in run_checks(tags=["jsg_privacy"]) if m.id == "jsg_privacy.W001"]
     assert "jsg_privacy_saleor.E001" in ids(settings)
+
+
+def test_every_saleor_setting_is_documented_with_its_default():
+    text = (Path(__file__).parents[3] / "docs" / "saleor.md").read_text(encoding="utf-8")
+    for setting in SaleorSettings.declared().values():
+        shown = repr(setting.default).replace("'", '"')  # as the docs write Python values
+        assert f"| `{setting.setting_name}` | `{shown}` |" in text, setting.setting_name
