@@ -61,7 +61,13 @@ STORAGES = {
     },
 }
 JSG_PRIVACY_TASK_RUNNER = "celery"
+CELERY_TASK_DEFAULT_QUEUE = os.environ["JSG_TEST_WORKER_QUEUE"]  # for tasks queued by tasks
+JSG_PRIVACY_SALEOR_INBOX_URL = os.environ["JSG_TEST_WORKER_INBOX_URL"]
+JSG_PRIVACY_SALEOR_INBOX_PREFIX = os.environ["JSG_TEST_WORKER_INBOX_PREFIX"]
 '''
+#: The Saleor App's Redis inbox the worker drains (tests/jsg_privacy/saleor/test_inbox_worker.py).
+INBOX_URL = os.environ.get("JSG_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+INBOX_PREFIX = f"jsg_tests_worker_{os.getpid()}"
 
 
 class Worker:
@@ -131,6 +137,9 @@ def celery_worker(django_db_setup, export_dir, tmp_path_factory):
         "PYTHONUNBUFFERED": "1",  # its log is read while it runs
         "JSG_TEST_WORKER_DATABASE": json.dumps(database),  # NAME is the test database's
         "JSG_TEST_WORKER_MEDIA": str(export_dir),
+        "JSG_TEST_WORKER_QUEUE": QUEUE,
+        "JSG_TEST_WORKER_INBOX_URL": INBOX_URL,
+        "JSG_TEST_WORKER_INBOX_PREFIX": INBOX_PREFIX,
     }
     log = here / "worker.log"
     with log.open("wb") as output:
