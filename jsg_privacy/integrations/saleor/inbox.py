@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import suppress
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -90,13 +91,14 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
 
     Raises :class:`InboxUnavailable` when Redis does not answer; nothing is recorded then.
     """
+    from jsg_privacy.conf import app_settings
     from jsg_privacy.integrations.saleor import tasks
-    from jsg_privacy.tasks import enqueue
+    from jsg_privacy.tasks import dispatch
 
     item = keys.encrypt(json.dumps([installation_id, digest, name, data, issued_at]))
     lifetime = saleor_settings.DEDUPLICATE_HOURS * 3600
     prefix = saleor_settings.INBOX_PREFIX
-    _client, script = _connect(saleor_settings.INBOX_URL)
+    client, script = _connect(saleor_settings.INBOX_URL)
     try:
         outcome = script(
             keys=[
@@ -108,8 +110,19 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
         )
     except redis.RedisError as error:
         raise InboxUnavailable(type(error).__name__) from None
-    if outcome == 1:
-        enqueue(tasks.drain_inbox, countdown=DRAIN_DELAY)
+    if outcome == 1:  # (not after the request's commit: the event is in Redis either way)
+        try:
+            dispatch(tasks.drain_inbox, countdown=DRAIN_DELAY)  # inline: drained here and now
+        except Exception as error:
+            if app_settings.TASK_RUNNER != "celery":
+                raise  # the event's work failed, and drain() forgot it: Saleor's retry is handled
+            # Celery's broker failed: the event is safe in Redis; the next delivery tries again.
+            logger.warning(
+                "Queueing the inbox's drain failed (%s); its events wait in Redis.",
+                type(error).__name__,
+            )
+            with suppress(redis.RedisError):
+                client.delete(_key(FLAG))
     return outcome != 0
 
 

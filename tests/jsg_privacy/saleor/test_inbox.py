@@ -4,6 +4,7 @@ handed over in one round trip, one drain per burst, nothing lost when a drain or
 import logging
 
 import pytest
+from celery import Celery
 from cryptography.fernet import Fernet
 from django.core.checks import run_checks
 
@@ -116,6 +117,28 @@ def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handl
     settings.JSG_PRIVACY_SALEOR_INBOX_URL = REDIS_URL
     assert deliver(body).content == b"Accepted."  # Saleor's retry
     assert Order.objects.get().number == "1001"
+
+
+def test_a_broker_out_of_reach_loses_nothing_and_the_next_delivery_queues_the_drain(
+    installation, deliver, inbox, broker, caplog
+):
+    away = Celery("away", broker="redis://127.0.0.1:1/0", set_as_current=True)  # nothing there
+    away.conf.task_publish_retry = False
+    try:
+        with caplog.at_level(logging.WARNING, logger="jsg_privacy.integrations.saleor"):
+            response = deliver(order_created("1001"))
+    finally:
+        broker.set_current()
+
+    assert response.content == b"Accepted."  # the event is safe in Redis
+    assert "Queueing the inbox's drain failed (OperationalError)" in caplog.text
+    assert app_inbox.pending() == 1
+
+    deliver(order_created("1002"))  # the broker is back
+
+    assert [name for name, _args, _eta in published(broker)] == ["jsg_privacy.saleor.drain_inbox"]
+    assert tasks.drain_inbox() == 2
+    assert [args[2] for _name, args, _eta in published(broker)] == ["ORDER_CREATED"] * 2
 
 
 def test_without_an_inbox_the_drain_does_nothing(settings):
