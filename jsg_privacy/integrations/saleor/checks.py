@@ -5,7 +5,7 @@
 - W001: no Saleor API URL is allowed, so no store can install the app.
 - W002: an allowed API URL uses plain http outside ``DEBUG`` (the token would travel in clear).
 - E003: ``JSG_PRIVACY_SALEOR_INBOX_URL`` is not a Redis URL.
-- W003: the inbox is configured but tasks run inline, so it only adds a round trip to Redis.
+- W003: the inbox is configured but tasks run inline, so it is not used.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def check_inbox() -> list[CheckMessage]:
         return [
             Warning(
                 "JSG_PRIVACY_SALEOR_INBOX_URL is set but JSG_PRIVACY_TASK_RUNNER is not celery: "
-                "each webhook is handled in its request anyway, one Redis round trip later.",
+                "the inbox is not used, each webhook is handled in its own request.",
                 hint='Set JSG_PRIVACY_TASK_RUNNER = "celery", or leave the inbox out.',
                 id="jsg_privacy_saleor.W003",
             )

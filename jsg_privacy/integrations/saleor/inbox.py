@@ -48,6 +48,8 @@ DRAIN_DELAY = 1
 FLAG_SECONDS = 300
 #: Seconds a call to Redis may take before the webhook is answered 503 (Saleor then retries).
 TIMEOUT = 5
+#: The inbox's keys, after JSG_PRIVACY_SALEOR_INBOX_PREFIX (and "seen:<installation>:<digest>").
+INBOX, TAKING, FLAG = "inbox", "taking", "drain-queued"
 TASK = "jsg_privacy.saleor.drain_inbox"
 ENTRY = "jsg-privacy-saleor-drain-inbox"
 
@@ -66,7 +68,11 @@ class InboxUnavailable(Exception):
 
 
 def enabled() -> bool:
-    return bool(saleor_settings.INBOX_URL)
+    """Whether webhooks go through the inbox: it is configured, and tasks run on Celery (inline,
+    each webhook is handled in its own request, and an inbox would only add a round trip)."""
+    from jsg_privacy.conf import app_settings
+
+    return bool(saleor_settings.INBOX_URL) and app_settings.TASK_RUNNER == "celery"
 
 
 @lru_cache(maxsize=4)
@@ -83,40 +89,28 @@ def seen_key(installation_id: int, digest: str) -> str:
     return _key("seen", installation_id, digest)
 
 
-INBOX, TAKING, FLAG = "inbox", "taking", "drain-queued"
-
-
 def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str) -> bool:
     """Hand one verified delivery to the worker; ``False`` if it was received before.
 
     Raises :class:`InboxUnavailable` when Redis does not answer; nothing is recorded then.
     """
-    from jsg_privacy.conf import app_settings
     from jsg_privacy.integrations.saleor import tasks
     from jsg_privacy.tasks import dispatch
 
     item = keys.encrypt(json.dumps([installation_id, digest, name, data, issued_at]))
     lifetime = saleor_settings.DEDUPLICATE_HOURS * 3600
-    prefix = saleor_settings.INBOX_PREFIX
     client, script = _connect(saleor_settings.INBOX_URL)
     try:
         outcome = script(
-            keys=[
-                f"{prefix}:seen:{installation_id}:{digest}",
-                f"{prefix}:{INBOX}",
-                f"{prefix}:{FLAG}",
-            ],
+            keys=[seen_key(installation_id, digest), _key(INBOX), _key(FLAG)],
             args=[lifetime, item, FLAG_SECONDS],
         )
     except redis.RedisError as error:
         raise InboxUnavailable(type(error).__name__) from None
     if outcome == 1:  # (not after the request's commit: the event is in Redis either way)
         try:
-            dispatch(tasks.drain_inbox, countdown=DRAIN_DELAY)  # inline: drained here and now
-        except Exception as error:
-            if app_settings.TASK_RUNNER != "celery":
-                raise  # the event's work failed, and drain() forgot it: Saleor's retry is handled
-            # Celery's broker failed: the event is safe in Redis; the next delivery tries again.
+            dispatch(tasks.drain_inbox, countdown=DRAIN_DELAY)
+        except Exception as error:  # the broker: the event is safe in Redis; the next one retries
             logger.warning(
                 "Queueing the inbox's drain failed (%s); its events wait in Redis.",
                 type(error).__name__,
@@ -129,11 +123,9 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
 def drain() -> int:
     """Queue every event in the inbox as a ``process_event`` task; the number queued.
 
-    Inline (``JSG_PRIVACY_TASK_RUNNER = "inline"``) the events are handled here; one that fails is
-    forgotten, digest included, and the error raised, so that Saleor's retry of the request that
-    drained it is handled. Raises :class:`InboxUnavailable` when Redis does not answer.
+    An event that cannot be queued stays where the next drain takes it. Raises
+    :class:`InboxUnavailable` when Redis does not answer.
     """
-    from jsg_privacy.conf import app_settings
     from jsg_privacy.integrations.saleor import tasks
     from jsg_privacy.tasks import dispatch
 
@@ -151,13 +143,7 @@ def drain() -> int:
                 logger.error("Dropped an inbox event no configured key can read.")
                 client.lrem(taking, 1, item)
                 continue
-            try:
-                dispatch(tasks.process_event, *args)  # now: the event leaves "taking" next
-            except Exception:
-                if app_settings.TASK_RUNNER != "celery":  # handled inline: Saleor retries it
-                    client.lrem(taking, 1, item)
-                    client.delete(seen_key(args[0], args[1]))
-                raise  # on Celery the event stays under "taking" for the next drain
+            dispatch(tasks.process_event, *args)  # now, not after a commit: it leaves "taking" next
             client.lrem(taking, 1, item)
             queued += 1
     except redis.RedisError as error:

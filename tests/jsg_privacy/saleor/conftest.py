@@ -117,7 +117,9 @@ def broker(settings):
     previous_current, previous_default = _state._tls.current_app, _state.default_app
     settings.JSG_PRIVACY_TASK_RUNNER = "celery"
     app = Celery("saleor_tests", broker="memory://", set_as_current=True)
+    published(app)  # kombu's in-memory queues are shared by the process: start with them empty
     yield app
+    published(app)
     _state._set_current_app(previous_current)
     _state.set_default_app(previous_default)
 

