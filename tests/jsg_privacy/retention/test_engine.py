@@ -268,7 +268,12 @@ def test_a_second_run_while_one_is_under_way_does_nothing_and_says_why(enquiries
             autocommit=True,
         )
         other.execute("SELECT pg_advisory_lock(%s)", [lock.LOCK_ID])
-        release = other.close
+
+        def release():
+            # Unlocked before closing: the server frees a closed session's locks a moment later.
+            other.execute("SELECT pg_advisory_unlock(%s)", [lock.LOCK_ID])
+            other.close()
+
     else:  # the run log: a real run that started an hour ago and has not finished
         RetentionRun.objects.create(started_at=timezone.now() - timedelta(hours=1), dry_run=False)
         release = RetentionRun.objects.filter(status=RetentionRun.Status.RUNNING).delete
