@@ -137,10 +137,8 @@ def drain() -> int:
         while client.lmove(taking, inbox, "RIGHT", "RIGHT") is not None:
             pass  # left by a drain whose worker died (or by one running now: queued twice, once done)
         while (item := client.lmove(inbox, taking, "RIGHT", "LEFT")) is not None:
-            try:
-                args = json.loads(keys.decrypt(item.decode("ascii")))
-            except (InvalidToken, UnicodeDecodeError, ValueError):
-                logger.error("Dropped an inbox event no configured key can read.")
+            args = _read(item)
+            if args is None:  # never queued, or it would stop every drain after it
                 client.lrem(taking, 1, item)
                 continue
             dispatch(tasks.process_event, *args)  # now, not after a commit: it leaves "taking" next
@@ -149,6 +147,19 @@ def drain() -> int:
     except redis.RedisError as error:
         raise InboxUnavailable(type(error).__name__) from None
     return queued
+
+
+def _read(item: bytes) -> list[Any] | None:
+    """The ``process_event`` arguments in ``item``; ``None`` (and an error logged) if unreadable."""
+    try:
+        args = json.loads(keys.decrypt(item.decode("ascii")))
+    except (InvalidToken, UnicodeDecodeError, ValueError):
+        logger.error("Dropped an inbox event no configured key can read.")
+        return None
+    if not (isinstance(args, list) and len(args) == 5 and isinstance(args[0], int)):
+        logger.error("Dropped an inbox event of an unknown shape (written by another version?).")
+        return None
+    return args
 
 
 def pending() -> int:

@@ -98,6 +98,26 @@ def test_an_event_no_key_can_read_is_dropped_and_logged_without_its_content(
     assert published(broker) == []
 
 
+def test_an_event_of_an_unknown_shape_is_dropped_and_the_others_are_queued(
+    installation, deliver, inbox, broker, settings, caplog
+):
+    from jsg_privacy.crypto import keys
+
+    deliver(order_created("1001"))
+    published(broker)  # the drain
+    prefix = settings.JSG_PRIVACY_SALEOR_INBOX_PREFIX
+    inbox.lpush(f"{prefix}:inbox", keys.encrypt('["left by another version"]'))  # newest
+    inbox.rpush(f"{prefix}:inbox", keys.encrypt('{"installation": 1}'))  # oldest
+
+    with caplog.at_level(logging.ERROR, logger="jsg_privacy.integrations.saleor"):
+        assert tasks.drain_inbox() == 1
+
+    assert caplog.text.count("Dropped an inbox event of an unknown shape") == 2
+    ((_name, args, _eta),) = published(broker)
+    assert tasks.process_event(*args) is True
+    assert app_inbox.pending() == 0
+
+
 def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handled(
     installation, deliver, inbox, broker, settings
 ):
