@@ -36,6 +36,7 @@ from typing import Any
 import redis
 from cryptography.fernet import InvalidToken
 
+from jsg_privacy.conf import app_settings
 from jsg_privacy.crypto import keys
 from jsg_privacy.integrations.saleor.conf import saleor_settings
 
@@ -70,8 +71,6 @@ class InboxUnavailable(Exception):
 def enabled() -> bool:
     """Whether webhooks go through the inbox: it is configured, and tasks run on Celery (inline,
     each webhook is handled in its own request, and an inbox would only add a round trip)."""
-    from jsg_privacy.conf import app_settings
-
     return bool(saleor_settings.INBOX_URL) and app_settings.TASK_RUNNER == "celery"
 
 
