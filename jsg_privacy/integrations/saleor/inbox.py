@@ -164,7 +164,10 @@ def _read(item: bytes) -> list[Any] | None:
 def pending() -> int:
     """How many events wait in the inbox or were taken by a drain that has not queued them."""
     client, _script = _connect(saleor_settings.INBOX_URL)
-    return int(client.llen(_key(INBOX))) + int(client.llen(_key(TAKING)))
+    try:
+        return int(client.llen(_key(INBOX))) + int(client.llen(_key(TAKING)))
+    except redis.RedisError as error:
+        raise InboxUnavailable(type(error).__name__) from None
 
 
 def beat_schedule(minutes: int = 5) -> dict[str, dict[str, Any]]:

@@ -2,11 +2,13 @@
 handed over in one round trip, one drain per burst, nothing lost when a drain or Redis fails."""
 
 import logging
+from io import StringIO
 
 import pytest
 from celery import Celery
 from cryptography.fernet import Fernet
 from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
 
 from jsg_privacy.integrations.saleor import inbox as app_inbox
 from jsg_privacy.integrations.saleor import tasks
@@ -184,3 +186,28 @@ def test_the_inbox_settings_are_checked(settings, url, runner, expected):
     settings.JSG_PRIVACY_SALEOR_INBOX_URL = url
     settings.JSG_PRIVACY_TASK_RUNNER = runner
     assert sorted(m.id for m in run_checks(tags=["jsg_privacy_saleor"])) == expected
+
+
+def test_the_command_says_what_waits_and_drains_it(installation, deliver, inbox, broker, settings):
+    for number in ("1001", "1002"):
+        deliver(order_created(number))
+    published(broker)  # the drain, as if its message were lost
+    out = StringIO()
+
+    call_command("privacy_saleor_inbox", stdout=out)
+    assert "2 event(s) waiting" in out.getvalue()
+    assert app_inbox.pending() == 2
+
+    call_command("privacy_saleor_inbox", "--drain", stdout=out)
+    assert "Queued 2 event(s)" in out.getvalue()
+    assert [args[2] for _name, args, _eta in published(broker)] == ["ORDER_CREATED"] * 2
+    assert app_inbox.pending() == 0
+
+
+def test_the_command_refuses_without_an_inbox_or_a_redis(settings):
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = ""
+    with pytest.raises(CommandError, match="not set"):
+        call_command("privacy_saleor_inbox")
+    settings.JSG_PRIVACY_SALEOR_INBOX_URL = "redis://127.0.0.1:1/0"
+    with pytest.raises(CommandError, match="Redis cannot be reached"):
+        call_command("privacy_saleor_inbox", "--drain")
