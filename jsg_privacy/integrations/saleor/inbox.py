@@ -14,19 +14,19 @@ one round trip: a Lua script that, atomically,
 
 The drain lowers the flag first (a delivery pushed after that queues another drain; one pushed
 before it is still on the list), then takes the events one at a time onto a "taking" list, queues
-each as :func:`~jsg_privacy.integrations.saleor.tasks.process_event` (which deduplicates again, in
-the same transaction as the work) and removes it. Events a drain took but did not queue, because
+each as :func:`~jsg_privacy.integrations.saleor.tasks.process_sealed_event` (which deduplicates
+again, in the same transaction as the work) and removes it. Events a drain took but did not queue, because
 its worker died, are put back by the next drain; queueing one twice is harmless for that reason.
 The flag expires after :data:`FLAG_SECONDS`, and the beat entry of :func:`beat_schedule` drains
 every few minutes, so a lost drain message delays events but never loses them.
 
-Events stay in Redis for seconds, but Redis may write them to disk meanwhile: they are Fernet
-tokens, like the fields of :mod:`jsg_privacy.crypto`.
+Events stay in Redis for seconds, but Redis may write them to disk meanwhile: they are sealed
+(:func:`~jsg_privacy.integrations.saleor.tasks.seal`: Fernet tokens, like the fields of
+:mod:`jsg_privacy.crypto`), and stay sealed in the Celery messages the drain publishes.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import suppress
 from datetime import timedelta
@@ -37,7 +37,6 @@ import redis
 from cryptography.fernet import InvalidToken
 
 from jsg_privacy.conf import app_settings
-from jsg_privacy.crypto import keys
 from jsg_privacy.integrations.saleor.conf import saleor_settings
 
 logger = logging.getLogger("jsg_privacy.integrations.saleor")
@@ -50,7 +49,7 @@ FLAG_SECONDS = 300
 #: Seconds a call to Redis may take before the webhook is answered 503 (Saleor then retries).
 TIMEOUT = 5
 #: The inbox's keys, after JSG_PRIVACY_SALEOR_INBOX_PREFIX (and "seen:<installation>:<digest>").
-INBOX, TAKING, FLAG = "inbox", "taking", "drain-queued"
+INBOX, TAKING, FLAG, UNREADABLE = "inbox", "taking", "drain-queued", "unreadable"
 TASK = "jsg_privacy.saleor.drain_inbox"
 ENTRY = "jsg-privacy-saleor-drain-inbox"
 
@@ -96,7 +95,7 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
     from jsg_privacy.integrations.saleor import tasks
     from jsg_privacy.tasks import dispatch
 
-    item = keys.encrypt(json.dumps([installation_id, digest, name, data, issued_at]))
+    item = tasks.seal(installation_id, digest, name, data, issued_at)
     lifetime = saleor_settings.DEDUPLICATE_HOURS * 3600
     client, script = _connect(saleor_settings.INBOX_URL)
     try:
@@ -120,27 +119,35 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
 
 
 def drain() -> int:
-    """Queue every event in the inbox as a ``process_event`` task; the number queued.
+    """Queue every event in the inbox as a ``process_sealed_event`` task; the number queued.
 
-    An event that cannot be queued stays where the next drain takes it. Raises
-    :class:`InboxUnavailable` when Redis does not answer.
+    An event that cannot be queued stays where the next drain takes it. One that no configured key
+    can read (or of an unknown shape) is set aside, never dropped: a worker with the wrong keys must
+    not lose events; ``privacy_saleor_inbox --retry-unreadable`` puts them back once it has the
+    keys. Raises :class:`InboxUnavailable` when Redis does not answer.
     """
     from jsg_privacy.integrations.saleor import tasks
     from jsg_privacy.tasks import dispatch
 
     client, _script = _connect(saleor_settings.INBOX_URL)
-    inbox, taking = _key(INBOX), _key(TAKING)
+    inbox, taking, unreadable = _key(INBOX), _key(TAKING), _key(UNREADABLE)
     queued = 0
     try:
         client.delete(_key(FLAG))
         while client.lmove(taking, inbox, "RIGHT", "RIGHT") is not None:
             pass  # left by a drain whose worker died (or by one running now: queued twice, once done)
         while (item := client.lmove(inbox, taking, "RIGHT", "LEFT")) is not None:
-            args = _read(item)
-            if args is None:  # never queued, or it would stop every drain after it
-                client.lrem(taking, 1, item)
+            token = item.decode("ascii", "replace")
+            try:
+                tasks.unseal(token)
+            except (InvalidToken, ValueError):
+                logger.error(
+                    "Set aside an inbox event this worker cannot read (its keys, or another "
+                    "version's event): see manage.py privacy_saleor_inbox."
+                )
+                client.pipeline().lrem(taking, 1, item).lpush(unreadable, item).execute()
                 continue
-            dispatch(tasks.process_event, *args)  # now, not after a commit: it leaves "taking" next
+            dispatch(tasks.process_sealed_event, token)  # now: it leaves "taking" next
             client.lrem(taking, 1, item)
             queued += 1
     except redis.RedisError as error:
@@ -148,26 +155,45 @@ def drain() -> int:
     return queued
 
 
-def _read(item: bytes) -> list[Any] | None:
-    """The ``process_event`` arguments in ``item``; ``None`` (and an error logged) if unreadable."""
+def _counted(*names: str) -> int:
+    client, _script = _connect(saleor_settings.INBOX_URL)
     try:
-        args = json.loads(keys.decrypt(item.decode("ascii")))
-    except (InvalidToken, UnicodeDecodeError, ValueError):
-        logger.error("Dropped an inbox event no configured key can read.")
-        return None
-    if not (isinstance(args, list) and len(args) == 5 and isinstance(args[0], int)):
-        logger.error("Dropped an inbox event of an unknown shape (written by another version?).")
-        return None
-    return args
+        return sum(int(client.llen(_key(name))) for name in names)
+    except redis.RedisError as error:
+        raise InboxUnavailable(type(error).__name__) from None
 
 
 def pending() -> int:
     """How many events wait in the inbox or were taken by a drain that has not queued them."""
+    return _counted(INBOX, TAKING)
+
+
+def unreadable() -> int:
+    """How many events were set aside because the worker that drained them could not read them."""
+    return _counted(UNREADABLE)
+
+
+def retry_unreadable() -> int:
+    """Put the events set aside back into the inbox (once the workers have the keys); how many."""
     client, _script = _connect(saleor_settings.INBOX_URL)
+    moved = 0
     try:
-        return int(client.llen(_key(INBOX))) + int(client.llen(_key(TAKING)))
+        while client.lmove(_key(UNREADABLE), _key(INBOX), "RIGHT", "RIGHT") is not None:
+            moved += 1
     except redis.RedisError as error:
         raise InboxUnavailable(type(error).__name__) from None
+    return moved
+
+
+def discard_unreadable() -> int:
+    """Delete the events set aside (no key will ever read them); how many."""
+    client, _script = _connect(saleor_settings.INBOX_URL)
+    try:
+        count = int(client.llen(_key(UNREADABLE)))
+        client.delete(_key(UNREADABLE))
+    except redis.RedisError as error:
+        raise InboxUnavailable(type(error).__name__) from None
+    return count
 
 
 def beat_schedule(minutes: int = 5) -> dict[str, dict[str, Any]]:

@@ -1,24 +1,32 @@
 """The Saleor App's background work, queued with :func:`jsg_privacy.tasks.enqueue`.
 
 Inline or on Celery (``JSG_PRIVACY_TASK_RUNNER``), like jsg_privacy's own tasks; Celery workers find
-this module through ``autodiscover_tasks()``. A task that fails because Saleor is away is retried
-by Celery with a backoff. Inline, a failed event fails the webhook request with a 500 and leaves
-no trace, so Saleor delivers it again; a failed write of marketing flags or of an order's clearance
-is logged instead (the shop's request that caused it has nothing to do with Saleor), and an order
-not cleared stays pending until the next event is handled.
+this module through ``autodiscover_tasks()``. On Celery, Saleor has had its 200 by the time a task
+runs, so a task that fails for a passing reason — Saleor, the database, Redis or the keys away — is
+retried with a backoff (30 s doubling to 10 min, 20 times: about two and a half hours), and one
+whose worker died is delivered again. Inline, a failed event fails the webhook request with a 500
+and leaves no trace, so Saleor delivers it again; a failed write of marketing flags or of an
+order's clearance is logged instead (the shop's request that caused it has nothing to do with
+Saleor), and an order not cleared stays pending until the next event is handled.
+
+An event travels through the broker (and the Redis inbox) **sealed**: its arguments as JSON,
+encrypted with jsg_privacy's keys (:func:`seal`), so neither holds an e-mail address in clear.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from cryptography.fernet import InvalidToken
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from jsg_privacy.conf import app_settings
+from jsg_privacy.crypto import keys
 from jsg_privacy.integrations.saleor.cases import ErasureFailed
 from jsg_privacy.integrations.saleor.client import SaleorError, SaleorUnavailable
 from jsg_privacy.tasks import enqueue
@@ -39,10 +47,39 @@ def _task(func: Callable[..., Any]) -> Callable[..., Any]:
     return shared_task(
         name=f"jsg_privacy.saleor.{func.__name__}",
         acks_late=True,
-        autoretry_for=(SaleorUnavailable, ErasureFailed, InboxUnavailable),
+        reject_on_worker_lost=True,  # a worker killed mid-task: delivered again (tasks are idempotent)
+        autoretry_for=(
+            SaleorUnavailable,
+            ErasureFailed,
+            InboxUnavailable,
+            OperationalError,  # the database away
+            InterfaceError,
+            InvalidToken,  # a worker without the key the event was sealed with (yet)
+        ),
         retry_backoff=30,
-        max_retries=8,
+        retry_backoff_max=600,
+        max_retries=20,
     )(func)
+
+
+def seal(*work: Any) -> str:
+    """``process_event``'s arguments as one token only jsg_privacy's keys can read."""
+    return keys.encrypt(json.dumps(work))
+
+
+def unseal(token: str) -> list[Any]:
+    """The arguments sealed in ``token``. Raises ``InvalidToken`` when no configured key can read
+    it, ``ValueError`` when it does not hold ``process_event``'s five arguments."""
+    work = json.loads(keys.decrypt(token))
+    if not (isinstance(work, list) and len(work) == 5 and isinstance(work[0], int)):
+        raise ValueError("not the arguments of process_event")
+    return work
+
+
+@_task
+def process_sealed_event(token: str) -> bool:
+    """:func:`process_event` for an event :func:`seal` sealed: what the broker carries."""
+    return process_event(*unseal(token))
 
 
 @_task

@@ -161,5 +161,5 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         return _text("Accepted." if fresh else "Already received.", 200)
     # Deduplicated where the work is done (tasks.process_event records the digest): the request
     # writes nothing, so it is answered at once, and a retry racing its original is still caught.
-    enqueue(tasks.process_event, *work)
+    enqueue(tasks.process_sealed_event, tasks.seal(*work))
     return _text("Accepted.", 200)

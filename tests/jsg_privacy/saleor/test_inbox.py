@@ -48,9 +48,9 @@ def test_on_celery_a_burst_queues_one_drain_and_the_worker_queues_each_event_onc
 
     assert tasks.drain_inbox() == 3  # what the worker runs
     work = published(broker)
-    assert [name for name, _args, _eta in work] == ["jsg_privacy.saleor.process_event"] * 3
+    assert [name for name, _args, _eta in work] == ["jsg_privacy.saleor.process_sealed_event"] * 3
     for _name, args, _eta in work:
-        assert tasks.process_event(*args) is True
+        assert tasks.process_sealed_event(*args) is True
     assert sorted(Order.objects.values_list("number", flat=True)) == ["1001", "1002", "1003"]
     assert app_inbox.pending() == 0
 
@@ -70,7 +70,7 @@ def test_events_a_dead_drain_had_taken_are_queued_by_the_next(
 
     assert tasks.drain_inbox() == 1
     ((_name, args, _eta),) = published(broker)
-    assert tasks.process_event(*args) is True
+    assert tasks.process_sealed_event(*args) is True
     assert Order.objects.get().number == "1001"
     assert app_inbox.pending() == 0
 
@@ -84,23 +84,35 @@ def test_events_wait_in_redis_encrypted(installation, deliver, inbox, broker, se
     assert item.startswith(b"gAAAAA")  # a Fernet token
 
 
-def test_an_event_no_key_can_read_is_dropped_and_logged_without_its_content(
+def test_an_event_no_key_can_read_is_set_aside_until_the_keys_are_back(
     installation, deliver, inbox, broker, settings, caplog
 ):
+    keys = settings.JSG_PRIVACY_ENCRYPTION_KEYS
     deliver(order_created("1001", email="ann.jones@example.com"))
     published(broker)  # the drain
-    settings.JSG_PRIVACY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the key was removed
+    settings.JSG_PRIVACY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # a worker without it
 
     with caplog.at_level(logging.ERROR, logger="jsg_privacy.integrations.saleor"):
         assert tasks.drain_inbox() == 0
 
-    assert "no configured key can read" in caplog.text
+    assert "Set aside an inbox event this worker cannot read" in caplog.text
     assert "ann.jones" not in caplog.text
-    assert app_inbox.pending() == 0
+    assert (app_inbox.pending(), app_inbox.unreadable()) == (0, 1)  # kept, not lost
     assert published(broker) == []
 
+    settings.JSG_PRIVACY_ENCRYPTION_KEYS = keys  # the worker has the key again
+    out = StringIO()
+    call_command("privacy_saleor_inbox", "--retry-unreadable", "--drain", stdout=out)
 
-def test_an_event_of_an_unknown_shape_is_dropped_and_the_others_are_queued(
+    assert "Put 1 event(s) set aside back" in out.getvalue()
+    assert "Queued 1 event(s)" in out.getvalue()
+    ((_name, args, _eta),) = published(broker)
+    assert tasks.process_sealed_event(*args) is True
+    assert Order.objects.get().number == "1001"
+    assert (app_inbox.pending(), app_inbox.unreadable()) == (0, 0)
+
+
+def test_events_of_an_unknown_shape_are_set_aside_and_the_others_queued(
     installation, deliver, inbox, broker, settings, caplog
 ):
     from jsg_privacy.crypto import keys
@@ -114,10 +126,15 @@ def test_an_event_of_an_unknown_shape_is_dropped_and_the_others_are_queued(
     with caplog.at_level(logging.ERROR, logger="jsg_privacy.integrations.saleor"):
         assert tasks.drain_inbox() == 1
 
-    assert caplog.text.count("Dropped an inbox event of an unknown shape") == 2
+    assert caplog.text.count("Set aside an inbox event") == 2
     ((_name, args, _eta),) = published(broker)
-    assert tasks.process_event(*args) is True
-    assert app_inbox.pending() == 0
+    assert tasks.process_sealed_event(*args) is True
+    assert (app_inbox.pending(), app_inbox.unreadable()) == (0, 2)
+
+    out = StringIO()
+    call_command("privacy_saleor_inbox", "--discard-unreadable", stdout=out)
+    assert "Deleted 2 event(s) set aside" in out.getvalue()
+    assert app_inbox.unreadable() == 0
 
 
 def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handled(
@@ -157,7 +174,9 @@ def test_a_broker_out_of_reach_loses_nothing_and_the_next_delivery_queues_the_dr
 
     assert [name for name, _args, _eta in published(broker)] == ["jsg_privacy.saleor.drain_inbox"]
     assert tasks.drain_inbox() == 2
-    assert [args[2] for _name, args, _eta in published(broker)] == ["ORDER_CREATED"] * 2
+    assert [tasks.unseal(args[0])[2] for _name, args, _eta in published(broker)] == [
+        "ORDER_CREATED"
+    ] * 2
 
 
 def test_without_an_inbox_the_drain_does_nothing(settings):
@@ -200,7 +219,9 @@ def test_the_command_says_what_waits_and_drains_it(installation, deliver, inbox,
 
     call_command("privacy_saleor_inbox", "--drain", stdout=out)
     assert "Queued 2 event(s)" in out.getvalue()
-    assert [args[2] for _name, args, _eta in published(broker)] == ["ORDER_CREATED"] * 2
+    assert [tasks.unseal(args[0])[2] for _name, args, _eta in published(broker)] == [
+        "ORDER_CREATED"
+    ] * 2
     assert app_inbox.pending() == 0
 
 
