@@ -8,6 +8,13 @@
 - ACCOUNT_DELETE_REQUESTED opens an erasure case; ACCOUNT_DELETED confirms and runs it.
 - APP_DELETED (the app's own removal) wipes the token and the keys.
 
+Each customer event locks the customer's index row until its transaction ends, so two events
+about one customer handled at once by two workers run one after the other (one erasure case).
+A customer whose row was deleted (:class:`~.models.ErasedCustomer`) is not brought back by an
+event issued before that: Saleor retries a delivery for hours, so a CUSTOMER_UPDATED or an
+ACCOUNT_DELETE_REQUESTED may arrive after the ACCOUNT_DELETED that followed it. Such an event is
+accepted and ignored. The records are kept while such an event can still arrive.
+
 Nothing here logs personal data: log lines name events and installations only.
 """
 
@@ -15,7 +22,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -24,19 +32,94 @@ from django.utils.dateparse import parse_datetime
 
 from jsg_privacy.integrations.saleor import cases, marketing
 from jsg_privacy.integrations.saleor.client import SaleorError, SaleorUnavailable
+from jsg_privacy.integrations.saleor.conf import saleor_settings
 from jsg_privacy.integrations.saleor.installations import forget_installations
-from jsg_privacy.integrations.saleor.models import Customer, Installation, Order
+from jsg_privacy.integrations.saleor.models import Customer, ErasedCustomer, Installation, Order
 
 logger = logging.getLogger("jsg_privacy.integrations.saleor")
 
 Handler = Callable[[Installation, dict[str, Any], datetime], None]
 
+#: The event being handled, as (name, issuedAt): what deletes a customer's row records with it.
+_current: ContextVar[tuple[str, datetime] | None] = ContextVar(
+    "jsg_privacy_saleor_event", default=None
+)
+
 
 def handle(installation_id: int, name: str, data: dict[str, Any], issued_at: str) -> None:
-    """Run the handler of event ``name`` for the installation."""
+    """Run the handler of event ``name`` for the installation (in the caller's transaction)."""
     installation = Installation.objects.get(pk=installation_id)
     moment = parse_datetime(issued_at) or timezone.now()
-    HANDLERS[name](installation, data, moment)
+    purge_erased()
+    token = _current.set((name, moment))
+    try:
+        HANDLERS[name](installation, data, moment)
+    finally:
+        _current.reset(token)
+
+
+def erased_at() -> datetime:
+    """When a customer whose row is being deleted now was erased, for :class:`ErasedCustomer`.
+
+    During an event (ACCOUNT_DELETED, CUSTOMER_DELETED), the event's ``issuedAt``: Saleor's own
+    clock, which later events are compared on. Otherwise (the shop's erasure case, retention), now.
+    """
+    current = _current.get()
+    return current[1] if current else timezone.now()
+
+
+def purge_erased(limit: int = 500) -> None:
+    """Delete the :class:`ErasedCustomer` records no event can still need; skip locked ones.
+
+    An event is refused when issued more than ``JSG_PRIVACY_SALEOR_DEDUPLICATE_HOURS`` before it
+    is received; an accepted one may then wait in the queue (Celery's retries, the inbox) before it
+    is handled. The records are kept for twice the window, so a late event waiting up to a window
+    more is still recognised.
+    """
+    window = timedelta(hours=saleor_settings.DEDUPLICATE_HOURS)
+    stale = ErasedCustomer.objects.filter(erased_at__lt=timezone.now() - 2 * window)
+    with transaction.atomic():
+        # Another worker's transaction may be purging the same rows: never wait for it.
+        keys = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+        if keys:
+            ErasedCustomer.objects.filter(pk__in=keys).delete()
+
+
+def _event_name() -> str:
+    current = _current.get()
+    return current[0] if current else "an event"
+
+
+class _Erased(Exception):
+    """The event's customer was erased after the event was issued: roll back what it changed."""
+
+
+def _locked(
+    installation: Installation, data: dict[str, Any], issued_at: datetime
+) -> tuple[Customer, bool] | None:
+    """The customer's index row, locked until the transaction ends, and whether it is new.
+
+    ``None`` (and nothing written) if the customer was erased after the event was issued. That is
+    checked once the row is locked: an erasure another worker committed meanwhile is seen (the row
+    it deleted is inserted here again, then rolled back).
+    """
+    try:
+        with transaction.atomic():
+            customer, created = Customer.objects.select_for_update().get_or_create(
+                installation=installation,
+                saleor_id=data["id"],
+                defaults={"email": data["email"], "updated_at": issued_at},
+            )
+            if ErasedCustomer.objects.covers(installation.pk, data["id"], issued_at):
+                raise _Erased
+    except _Erased:
+        logger.info(
+            "Ignored %s from %s: its customer was erased after it was issued.",
+            _event_name(),
+            installation.api_url,
+        )
+        return None
+    return customer, created
 
 
 def order_created(installation: Installation, data: dict[str, Any], issued_at: datetime) -> None:
@@ -54,11 +137,10 @@ def order_created(installation: Installation, data: dict[str, Any], issued_at: d
 
 def customer_saved(installation: Installation, data: dict[str, Any], issued_at: datetime) -> None:
     with transaction.atomic():
-        customer, created = Customer.objects.select_for_update().get_or_create(
-            installation=installation,
-            saleor_id=data["id"],
-            defaults={"email": data["email"], "updated_at": issued_at},
-        )
+        found = _locked(installation, data, issued_at)
+        if found is None:
+            return
+        customer, created = found
         if not created:
             if customer.updated_at > issued_at:
                 return  # an older event delivered late: the index is already newer
@@ -74,28 +156,29 @@ def customer_saved(installation: Installation, data: dict[str, Any], issued_at: 
 
 
 def customer_deleted(installation: Installation, data: dict[str, Any], issued_at: datetime) -> None:
+    # Recorded even if the customer was never indexed: a late CUSTOMER_CREATED must not index them.
+    ErasedCustomer.objects.record(installation.pk, data["id"], issued_at)
     Customer.objects.filter(installation=installation, saleor_id=data["id"]).delete()
-
-
-def _indexed(installation: Installation, data: dict[str, Any], issued_at: datetime) -> Customer:
-    customer, _ = Customer.objects.get_or_create(
-        installation=installation,
-        saleor_id=data["id"],
-        defaults={"email": data["email"], "updated_at": issued_at},
-    )
-    return customer
 
 
 def account_delete_requested(
     installation: Installation, data: dict[str, Any], issued_at: datetime
 ) -> None:
     with transaction.atomic():
-        cases.open_deletion_case(_indexed(installation, data, issued_at), data["email"])
+        found = _locked(installation, data, issued_at)
+        if found is not None:
+            cases.open_deletion_case(found[0], data["email"])
 
 
 def account_deleted(installation: Installation, data: dict[str, Any], issued_at: datetime) -> None:
-    customer = _indexed(installation, data, issued_at)
-    case = cases.erase_deleted_account(customer, data["email"])
+    with transaction.atomic():
+        found = _locked(installation, data, issued_at)
+        if found is None:
+            return
+        case = cases.erase_deleted_account(found[0], data["email"])
+        # The account is gone from Saleor: its row goes even if the erasure did not match it (the
+        # index still had an older e-mail address), and it is recorded as erased.
+        Customer.objects.filter(pk=found[0].pk).delete()
     logger.info("Erasure case %s ran after a Saleor account deletion.", case.reference)
 
 

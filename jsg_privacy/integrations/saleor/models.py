@@ -4,18 +4,21 @@ An :class:`Installation` per store (its token encrypted at rest), the digests of
 deliveries already accepted (:class:`Delivery`, to recognise Saleor's retries), and two small
 indexes of what the webhooks told us: the store's customers (:class:`Customer`: Saleor id and
 e-mail address, encrypted, found by its keyed hash) and the orders seen (:class:`Order`: when each
-was created, which starts its retention clock and legal hold), and the orders whose hold ended
-and that are still to be cleared in Saleor (:class:`OrderClearance`).
+was created, which starts its retention clock and legal hold), the orders whose hold ended
+and that are still to be cleared in Saleor (:class:`OrderClearance`), and the customers recently
+erased (:class:`ErasedCustomer`), so a late event does not bring them back.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jsg_privacy.consent import subjects
 from jsg_privacy.crypto.fields import EncryptedEmailField, EncryptedTextField, KeyedHashField
 
 
@@ -153,3 +156,57 @@ class OrderClearance(models.Model):
 
     def __str__(self) -> str:
         return self.saleor_id
+
+
+class ErasedCustomerQuerySet(models.QuerySet):
+    def of(self, installation_id: int, saleor_id: str) -> ErasedCustomerQuerySet:
+        """The record of one Saleor user of the installation (at most one)."""
+        return self.filter(installation_id=installation_id, key=ErasedCustomer.key_for(saleor_id))
+
+    def record(self, installation_id: int, saleor_id: str, erased_at: datetime) -> None:
+        """Record that the user was erased at ``erased_at`` (a later time replaces an earlier one)."""
+        record, created = self.get_or_create(
+            installation_id=installation_id,
+            key=ErasedCustomer.key_for(saleor_id),
+            defaults={"erased_at": erased_at},
+        )
+        if not created:
+            self.filter(pk=record.pk, erased_at__lt=erased_at).update(erased_at=erased_at)
+
+    def covers(self, installation_id: int, saleor_id: str, issued_at: datetime) -> bool:
+        """Whether an event about the user issued at ``issued_at`` predates their erasure."""
+        return self.of(installation_id, saleor_id).filter(erased_at__gte=issued_at).exists()
+
+
+class ErasedCustomer(models.Model):
+    """A Saleor user whose index row was deleted (erased, deleted in Saleor, or expired).
+
+    Only a keyed hash of the Saleor user id is kept, and only while an event issued before the
+    erasure may still be delivered: such a late event must not index the customer again (with
+    their e-mail address) nor open another erasure case. ``erased_at`` is the ``issuedAt`` of the
+    Saleor event that deleted the user, so it compares with other events on Saleor's own clock;
+    the time of the deletion here when no event caused it.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    #: ``keyed_hash("saleor_user", saleor_id)``: recognises the user without naming them.
+    key = models.CharField(_("keyed hash of the Saleor user id"), max_length=64)
+    erased_at = models.DateTimeField(_("erased"))
+
+    objects: ClassVar[ErasedCustomerQuerySet] = ErasedCustomerQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("erased Saleor customer")
+        verbose_name_plural = _("erased Saleor customers")
+        ordering = ["-erased_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "key"], name="jsg_saleor_erased_unique")
+        ]
+        indexes = [models.Index(fields=["erased_at"], name="jsg_saleor_erased_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}…"
+
+    @staticmethod
+    def key_for(saleor_id: str) -> str:
+        return subjects.keyed_hash("saleor_user", saleor_id)

@@ -1,4 +1,5 @@
-"""Signal receivers: marketing choices flow to Saleor; an order's hold ending clears it in Saleor.
+"""Signal receivers: marketing choices flow to Saleor; an order's hold ending clears it in Saleor;
+a customer's index row deleted is remembered for a while (:class:`~.models.ErasedCustomer`).
 
 jsg_privacy.marketing sends no signal of its own when a choice changes, so the state rows are
 watched instead: every change of a :class:`~jsg_privacy.marketing.models.MarketingConsent` or
@@ -13,8 +14,14 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from jsg_privacy.integrations.saleor import marketing, tasks
-from jsg_privacy.integrations.saleor.models import Installation, Order, OrderClearance
+from jsg_privacy.integrations.saleor import handlers, marketing, tasks
+from jsg_privacy.integrations.saleor.models import (
+    Customer,
+    ErasedCustomer,
+    Installation,
+    Order,
+    OrderClearance,
+)
 from jsg_privacy.marketing.models import MarketingConsent, Suppression
 from jsg_privacy.tasks import enqueue
 
@@ -38,10 +45,29 @@ def order_deleted(sender: type, instance: Order, **kwargs: Any) -> None:
 
     The clearance is recorded in the deleting transaction and carried out after it commits.
     """
-    origin = kwargs.get("origin")
-    if isinstance(origin, Installation) or getattr(origin, "model", None) is Installation:
+    if _installation_deleted(kwargs):
         return  # the installation itself is being deleted: nothing left to call
     clearance = OrderClearance.objects.create(
         installation_id=instance.installation_id, saleor_id=instance.saleor_id
     )
     enqueue(tasks.clear_order, clearance.pk)
+
+
+@receiver(post_delete, sender=Customer, dispatch_uid="jsg_privacy_saleor.customer_forgotten")
+def customer_forgotten(sender: type, instance: Customer, **kwargs: Any) -> None:
+    """However a customer's index row goes (erasure, CUSTOMER_DELETED, retention), remember it.
+
+    Recorded in the deleting transaction: a late event issued before it is then ignored instead of
+    indexing the customer again (see :mod:`.handlers`).
+    """
+    if _installation_deleted(kwargs):
+        return  # its records go with it
+    ErasedCustomer.objects.record(
+        instance.installation_id, instance.saleor_id, handlers.erased_at()
+    )
+
+
+def _installation_deleted(kwargs: dict[str, Any]) -> bool:
+    """Whether the row goes because its installation is being deleted (the delete's ``origin``)."""
+    origin = kwargs.get("origin")
+    return isinstance(origin, Installation) or getattr(origin, "model", None) is Installation
