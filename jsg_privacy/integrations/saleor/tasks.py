@@ -3,7 +3,7 @@
 Inline or on Celery (``JSG_PRIVACY_TASK_RUNNER``), like jsg_privacy's own tasks; Celery workers find
 this module through ``autodiscover_tasks()``. On Celery, Saleor has had its 200 by the time a task
 runs, so a task that fails for a passing reason — Saleor, the database, Redis or the keys away — is
-retried with a backoff (30 s doubling to 10 min, 20 times: about two and a half hours), and one
+retried with a backoff (30 s doubling to 10 min, 20 times: 2 hours 45 minutes), and one
 whose worker died is delivered again. Inline, a failed event fails the webhook request with a 500
 and leaves no trace, so Saleor delivers it again; a failed write of marketing flags or of an
 order's clearance is logged instead (the shop's request that caused it has nothing to do with
@@ -58,6 +58,7 @@ def _task(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         retry_backoff=30,
         retry_backoff_max=600,
+        retry_jitter=False,  # 30 s, 60 s … 10 min: 20 tries cover 2 h 45 min of an outage
         max_retries=20,
     )(func)
 
