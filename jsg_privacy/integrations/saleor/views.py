@@ -3,9 +3,10 @@
 Retry semantics: Saleor retries a webhook (up to 5 times, with a growing delay) after a 5xx or no
 answer, and never after a 3xx or 4xx. So: a delivery that can never succeed — unknown or removed
 installation, bad signature, malformed body, too large, too old — gets a 4xx; a passing problem
-(the store's keys cannot be fetched, the database is down, an inline handler failed) gets a 5xx;
-an accepted or already received delivery gets a 200 at once, its work queued. No endpoint ever
-redirects: each answers with and without its trailing slash.
+(the store's keys cannot be fetched, the Redis inbox cannot be reached, the database is down while
+an inline handler runs, an inline handler failed) gets a 5xx; an accepted or already received
+delivery gets a 200 at once, its work queued — from then on a failure is the worker's to retry
+(see tasks). No endpoint ever redirects: each answers with and without its trailing slash.
 """
 
 from __future__ import annotations
