@@ -50,7 +50,6 @@ def handle(installation_id: int, name: str, data: dict[str, Any], issued_at: str
     """Run the handler of event ``name`` for the installation (in the caller's transaction)."""
     installation = Installation.objects.get(pk=installation_id)
     moment = parse_datetime(issued_at) or timezone.now()
-    purge_erased()
     token = _current.set((name, moment))
     try:
         HANDLERS[name](installation, data, moment)

@@ -28,7 +28,8 @@ Events stay in Redis for seconds, but Redis may write them to disk meanwhile: th
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -79,6 +80,15 @@ def _connect(url: str) -> tuple[redis.Redis, Any]:
     return client, client.register_script(_PUT)
 
 
+@contextmanager
+def _redis() -> Iterator[tuple[redis.Redis, Any]]:
+    """The inbox's client and its put script; Redis not answering raises InboxUnavailable."""
+    try:
+        yield _connect(saleor_settings.INBOX_URL)
+    except redis.RedisError as error:
+        raise InboxUnavailable(type(error).__name__) from None
+
+
 def _key(*parts: object) -> str:
     return ":".join([saleor_settings.INBOX_PREFIX, *map(str, parts)])
 
@@ -97,14 +107,11 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
 
     item = tasks.seal(installation_id, digest, name, data, issued_at)
     lifetime = saleor_settings.DEDUPLICATE_HOURS * 3600
-    client, script = _connect(saleor_settings.INBOX_URL)
-    try:
+    with _redis() as (client, script):
         outcome = script(
             keys=[seen_key(installation_id, digest), _key(INBOX), _key(FLAG)],
             args=[lifetime, item, FLAG_SECONDS],
         )
-    except redis.RedisError as error:
-        raise InboxUnavailable(type(error).__name__) from None
     if outcome == 1:  # (not after the request's commit: the event is in Redis either way)
         try:
             dispatch(tasks.drain_inbox, countdown=DRAIN_DELAY)
@@ -129,10 +136,9 @@ def drain() -> int:
     from jsg_privacy.integrations.saleor import tasks
     from jsg_privacy.tasks import dispatch
 
-    client, _script = _connect(saleor_settings.INBOX_URL)
     inbox, taking, unreadable = _key(INBOX), _key(TAKING), _key(UNREADABLE)
     queued = 0
-    try:
+    with _redis() as (client, _script):
         client.delete(_key(FLAG))
         while client.lmove(taking, inbox, "RIGHT", "RIGHT") is not None:
             pass  # left by a drain whose worker died (or by one running now: queued twice, once done)
@@ -150,17 +156,12 @@ def drain() -> int:
             dispatch(tasks.process_sealed_event, token)  # now: it leaves "taking" next
             client.lrem(taking, 1, item)
             queued += 1
-    except redis.RedisError as error:
-        raise InboxUnavailable(type(error).__name__) from None
     return queued
 
 
 def _counted(*names: str) -> int:
-    client, _script = _connect(saleor_settings.INBOX_URL)
-    try:
+    with _redis() as (client, _script):
         return sum(int(client.llen(_key(name))) for name in names)
-    except redis.RedisError as error:
-        raise InboxUnavailable(type(error).__name__) from None
 
 
 def pending() -> int:
@@ -175,24 +176,18 @@ def unreadable() -> int:
 
 def retry_unreadable() -> int:
     """Put the events set aside back into the inbox (once the workers have the keys); how many."""
-    client, _script = _connect(saleor_settings.INBOX_URL)
     moved = 0
-    try:
+    with _redis() as (client, _script):
         while client.lmove(_key(UNREADABLE), _key(INBOX), "RIGHT", "RIGHT") is not None:
             moved += 1
-    except redis.RedisError as error:
-        raise InboxUnavailable(type(error).__name__) from None
     return moved
 
 
 def discard_unreadable() -> int:
     """Delete the events set aside (no key will ever read them); how many."""
-    client, _script = _connect(saleor_settings.INBOX_URL)
-    try:
+    with _redis() as (client, _script):
         count = int(client.llen(_key(UNREADABLE)))
         client.delete(_key(UNREADABLE))
-    except redis.RedisError as error:
-        raise InboxUnavailable(type(error).__name__) from None
     return count
 
 

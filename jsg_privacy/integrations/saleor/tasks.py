@@ -113,8 +113,11 @@ def process_event(
     except Exception:
         logger.exception("Saleor event %s failed; its next delivery will be handled.", name)
         raise
+    # What no late delivery can need any more: digests past the replay window, erasure records
+    # past twice that (handlers.purge_erased).
     cutoff = timezone.now() - timedelta(hours=saleor_settings.DEDUPLICATE_HOURS)
     Delivery.objects.filter(received_at__lt=cutoff).delete()
+    handlers.purge_erased()
     retry_clearances()
     return True
 
