@@ -122,8 +122,9 @@ class AppSettings(SettingsGroup):
     HASH_KEY = Setting[str](
         "",
         types=str,
-        help="The secret for subject keys in the consent ledger and suppression list (keyed hashes). "
-        "Default: SECRET_KEY. Set it to keep keys stable across SECRET_KEY rotations.",
+        help="The secret for subject keys in the consent ledger and suppression list and for "
+        "keyed-hash columns. Required with DEBUG off (check jsg_privacy.E016); empty with DEBUG on: "
+        "derived from SECRET_KEY (W006).",
     )
     CONSENT_MAX_AGE = Setting[int](
         182,
@@ -172,7 +173,9 @@ class AppSettings(SettingsGroup):
         {},
         types=Mapping,
         help="Stripe keys and endpoints: secret_key, publishable_key, webhook_secret, and for a local "
-        "stand-in api_base and js_url. With no secret_key, the local stand-in (localstripe) is used.",
+        "stand-in api_base and js_url. With no secret_key and DEBUG on, the local stand-in "
+        "(localstripe) is used; with DEBUG off, secret_key and webhook_secret are required "
+        "(checks jsg_privacy.E017, E018) unless a test suite sets local_for_tests.",
     )
     CARD_GUARD_EXEMPT_FIELDS = Setting[Mapping[str, str]](
         {"mpan": "jsg_privacy.payments.guard.is_mpan"},
@@ -186,6 +189,14 @@ class AppSettings(SettingsGroup):
         types=str,
         help='"inline" runs exports, erasures and retention in the request or command; "celery" '
         "queues them on the project's Celery app (workers must import jsg_privacy.tasks).",
+    )
+    ADDRESS_VERIFIER = Setting[str](
+        "",
+        types=str,
+        help="Dotted path of a function (user, email) -> bool for shops that prove e-mail "
+        "addresses their own way. jsg_privacy's own e-mailed links and django-allauth's verified "
+        "addresses always count; records found only by an address are released to an account "
+        "only when it is proven.",
     )
     EXPORT_LINK_MAX_AGE = Setting[int](
         72,

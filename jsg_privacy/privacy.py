@@ -6,11 +6,19 @@ from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 from jsg_privacy.audit.models import StaffAccess
 from jsg_privacy.requests.limits import Objection, Restriction
-from jsg_privacy.requests.models import Case
+from jsg_privacy.requests.models import AddressProof, Case
 from jsg_privacy.usage.models import UsageEvent
 
 SIX_YEARS = privacy.Period(years=6)
 PROOF = _("proof of how and when we answered your request, for complaints and legal claims")
+CASE_FIELDS = (
+    "email",
+    "details",
+    "received_at",
+    "identity_check",
+    "email_confirmed_at",
+    "extension_reason",
+)
 
 
 @privacy.register(Case)
@@ -19,7 +27,7 @@ class CaseSource(privacy.ModelSource):
     subject = "user"
     subject_email = "email"
     data_subjects = "people exercising their data-protection rights"
-    fields = {inventory.CORRESPONDENCE: ["email", "details", "received_at"]}
+    fields = {inventory.CORRESPONDENCE: list(CASE_FIELDS)}
     retention = privacy.Retention(
         anchor="received_at",
         period=SIX_YEARS,
@@ -31,7 +39,7 @@ class CaseSource(privacy.ModelSource):
         anchor="received_at",
         period=SIX_YEARS,
         reason=PROOF,
-        keep=("email", "details", "received_at"),
+        keep=CASE_FIELDS,
         then=privacy.Delete(),
         anchor_label=_("after we receive your request"),
     )
@@ -95,6 +103,24 @@ class ObjectionSource(privacy.ModelSource):
         then=privacy.Delete(),
         anchor_label=_("after we receive your objection"),
     )
+
+
+# A proof that an account holder receives mail at their address: it decides whether records found
+# only by the address (a guest order) are theirs. Addresses change hands, so it is asked for again.
+@privacy.register(AddressProof)
+class AddressProofSource(privacy.ModelSource):
+    label = _("Confirmation of your e-mail address")
+    subject = "user"
+    data_subjects = "customers"
+    fields = {inventory.ACCOUNT: ["email_key", "proved_at", "how"]}
+    export = ["proved_at", "how"]
+    retention = privacy.Retention(
+        anchor="proved_at",
+        period=privacy.Period(years=2),
+        anchor_label=_("after you confirm your address"),
+        reason=_("An address can change hands: after two years we ask you to confirm it again."),
+    )
+    erasure = privacy.Delete()
 
 
 @privacy.register(UsageEvent)

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from example_shop.accounts.forms import CustomerProfileForm, LoginForm, NameForm, SignUpForm
 from example_shop.accounts.models import CustomerProfile
 from example_shop.orders.models import Order
+from jsg_privacy.requests import identity
 
 
 class ShopLoginView(LoginView):
@@ -39,6 +40,18 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             form.record_marketing(user=user, email=user.email, request=request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account has been created.")
+        # Prove the address: until then, records found only by it (guest orders, enquiries) are
+        # not released to this account, since anyone can sign up with anyone's address.
+        if identity.send_link(request, user) == identity.SendResult.SENT:
+            messages.info(
+                request,
+                f"We have e-mailed a link to {user.email}: open it to confirm the address is yours.",
+            )
+        else:
+            messages.warning(
+                request,
+                "We could not e-mail you a confirmation link: send it again from your account.",
+            )
         return redirect(safe_next_url(request, default="accounts:profile"))
     return render(request, "accounts/sign_up.html", {"form": form})
 
@@ -55,7 +68,11 @@ def profile(request: HttpRequest) -> HttpResponse:
             profile_form.save()
         messages.success(request, "Your details have been saved.")
         return redirect("accounts:profile")
-    context = {"name_form": name_form, "profile_form": profile_form}
+    context = {
+        "name_form": name_form,
+        "profile_form": profile_form,
+        "address_proven": identity.address_proven(request.user, request.user.email),
+    }
     return render(request, "accounts/profile.html", context)
 
 

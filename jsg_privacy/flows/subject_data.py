@@ -94,6 +94,23 @@ def rows(source: Source, subject: Subject) -> Iterator[Mapping[str, Any]]:
     )
 
 
+def found_only_by_address(user_id: Any, email: str) -> dict[str, int]:
+    """Per model source, the rows found through ``email`` but not through the account ``user_id``:
+    what an account's requests leave out until its address is proven."""
+    counts: dict[str, int] = {}
+    if not email:
+        return counts
+    for source in registry.model_sources():
+        if not source.subject_email:
+            continue
+        rows = source.rows_for(Subject(email=email))
+        if user_id is not None and source.subject_path:
+            rows = rows.exclude(source.subject_filter(Subject(user_id=user_id)))
+        if count := rows.count():
+            counts[str(source.name)] = count
+    return counts
+
+
 def columns(source: Source) -> list[str]:
     if isinstance(source, ModelSource):
         return list(source.export_fields())

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jsg_privacy.registry import Period, Subject
+from jsg_privacy.requests import identity
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
 
 ONE_MONTH = Period(months=1)
@@ -44,9 +45,15 @@ def open_case(
     user: Any = None,
     details: str = "",
     identity_check: str = "",
+    address_check: str = "",
     actor: Any = None,
 ) -> Case:
-    """Record a request. It is verified at once when identity was already checked (log-in, staff)."""
+    """Record a request. It is verified at once when identity was already checked (log-in, staff).
+
+    ``address_check`` says how the requester proved they receive mail at ``email`` (staff who
+    replied to the address, Saleor's e-mailed token); without it, records found only by the
+    address are left out until the address is proven (:func:`subject_of`).
+    """
     if kind not in Kind.values or channel not in Channel.values:
         raise CaseError(_("Unknown kind of request or channel."))
     now = timezone.now()
@@ -66,16 +73,28 @@ def open_case(
         audit(case, "received", actor=actor, detail=f"{kind} by {channel}")
         if identity_check:
             mark_verified(case, identity_check, actor=actor)
+        if address_check:
+            confirm_address(case, address_check, actor=actor)
     return case
 
 
-def mark_verified(case: Case, how: str, *, actor: Any = None) -> None:
+def mark_verified(case: Case, how: str, *, actor: Any = None, address: bool = False) -> None:
+    """Identity confirmed ``how``; with ``address``, that also proved the case's address."""
     case.status = Status.OPEN
     case.verified_at = timezone.now()
     case.identity_check = how
     case.verification_nonce = ""
     case.save(update_fields=["status", "verified_at", "identity_check", "verification_nonce"])
     audit(case, "identity confirmed", actor=actor, detail=how)
+    if address:
+        confirm_address(case, how, actor=actor)
+
+
+def confirm_address(case: Case, how: str, *, actor: Any = None) -> None:
+    """Record that the requester proved they receive mail at the case's address, and how."""
+    case.email_confirmed_at = timezone.now()
+    case.save(update_fields=["email_confirmed_at"])
+    audit(case, "address confirmed", actor=actor, detail=how)
 
 
 def verification_token(case: Case) -> str:
@@ -132,7 +151,13 @@ def verify(token: str) -> Case:
         case = Case.objects.select_for_update().get(pk=found.pk)
         if case.verification_nonce != found.verification_nonce:  # used meanwhile
             raise CaseError(str(LINK_PROBLEMS["used"]))
-        mark_verified(case, _("signed link e-mailed to the requester's address"))
+        how = _("signed link e-mailed to the requester's address")
+        if case.verified_at is None:
+            mark_verified(case, how, address=True)
+        else:  # identity was checked another way (staff, an account): this proves the address
+            case.verification_nonce = ""
+            case.save(update_fields=["verification_nonce"])
+            confirm_address(case, how)
     return case
 
 
@@ -177,5 +202,36 @@ def fail(case: Case, reason: str, *, actor: Any = None) -> None:
     audit(case, "failed", actor=actor, detail=reason)
 
 
+def address_proven(case: Case) -> bool:
+    """Whether records found only by the case's address may be released or changed for it: the
+    request was confirmed through the address, or the account's address is proven."""
+    if not case.email:
+        return False
+    if case.email_confirmed_at is not None:
+        return True
+    return case.user_id is not None and identity.address_proven(case.user_id, case.email)
+
+
 def subject_of(case: Case) -> Subject:
+    """Whose records this case may export, erase, correct or restrict.
+
+    The account always; the address only once proven (:func:`address_proven`): anyone can sign up
+    with someone else's address, so the address alone identifies nobody. Raises
+    :class:`CaseError` for a case without an account whose address is not proven yet.
+    """
+    email = case.email if address_proven(case) else ""
+    if case.user_id is None and not email:
+        raise CaseError(
+            _(
+                "%(ref)s: the requester has not proven they receive mail at the address yet, so "
+                "no records can be found for them. Send them a confirmation link from the case."
+            )
+            % {"ref": case.reference}
+        )
+    return Subject(user_id=case.user_id, email=email)
+
+
+def stated_subject(case: Case) -> Subject:
+    """The account and the address as the requester gave them, proven or not: only for steps
+    that stop processing and release nothing (an objection to direct marketing, Art. 21(3))."""
     return Subject(user_id=case.user_id, email=case.email)

@@ -1,30 +1,39 @@
-"""Delivering an export: the signed download link, the e-mail that carries it, re-authentication,
+"""Delivering an export: the signed download link, the e-mail that carries it, the second factor,
 and the file itself.
 
-A link names one export file and its case (``{"f": file id, "r": case reference}``), signed with the
-project's secret; it stops working when the file expires (``ExportFile.expires_at``, set from
-``JSG_PRIVACY_EXPORT_LINK_MAX_AGE``) and the signature itself expires after the same number of hours.
-Having the link is not enough: the person must also be the account holder, signed in with a
-recently confirmed password, or — for a request made without an account — type the address the
-request was made with (see ``docs/requests.md``).
+A link names one export file, its case and the file's current link nonce (``{"f", "r", "n"}``),
+signed with the project's secret; it stops working when the file expires (``ExportFile.expires_at``,
+set from ``JSG_PRIVACY_EXPORT_LINK_MAX_AGE``) and the signature itself expires after the same number
+of hours. Having the link is not enough:
+
+- the account holder signs in and confirms their password (recently confirmed in this session);
+- a requester without an account asks for a one-time code, e-mailed at download time to the address
+  the request was made with, and types it (:func:`send_code`, :func:`use_code`). A code works for
+  :data:`CODE_MAX_AGE` and :data:`CODE_ATTEMPTS` wrong answers; a download draws a new link nonce,
+  so each e-mailed link serves one download (a used link can ask for a fresh one, sent to the same
+  address). See ``docs/requests.md``.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import timedelta
 from typing import Any
 
 from django.core import signing
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from jsg_privacy.conf import app_settings
 from jsg_privacy.requests import cases, service
-from jsg_privacy.requests.models import ExportFile
+from jsg_privacy.requests.models import ExportFile, new_nonce
 
 SALT = "jsg_privacy.requests.download"
 MAX_TOKEN_LENGTH = 2048
@@ -33,6 +42,12 @@ DOWNLOADED = "downloaded"
 #: How long a password confirmation counts for, in this session.
 REAUTH_MAX_AGE = timedelta(minutes=10)
 REAUTH_SESSION_KEY = "jsg_privacy.requests.reauth"
+#: How long an e-mailed download code works, and how many wrong answers it takes.
+CODE_MAX_AGE = timedelta(minutes=15)
+CODE_ATTEMPTS = 5
+CODE_DIGITS = 6
+CODE_SALT = "jsg_privacy.requests.download-code"
+CODE_SENT = "download code sent"
 
 
 class LinkError(Exception):
@@ -43,8 +58,16 @@ class LinkExpired(LinkError):
     """The link was genuine but is too old."""
 
 
+class LinkUsed(LinkError):
+    """The link was genuine, but its file was downloaded with it already (no account)."""
+
+    def __init__(self, file: ExportFile) -> None:
+        super().__init__("used")
+        self.file = file
+
+
 def token_for(file: ExportFile) -> str:
-    return signing.dumps({"f": file.pk, "r": file.case.reference}, salt=SALT)
+    return signing.dumps({"f": file.pk, "r": file.case.reference, "n": file.link_nonce}, salt=SALT)
 
 
 def read_token(token: Any) -> ExportFile:
@@ -71,6 +94,8 @@ def read_token(token: Any) -> ExportFile:
     )
     if file is None:
         raise LinkError("no such export")
+    if file.case.user_id is None and payload.get("n") != file.link_nonce:
+        raise LinkUsed(file)
     return file
 
 
@@ -86,8 +111,15 @@ def notify_ready(file: ExportFile, base_url: str) -> bool:
     detail = f"export file {file.pk}"
     if not case.email or not file.available:
         return False
-    if case.events.filter(action=LINK_SENT, detail=detail).exists():
-        return False
+    if any(event.detail == detail for event in case.events.filter(action=LINK_SENT)):
+        return False  # (details are encrypted: compared here, not in the database)
+    _mail_link(file, base_url)
+    cases.audit(case, LINK_SENT, detail=detail)
+    return True
+
+
+def _mail_link(file: ExportFile, base_url: str) -> None:
+    case = file.case
     context = {
         "case": case,
         "link": link(file, base_url),
@@ -100,8 +132,6 @@ def notify_ready(file: ExportFile, base_url: str) -> bool:
         from_email=None,
         recipient_list=[case.email],
     )
-    cases.audit(case, LINK_SENT, detail=detail)
-    return True
 
 
 def notify_case(case_id: int, base_url: str) -> bool:
@@ -128,6 +158,79 @@ def recently_confirmed(request: HttpRequest) -> bool:
 
 def remember_confirmed(request: HttpRequest) -> None:
     request.session[REAUTH_SESSION_KEY] = {"user": str(request.user.pk), "at": int(time.time())}
+
+
+# -- the one-time code, for a requester without an account -------------------------------------
+
+
+def _code_hash(file: ExportFile, code: str) -> str:
+    return salted_hmac(
+        CODE_SALT, f"{file.pk}:{file.link_nonce}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def code_pending(file: ExportFile) -> bool:
+    """Whether a code was sent for this link and can still be used."""
+    return bool(file.code_hash) and bool(
+        file.code_expires_at and file.code_expires_at > timezone.now()
+    )
+
+
+def send_code(file: ExportFile) -> None:
+    """E-mail a new one-time code to the address the request was made with; the previous code
+    stops working. ``OSError`` if the mail server cannot take it (nothing is changed then)."""
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    case = file.case
+    context = {"case": case, "code": code, "minutes": int(CODE_MAX_AGE.total_seconds() // 60)}
+    with transaction.atomic():
+        ExportFile.objects.filter(pk=file.pk).update(
+            code_hash=_code_hash(file, code),
+            code_expires_at=timezone.now() + CODE_MAX_AGE,
+            code_attempts=0,
+        )
+        send_mail(
+            subject=render_to_string("jsg_privacy/requests/code_subject.txt", context).strip(),
+            message=render_to_string("jsg_privacy/requests/code_body.txt", context),
+            from_email=None,
+            recipient_list=[case.email],
+        )
+        cases.audit(case, CODE_SENT, detail=f"export file {file.pk}")
+    file.refresh_from_db(fields=["code_hash", "code_expires_at", "code_attempts"])
+
+
+def use_code(file: ExportFile, nonce: str, code: Any) -> bool:
+    """Whether ``code`` is the file's pending code for the link carrying ``nonce``.
+
+    Right: the code is used up and the file gets a new link nonce, so the link that served this
+    download serves no other. Wrong: counted; after :data:`CODE_ATTEMPTS` the code stops working.
+    """
+    code = str(code or "").strip().replace(" ", "")
+    with transaction.atomic():
+        locked = ExportFile.objects.select_for_update().get(pk=file.pk)
+        if locked.link_nonce != nonce or not code_pending(locked):
+            return False
+        if not constant_time_compare(locked.code_hash, _code_hash(locked, code)):
+            ExportFile.objects.filter(pk=file.pk).update(code_attempts=F("code_attempts") + 1)
+            if locked.code_attempts + 1 >= CODE_ATTEMPTS:
+                ExportFile.objects.filter(pk=file.pk).update(code_hash="", code_expires_at=None)
+            return False
+        ExportFile.objects.filter(pk=file.pk).update(
+            code_hash="", code_expires_at=None, code_attempts=0, link_nonce=new_nonce()
+        )
+    file.refresh_from_db(fields=["code_hash", "code_expires_at", "code_attempts", "link_nonce"])
+    return True
+
+
+def nonce_of(token: str) -> str:
+    """The link nonce a token carries (the token was read by :func:`read_token` already)."""
+    payload = signing.loads(token, salt=SALT)
+    return str(payload.get("n", ""))
+
+
+def send_new_link(file: ExportFile, base_url: str) -> None:
+    """E-mail a fresh link for a file whose link was used, to the request's address."""
+    _mail_link(file, base_url)
+    cases.audit(file.case, "new download link sent", detail=f"export file {file.pk}")
 
 
 # -- the file -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Forms of the request pages: the public request form, restriction or objection from an account,
-and the two ways of confirming who is downloading an export (password, or the request's address)."""
+and the two ways of confirming who is downloading an export (password, or a code e-mailed to the
+request's address)."""
 
 from __future__ import annotations
 
@@ -98,23 +99,20 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
-class EmailConfirmForm(forms.Form):
-    """A requester without an account confirms the address the request was made with."""
+class CodeForm(forms.Form):
+    """A requester without an account types the one-time code e-mailed to them at download time."""
 
-    email = forms.EmailField(
-        label=_("The e-mail address you made the request with"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    code = forms.CharField(
+        label=_("The code we e-mailed you"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Type the code from the e-mail.")},
     )
 
-    def __init__(self, expected: str, *args: Any, **kwargs: Any) -> None:
-        self.expected = expected
-        super().__init__(*args, **kwargs)
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if email.strip().lower() != self.expected.strip().lower():
-            raise forms.ValidationError(
-                _("This is not the address the request was made with. Use the address we e-mailed.")
-            )
-        return email
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit() or not code.isascii():
+            raise forms.ValidationError(_("The code is made of digits only."))
+        return code

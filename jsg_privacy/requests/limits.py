@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jsg_privacy.crypto.fields import EncryptedTextField
 from jsg_privacy.requests.models import Case
 
 
@@ -37,7 +38,7 @@ class Restriction(models.Model):
         db_index=False,  # covered by the (user, lifted_at) index
     )
     email_key = models.CharField(_("e-mail key"), max_length=64, blank=True, editable=False)
-    reason = models.TextField(_("why processing is restricted"))
+    reason = EncryptedTextField(_("why processing is restricted"))
     case = models.ForeignKey(
         Case,
         verbose_name=_("request"),
@@ -51,7 +52,7 @@ class Restriction(models.Model):
         _("subject told it will be lifted"), null=True, blank=True
     )
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
-    lift_reason = models.TextField(_("why it was lifted"), blank=True)
+    lift_reason = EncryptedTextField(_("why it was lifted"), blank=True)
 
     objects: ClassVar[RestrictionQuerySet] = RestrictionQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -85,10 +86,10 @@ class Objection(models.Model):
         Case, verbose_name=_("request"), on_delete=models.PROTECT, related_name="objections"
     )
     purpose = models.CharField(_("purpose objected to"), max_length=64)
-    grounds = models.TextField(_("the subject's grounds"), blank=True)
+    grounds = EncryptedTextField(_("the subject's grounds"), blank=True)
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     upheld = models.BooleanField(_("upheld"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decision_reason = EncryptedTextField(_("reason for the decision"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)  # by: the audit trail
 
     class Meta:

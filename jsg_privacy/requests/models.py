@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any, ClassVar, NoReturn
 
@@ -9,6 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jsg_privacy.crypto.fields import (
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+    KeyedHashField,
+)
 
 
 class Kind(models.TextChoices):
@@ -69,14 +77,22 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    email = models.EmailField(_("requester's e-mail address"))
-    details = models.TextField(_("what was asked"), blank=True, max_length=5000)
-    identity_check = models.CharField(_("how identity was checked"), max_length=200, blank=True)
+    email = EncryptedEmailField(_("requester's e-mail address"), max_length=254)
+    #: Finds a subject's cases by address (``email_digest__matches=...``) without decrypting.
+    email_digest = KeyedHashField("email")
+    details = EncryptedTextField(_("what was asked"), blank=True, max_length=5000)
+    identity_check = EncryptedCharField(_("how identity was checked"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     verified_at = models.DateTimeField(_("identity confirmed"), null=True, blank=True)
+    #: When the requester proved they receive mail at ``email`` for this request: the e-mailed
+    #: link of the public form, or staff recording how they checked. Records found only by the
+    #: address are included only with this proof, or once the account's address is proven.
+    email_confirmed_at = models.DateTimeField(
+        _("address confirmed for this request"), null=True, blank=True
+    )
     due_on = models.DateField(_("due (one month, Art. 12(3))"))
     extended_until = models.DateField(_("extended until"), null=True, blank=True)
-    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_reason = EncryptedTextField(_("reason for the extension"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     failure_reason = models.TextField(_("why it failed"), blank=True)
@@ -120,7 +136,7 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=120)
-    detail = models.TextField(blank=True)
+    detail = EncryptedTextField(blank=True)
 
     objects: ClassVar[CaseEventQuerySet] = CaseEventQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -141,6 +157,10 @@ class CaseEvent(models.Model):
         raise PermissionError("The audit trail of a request is append-only.")
 
 
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class ExportFile(models.Model):
     """A subject's export, kept only until ``expires_at``; then the file is deleted."""
 
@@ -151,6 +171,14 @@ class ExportFile(models.Model):
     expires_at = models.DateTimeField(_("link expires"))
     downloaded_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    #: Carried by the download link: a new one is drawn when the file is downloaded without an
+    #: account, so each e-mailed link serves one download.
+    link_nonce = models.CharField(max_length=32, blank=True, default=new_nonce, editable=False)
+    #: The one-time code e-mailed at download time to a requester without an account: a keyed
+    #: hash of it (never the code), when it stops working, and the wrong answers given so far.
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("export file")
@@ -163,3 +191,34 @@ class ExportFile(models.Model):
     @property
     def available(self) -> bool:
         return self.deleted_at is None and self.expires_at > timezone.now()
+
+
+class AddressProof(models.Model):
+    """An account holder proved they receive mail at an address: they opened a link sent to it.
+
+    Only a keyed hash of the address is kept (:func:`jsg_privacy.consent.subjects.for_email`), so
+    a proof holds for that address only: after a change of address, it must be proven again.
+    Records found by e-mail address alone (a guest order, an enquiry) are released to, or
+    changed for, an account only when its address is proven (:mod:`jsg_privacy.requests.identity`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email_key = models.CharField(_("e-mail key"), max_length=64, editable=False)
+    proved_at = models.DateTimeField(_("proved"), default=timezone.now)
+    how = models.CharField(_("how"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("proven e-mail address")
+        verbose_name_plural = _("proven e-mail addresses")
+        ordering = ["-proved_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "email_key"], name="jsg_address_proof_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Address proven by account')} {self.user_id}"

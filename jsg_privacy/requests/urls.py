@@ -13,4 +13,6 @@ urlpatterns = [
     path("new/sent/", views.sent, name="sent"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("download/<str:token>/", views.download, name="download"),
+    path("address/", views.send_address_link, name="send-address-link"),
+    path("address/<str:token>/", views.confirm_address, name="confirm-address"),
 ]

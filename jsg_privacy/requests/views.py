@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,9 +33,9 @@ from jsg_privacy import tasks
 from jsg_privacy.conf import app_settings
 from jsg_privacy.flows import erase
 from jsg_privacy.registry import Subject
-from jsg_privacy.requests import cases, downloads, ratelimit
+from jsg_privacy.requests import cases, downloads, identity, ratelimit
 from jsg_privacy.requests.forms import (
-    EmailConfirmForm,
+    CodeForm,
     PasswordConfirmForm,
     RequestForm,
     RestrictOrObjectForm,
@@ -72,14 +73,24 @@ def too_many(request: HttpRequest, outcome: ratelimit.Outcome) -> HttpResponse:
 
 
 def link_problem(
-    request: HttpRequest, *, kind: str, problem: str, message: str = ""
+    request: HttpRequest,
+    *,
+    kind: str,
+    problem: str,
+    message: str = "",
+    offer_new_link: bool = False,
 ) -> HttpResponse:
-    """A clear page for a link that cannot be used. ``problem``: invalid, expired, used, other."""
+    """A clear page for a link that cannot be used. ``problem``: invalid, expired, used, other.
+
+    ``kind``: "verify" (a request's identity link), "download" or "address" (an account's address
+    link); ``offer_new_link``: a used download link may ask for a fresh one by e-mail."""
     status = {"invalid": 400, "other": 403}.get(problem, 410)
     context = {
         "kind": kind,
         "problem": problem,
         "message": message,
+        "offer_new_link": offer_new_link,
+        "address_days": identity.LINK_MAX_AGE.days,
         "contact_email": contact_email(),
         "new_url": reverse("jsg_privacy:requests:new"),
         "hours": app_settings.EXPORT_LINK_MAX_AGE,
@@ -133,6 +144,8 @@ def your_data_context(
     rows = case_rows(request.user)
     return {
         "rows": rows,
+        "address": account_address(request.user),
+        "address_proven": address_proven(request.user),
         "preparing": any(row.preparing for row in rows),
         "open_erasure": next(
             (
@@ -225,9 +238,23 @@ class PlanRow:
     reason: str
 
 
+def account_address(user: Any) -> str:
+    return str(getattr(user, user.get_email_field_name(), "") or "")
+
+
+def address_proven(user: Any) -> bool:
+    return identity.address_proven(user, account_address(user))
+
+
+def account_subject(user: Any) -> Subject:
+    """The signed-in customer as a subject: the account, and its address only once proven (a
+    sign-up proves nothing: records found only by the address may be someone else's)."""
+    return Subject(user_id=user.pk, email=account_address(user) if address_proven(user) else "")
+
+
 def erasure_plan(user: Any) -> list[PlanRow]:
     """What erasing this customer would do, per source, in words the customer sees."""
-    subject = Subject(user_id=user.pk, email=user.email or "")
+    subject = account_subject(user)
     plan = []
     for step in erase.plan(subject):
         if not step.rows and not step.reason:
@@ -292,8 +319,82 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
         "needs_password": needs_password,
         "pending": pending,
         "contact_email": contact_email(),
+        "address_proven": address_proven(request.user),
+        "address": account_address(request.user),
     }
     return render(request, TEMPLATES + "erase.html", context)
+
+
+# -- proving the account's address ----------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else default
+
+
+@login_required
+@require_POST
+def send_address_link(request: HttpRequest) -> HttpResponse:
+    """E-mail the signed-in customer a link that proves their address (a resend, too)."""
+    result = identity.send_link(request, request.user)
+    notes = {
+        identity.SendResult.SENT: (
+            messages.SUCCESS,
+            _("We have e-mailed a link to %(email)s. Open it to confirm the address is yours."),
+        ),
+        identity.SendResult.PROVEN: (messages.INFO, _("%(email)s is confirmed already.")),
+        identity.SendResult.NO_ADDRESS: (
+            messages.ERROR,
+            _("Your account has no e-mail address: add one to your details first."),
+        ),
+        identity.SendResult.TOO_MANY: (
+            messages.ERROR,
+            _("We have sent several links in the last hour: please use the newest, or try later."),
+        ),
+        identity.SendResult.FAILED: (
+            messages.ERROR,
+            _("We could not send you an e-mail just now. Please try later."),
+        ),
+    }
+    level, text = notes[result]
+    messages.add_message(
+        request, level, text % {"email": account_address(request.user)}, fail_silently=True
+    )
+    return redirect(_next_url(request, reverse("jsg_privacy:requests:your-data")))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: a page whose button proves the address (a mail scanner only looks).
+
+    The link proves the address its account has now, for that account only: opened while signed
+    in to another account, or after the account's address changed, it changes nothing.
+    """
+    try:
+        found = identity.read_token(token)
+    except identity.LinkExpired:
+        return link_problem(request, kind="address", problem="expired")
+    except identity.LinkError:
+        return link_problem(request, kind="address", problem="invalid")
+    if request.user.is_authenticated and request.user.pk != found.user.pk:
+        return link_problem(request, kind="address", problem="other")
+    if not found.current:
+        message = _(
+            "This link was sent to an address the account no longer uses. Nothing was changed."
+        )
+        return link_problem(request, kind="address", problem="used", message=message)
+    email = account_address(found.user)
+    proven = identity.address_proven(found.user, email)
+    if request.method == "POST" and not proven:
+        identity.record_proof(found.user, email, identity.BY_LINK)
+        proven = True
+    context = {"proven": proven, "posted": request.method == "POST"}
+    return render(request, TEMPLATES + "confirm_address.html", context)
 
 
 def _day(value: date) -> str:
@@ -355,11 +456,12 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return link_problem(request, kind="verify", problem=problem)
     if request.method != "POST":
         return render(request, TEMPLATES + "verify.html", {"case": case})
+    newly_verified = case.verified_at is None
     try:
         case = cases.verify(token)
     except cases.CaseError as error:
         return link_problem(request, kind="verify", problem="used", message=str(error))
-    exporting = case.kind in EXPORT_KINDS
+    exporting = newly_verified and case.kind in EXPORT_KINDS
     if exporting:
         start_export(request, case)
     context = {"case": case, "exporting": exporting, "hours": app_settings.EXPORT_LINK_MAX_AGE}
@@ -390,37 +492,114 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         file = downloads.read_token(token)
     except downloads.LinkExpired:
         return link_problem(request, kind="download", problem="expired")
+    except downloads.LinkUsed as used:
+        return _used_link(request, used.file)
     except downloads.LinkError:
         return link_problem(request, kind="download", problem="invalid")
     if not file.available:
         return link_problem(request, kind="download", problem="expired")
+    if file.case.user_id is not None:
+        return _account_download(request, file)
+    return _guest_download(request, file, downloads.nonce_of(token))
+
+
+def _serve(request: HttpRequest, file: ExportFile) -> HttpResponse:
+    try:
+        return downloads.serve(request, file)
+    except OSError:
+        logger.exception("Export file %s of case %s is missing", file.pk, file.case.reference)
+        return link_problem(request, kind="download", problem="expired")
+
+
+def _account_download(request: HttpRequest, file: ExportFile) -> HttpResponse:
+    """The account holder, signed in, with a recently confirmed password."""
     case = file.case
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.user.pk != case.user_id:
+        return link_problem(request, kind="download", problem="other")
+    needs_password = not downloads.recently_confirmed(request)
     posted = request.method == "POST"
-    form: PasswordConfirmForm | EmailConfirmForm | None
-    if case.user_id is not None:  # the account holder, signed in, with a fresh password
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if request.user.pk != case.user_id:
-            return link_problem(request, kind="download", problem="other")
-        needs_password = not downloads.recently_confirmed(request)
-        form = PasswordConfirmForm(request.user, request.POST if posted else None)
-        form = form if needs_password else None
-        who, refusal = f"user-{request.user.pk}", "wrong password"
-    else:  # a request without an account: the e-mailed link and the address it went to
-        form = EmailConfirmForm(case.email, request.POST if posted else None)
-        who, refusal = f"export-{file.pk}", "wrong e-mail address"
+    form = PasswordConfirmForm(request.user, request.POST if posted else None)
     if posted:
-        if form is not None:
-            refused = _check_answer(request, form, who, case, refusal)
+        if needs_password:
+            refused = _check_answer(
+                request, form, f"user-{request.user.pk}", case, "wrong password"
+            )
             if refused is not None:
                 return refused
-        if form is None or form.is_valid():
-            if isinstance(form, PasswordConfirmForm):
+        if not needs_password or form.is_valid():
+            if needs_password:
                 downloads.remember_confirmed(request)
-            try:
-                return downloads.serve(request, file)
-            except OSError:
-                logger.exception("Export file %s of case %s is missing", file.pk, case.reference)
-                return link_problem(request, kind="download", problem="expired")
-    context = {"file": file, "case": case, "form": form, "account": case.user_id is not None}
+            return _serve(request, file)
+    context = {
+        "file": file,
+        "case": case,
+        "form": form if needs_password else None,
+        "account": True,
+    }
     return render(request, TEMPLATES + "download.html", context)
+
+
+#: E-mailed download codes per export file per hour (each also ends the previous code).
+CODES_PER_FILE = ratelimit.Limit("download-code", 5)
+
+
+def _guest_download(request: HttpRequest, file: ExportFile, nonce: str) -> HttpResponse:
+    """A request without an account: the e-mailed link, plus a one-time code e-mailed now to the
+    address the request was made with. The link serves one download."""
+    case = file.case
+    context: dict[str, Any] = {"file": file, "case": case, "account": False, "code_sent": False}
+    status = 200
+    form = CodeForm()
+    if request.method == "POST" and request.POST.get("action") == "send-code":
+        outcome = ratelimit.hit(CODES_PER_FILE, f"export-{file.pk}")
+        if not outcome.allowed:
+            return too_many(request, outcome)
+        try:
+            downloads.send_code(file)
+        except OSError:
+            logger.exception("Could not send the download code of case %s", case.reference)
+            form.add_error(None, _("We could not send you an e-mail just now. Please try later."))
+            status = 503
+        else:
+            context["code_sent"] = True
+    elif request.method == "POST":
+        form = CodeForm(request.POST)
+        who = f"export-{file.pk}"
+        refused = _check_answer(request, form, who, case, "wrong download code")
+        if refused is not None:
+            return refused
+        if form.is_valid():
+            if downloads.use_code(file, nonce, form.cleaned_data["code"]):
+                return _serve(request, file)
+            ratelimit.hit(ratelimit.WRONG_ANSWERS, who)
+            cases.audit(case, "download refused", detail="wrong or expired download code")
+            form.add_error(
+                "code",
+                _(
+                    "That code is wrong or no longer works. Check the newest e-mail, or ask for a "
+                    "new code."
+                ),
+            )
+    context["form"] = form
+    context["code_pending"] = downloads.code_pending(file)
+    context["code_minutes"] = int(downloads.CODE_MAX_AGE.total_seconds() // 60)
+    return render(request, TEMPLATES + "download.html", context, status=status)
+
+
+def _used_link(request: HttpRequest, file: ExportFile) -> HttpResponse:
+    """A guest's link that served its download: offer a fresh one, sent to the same address."""
+    if not file.available:
+        return link_problem(request, kind="download", problem="expired")
+    if request.method == "POST" and request.POST.get("action") == "new-link":
+        outcome = ratelimit.hit(CODES_PER_FILE, f"export-{file.pk}")
+        if not outcome.allowed:
+            return too_many(request, outcome)
+        try:
+            downloads.send_new_link(file, downloads.base_url(request))
+        except OSError:
+            logger.exception("Could not send a new download link of case %s", file.case.reference)
+            return link_problem(request, kind="download", problem="used")
+        return render(request, TEMPLATES + "sent.html", {"new_link": True})
+    return link_problem(request, kind="download", problem="used", offer_new_link=True)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jsg_privacy.audit import access
-from jsg_privacy.flows import export
+from jsg_privacy.flows import export, subject_data
 from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.models import Case, Channel, Kind, Status
@@ -54,22 +54,38 @@ def export_case(request: HttpRequest, case: Case) -> HttpResponse | None:
         )
         return None
     try:
-        response, summary = export_response(
-            cases.subject_of(case), f"{case.reference}-personal-data.zip"
-        )
+        subject = cases.subject_of(case)
+    except cases.CaseError as exc:
+        messages.error(request, str(exc))
+        return None
+    left_out = (
+        subject_data.found_only_by_address(case.user_id, case.email) if not subject.email else {}
+    )
+    try:
+        response, summary = export_response(subject, f"{case.reference}-personal-data.zip")
     except Exception as exc:
         logger.exception("Staff export of case %s failed", case.reference)
         messages.error(request, _("The export failed: %(error)s.") % {"error": type(exc).__name__})
         return None
-    cases.audit(
-        case,
-        "exported by staff",
-        actor=request.user,
-        detail=f"{summary.total} records from {len(summary.rows)} sources",
-    )
+    detail = f"{summary.total} records from {len(summary.rows)} sources"
+    if left_out:
+        detail += f"; {sum(left_out.values())} found only by the unproven address left out"
+        messages.warning(
+            request,
+            _(
+                "%(ref)s: the address is not proven, so %(count)d records found only through it "
+                "were left out (%(where)s). Send the requester a confirmation link from the case."
+            )
+            % {
+                "ref": case.reference,
+                "count": sum(left_out.values()),
+                "where": ", ".join(f"{label}: {n}" for label, n in sorted(left_out.items())),
+            },
+        )
+    cases.audit(case, "exported by staff", actor=request.user, detail=detail)
     access.record_export(
         request,
-        cases.subject_of(case),
+        subject,
         f"{summary.total} records from {len(summary.rows)} sources",
         model=Case._meta.label,
         object_id=case.pk,

@@ -29,9 +29,30 @@ class LogRequestForm(forms.ModelForm):
         ),
     )
 
+    address_check = forms.CharField(
+        label=gettext_lazy("how they proved the address"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "Only if the requester showed they receive mail at this address — for example, they "
+            "wrote from it and answered our reply. Leave empty otherwise: records found only by "
+            "the address are then left out until they open a confirmation link."
+        ),
+    )
+
     class Meta:
         model = Case
-        fields = ["kind", "channel", "email", "user", "details", "identity_check"]
+        fields = ["kind", "channel", "email", "user", "details", "identity_check", "address_check"]
+
+
+class AddressProofForm(forms.Form):
+    how = forms.CharField(
+        label=gettext_lazy("how the requester proved the address"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "For example: they wrote from this address and answered our reply to it."
+        ),
+    )
 
 
 class ExtendForm(forms.Form):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jsg_privacy import tasks
+from jsg_privacy.crypto.admin import KeyedHashSearchMixin
+from jsg_privacy.flows import subject_data
 from jsg_privacy.requests import cases, objection
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import LogRequestForm
@@ -25,7 +27,7 @@ from jsg_privacy.requests.models import Case, Kind, Status
 
 CHANGE_FIELDSETS = [
     (None, {"fields": ["reference", "kind", "status", "channel", "user", "email", "details"]}),
-    (gettext_lazy("Identity"), {"fields": ["identity_check", "verified_at"]}),
+    (gettext_lazy("Identity"), {"fields": ["identity_check", "verified_at", "address_status"]}),
     (
         gettext_lazy("Deadline"),
         {"fields": ["received_at", "due_on", "extended_until", "extension_reason", "completed_at"]},
@@ -35,12 +37,13 @@ CHANGE_FIELDSETS = [
 
 
 @admin.register(Case)
-class CaseAdmin(CaseSteps, admin.ModelAdmin):
+class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
     """Cases are read-only; staff act on them through the actions and the buttons on each case."""
 
     list_display = ["reference", "kind", "status", "channel", "received_at", "deadline", "overdue"]
     list_filter = [OverdueFilter, "status", "kind", "channel"]
-    search_fields = ["reference", "email", "user__email"]
+    # The requester's address is encrypted: an exact address finds its cases by keyed hash.
+    search_fields = ["reference", "user__email"]
     search_help_text = gettext_lazy("A reference or an e-mail address.")
     date_hierarchy = "received_at"
     raw_id_fields = ["user"]
@@ -112,6 +115,7 @@ class CaseAdmin(CaseSteps, admin.ModelAdmin):
             user=data.get("user"),
             details=data.get("details", ""),
             identity_check=data["identity_check"],
+            address_check=data.get("address_check", ""),
             actor=request.user,
         )
         # The admin logs and redirects to ``obj``: make it the case open_case created.
@@ -129,6 +133,27 @@ class CaseAdmin(CaseSteps, admin.ModelAdmin):
         return self._back(obj)
 
     # -- the case page --
+
+    @admin.display(description=gettext_lazy("e-mail address proven"))
+    def address_status(self, obj: Case) -> str:
+        """Whether records found only by the address are included, and which ones are not."""
+        if cases.address_proven(obj):
+            if obj.email_confirmed_at is not None:
+                return _("Yes, for this request (%(date)s).") % {"date": obj.email_confirmed_at}
+            return _("Yes: the account's address is proven.")
+        left_out = subject_data.found_only_by_address(obj.user_id, obj.email)
+        found = format_html_join(
+            "", "<li>{}: {}</li>", sorted((label, count) for label, count in left_out.items())
+        )
+        return format_html(
+            "{}<ul>{}</ul>",
+            _(
+                "No. Records found only through this address are left out of exports, erasure, "
+                "correction and restriction until the requester proves it (send them a "
+                "confirmation link), or you record how they did. Found only by the address now:"
+            ),
+            found or format_html("<li>{}</li>", _("nothing")),
+        )
 
     @admin.display(description=gettext_lazy("outcome"))
     def outcome_summary(self, obj: Case) -> str:
@@ -159,6 +184,11 @@ class CaseAdmin(CaseSteps, admin.ModelAdmin):
         if not self.has_change_permission(request):
             return []
         verified = case.status in VERIFIED
+        needs_address = (
+            bool(case.email)
+            and case.status not in (Status.COMPLETED, Status.REFUSED)
+            and not cases.address_proven(case)
+        )
         tools: list[tuple[bool, str, str, bool]] = [
             (case.verified_at is not None, _("Export personal data (ZIP)"), "export", True),
             (verified and case.kind == Kind.ERASURE, _("Erase… (review the plan)"), "erase", False),
@@ -188,6 +218,13 @@ class CaseAdmin(CaseSteps, admin.ModelAdmin):
                 False,
             ),
             (verified and case.kind == Kind.RECTIFICATION, _("Correct data…"), "correct", False),
+            (
+                needs_address and case.status != Status.UNVERIFIED,
+                _("E-mail a link to confirm the address"),
+                "address-link",
+                True,
+            ),
+            (needs_address, _("Record how the address was proven…"), "address-proof", False),
             (verified and case.kind == Kind.RECTIFICATION, _("Mark completed"), "complete", True),
         ]
         return [
@@ -255,6 +292,6 @@ class CaseAdmin(CaseSteps, admin.ModelAdmin):
         for case in queryset.filter(kind=Kind.OBJECTION).exclude(
             status__in=[Status.COMPLETED, Status.REFUSED]
         ):
-            objection.object_to_marketing(cases.subject_of(case), case=case, actor=request.user)
+            objection.object_to_marketing(cases.stated_subject(case), case=case, actor=request.user)
             done += 1
         messages.success(request, _("Marketing stopped for %(count)d requests.") % {"count": done})

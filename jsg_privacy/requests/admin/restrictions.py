@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jsg_privacy.consent import subjects
 from jsg_privacy.requests import cases, restriction
 from jsg_privacy.requests.admin.forms import ReasonForm
 from jsg_privacy.requests.limits import Restriction
@@ -24,7 +25,8 @@ class RestrictionAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "case", "created_at", "lift_notified_at", "lifted_at"]
     list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
-    search_fields = ["case__reference", "case__email"]
+    search_fields = ["case__reference"]
+    search_help_text = gettext_lazy("A request's reference, or an exact e-mail address.")
     fields = [
         "case",
         "user",
@@ -36,6 +38,17 @@ class RestrictionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     actions = ["tell_before_lifting", "lift_restriction"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """A reference, or an exact address (by keyed hash: addresses are never stored in clear)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" in term:
+            by_address = Q(email_key=subjects.for_email(term)) | Q(case__email_digest__matches=term)
+            found = found | queryset.filter(by_address)
+        return found, duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -26,6 +26,7 @@ from jsg_privacy.registry import ModelSource, registry
 from jsg_privacy.requests import cases, objection, rectification, restriction, service
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import (
+    AddressProofForm,
     DecisionForm,
     ExtendForm,
     ObjectionForm,
@@ -58,6 +59,8 @@ class CaseSteps:
             "decide": self.decide_view,
             "correct": self.correct_view,
             "complete": self.complete_view,
+            "address-link": self.address_link_view,
+            "address-proof": self.address_proof_view,
         }
         info = self.opts.app_label, self.opts.model_name
         own = [
@@ -138,7 +141,11 @@ class CaseSteps:
             else:
                 messages.info(request, _("%(ref)s: erasure queued.") % {"ref": case.reference})
             return self._back(case)
-        steps = erase.plan(cases.subject_of(case))
+        try:
+            steps = erase.plan(cases.subject_of(case))
+        except cases.CaseError as exc:
+            messages.error(request, str(exc))
+            return self._back(case)
         hooks = [getattr(h, "__name__", repr(h)) for h in service.erasure_hooks]
         return self._page(
             request,
@@ -182,7 +189,9 @@ class CaseSteps:
 
         def run(data: dict[str, Any]) -> str:
             if data["purpose"] in objection.MARKETING_PURPOSES:
-                objection.object_to_marketing(cases.subject_of(case), case=case, actor=request.user)
+                objection.object_to_marketing(
+                    cases.stated_subject(case), case=case, actor=request.user
+                )
                 return _("Marketing stopped on every medium; the request is completed.")
             objection.record(
                 case,
@@ -206,6 +215,39 @@ class CaseSteps:
         title = _("Decide the objection of %(ref)s") % {"ref": case.reference}
         return self._step(request, case, DecisionForm(request.POST or None), title, run)
 
+    def address_link_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """E-mail the requester a link that confirms the case's address (a POST from the case)."""
+        case = self._case(request, object_id)
+        if request.method == "POST" and case.email and not cases.address_proven(case):
+            token = cases.verification_token(case)
+            url = reverse("jsg_privacy:requests:verify", args=[token])
+            try:
+                cases.send_verification(case, request.build_absolute_uri(url))
+            except OSError:
+                messages.error(request, _("The e-mail could not be sent; try again later."))
+            else:
+                messages.success(
+                    request,
+                    _("%(ref)s: a confirmation link was e-mailed to the requester.")
+                    % {"ref": case.reference},
+                )
+        return self._back(case)
+
+    def address_proof_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            cases.confirm_address(case, data["how"], actor=request.user)
+            return _("Recorded: records found by the address are now included.")
+
+        title = _("How did the requester of %(ref)s prove the address?") % {"ref": case.reference}
+        intro = _(
+            "Only if they showed they receive mail at it. Records found only through the address "
+            "(a guest order, an enquiry) are then released to, or changed for, this request."
+        )
+        form = AddressProofForm(request.POST or None)
+        return self._step(request, case, form, title, run, intro)
+
     def complete_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         case = self._case(request, object_id)
         if request.method == "POST":
@@ -220,6 +262,11 @@ class CaseSteps:
     def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The subject's records; then one record's correctable fields. Logs field names only."""
         case = self._case(request, object_id)
+        try:
+            subject = cases.subject_of(case)
+        except cases.CaseError as exc:
+            messages.error(request, str(exc))
+            return self._back(case)
         source = registry.sources.get(request.GET.get("source", ""))
         if not isinstance(source, ModelSource):
             records = [
@@ -230,7 +277,7 @@ class CaseSteps:
             return self._page(request, case, "correct.html", title=title, records=records)
         fields = [f.name for f in rectification.correctable_fields(source)]
         try:
-            instance = source.rows_for(cases.subject_of(case)).get(pk=request.GET.get("pk"))
+            instance = source.rows_for(subject).get(pk=request.GET.get("pk"))
         except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
             raise Http404 from exc
         form_class = modelform_factory(source.model, fields=fields)

@@ -23,7 +23,12 @@ CHANGELIST = "admin:jsg_privacy_case_changelist"
 def open_case(email="ann@example.com", kind="access", verified=True, **kwargs):
     check = "signed link e-mailed to the requester's address" if verified else ""
     return cases.open_case(
-        kind=kind, email=email, channel="web_form", identity_check=check, **kwargs
+        kind=kind,
+        email=email,
+        channel="web_form",
+        identity_check=check,
+        address_check=check,
+        **kwargs,
     )
 
 

@@ -129,7 +129,7 @@ def test_an_export_case_produces_a_file_that_expires(settings):
 
 def test_a_failed_export_marks_the_case_failed_and_can_be_retried(monkeypatch):
     case = open_access()
-    cases.mark_verified(case, "test")
+    cases.mark_verified(case, "test", address=True)
     monkeypatch.setattr(service.export, "export", mock.Mock(side_effect=OSError("disk full")))
     assert service.run_export(case.pk) is None
     case.refresh_from_db()

@@ -63,7 +63,7 @@ def test_restricting_completes_the_request_and_is_audited(admin_user, customer, 
 
 def test_an_unverified_request_cannot_restrict(customer):
     unverified = cases.open_case(kind="restriction", email=customer.email, channel="web_form")
-    with pytest.raises(cases.CaseError, match="verified"):
+    with pytest.raises(cases.CaseError, match="not proven"):
         restriction.restrict(cases.subject_of(unverified), "because", case=unverified)
     assert not restriction.is_restricted(user=customer)
 

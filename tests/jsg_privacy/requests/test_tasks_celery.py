@@ -33,7 +33,7 @@ from example_shop.factories import OrderFactory, UserFactory
 from example_shop.orders.models import Order
 from jsg_privacy import tasks
 from jsg_privacy.consent import ledger, subjects
-from jsg_privacy.requests import cases, service
+from jsg_privacy.requests import cases, identity, service
 from jsg_privacy.requests.models import Case, Status
 
 celery_app = pytest.importorskip("example_shop.celery").app
@@ -234,6 +234,7 @@ def customer_with_orders(count=2):
     ledger.append(
         subject_key=subjects.for_user(user), purpose="marketing", action="given", channel="signup"
     )
+    identity.record_proof(user, user.email, identity.BY_LINK)  # their address is proven
     return user, orders
 
 

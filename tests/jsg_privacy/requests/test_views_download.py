@@ -1,7 +1,9 @@
-"""Downloading an export: the e-mailed signed link, the second check, expiry, and whose file it is."""
+"""Downloading an export: the e-mailed signed link, the second factor (a password, or a one-time
+code e-mailed at download time), expiry, and whose file it is."""
 
 import io
 import json
+import re
 import zipfile
 from datetime import timedelta
 from unittest import mock
@@ -31,8 +33,22 @@ def fresh_rate_limits():
 def guest_export(email="sam.jones@example.net"):
     """A verified request from the public form, exported."""
     case = cases.open_case(kind="access", email=email, channel="web_form")
-    cases.mark_verified(case, "signed link e-mailed to the requester's address")
+    cases.mark_verified(case, "signed link e-mailed to the requester's address", address=True)
     return service.run_export(case.pk)
+
+
+def ask_for_code(client, url):
+    """Press "E-mail me a code"; return the code from the e-mail it sends."""
+    sent = len(mail.outbox)
+    page = client.post(url, {"action": "send-code"})
+    assert page.status_code == 200, page.text
+    assert len(mail.outbox) == sent + 1
+    return re.search(r"^\s+(\d{6})$", mail.outbox[-1].body, re.M).group(1)
+
+
+def guest_download(client, file):
+    url = url_of(file)
+    return client.post(url, {"code": ask_for_code(client, url)})
 
 
 def account_export(user):
@@ -56,16 +72,19 @@ def emails_in(data):
     return json.dumps(data)
 
 
-def test_a_guest_downloads_with_the_e_mailed_link_and_their_address(client):
+def test_a_guest_downloads_with_the_e_mailed_link_and_a_code_e_mailed_at_download_time(client):
     OrderFactory(email="sam.jones@example.net")
     file = guest_export()
     url = url_of(file)
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "type the e-mail address you made the request with" in page.text
+    assert "we e-mail a one-time code to the address you made the request with" in page.text
+    assert not mail.outbox  # looking at the page sends nothing (mail scanners follow links)
 
-    response = client.post(url, {"email": " Sam.Jones@Example.net"})
+    code = ask_for_code(client, url)
+    assert mail.outbox[-1].to == ["sam.jones@example.net"]
+    response = client.post(url, {"code": f" {code[:3]} {code[3:]} "})
 
     data = data_of(response)
     assert data["subject"]["email"] == "sam.jones@example.net"
@@ -73,29 +92,33 @@ def test_a_guest_downloads_with_the_e_mailed_link_and_their_address(client):
     assert file.downloaded_at is not None
     event = file.case.events.get(action="downloaded")
     assert event.detail == f"export file {file.pk}"
+    assert code not in " ".join(e.detail for e in file.case.events.all())
 
 
-def test_a_guest_with_the_wrong_address_gets_nothing(client):
+def test_a_guest_with_a_wrong_code_gets_nothing(client):
     file = guest_export()
     url = url_of(file)
+    code = ask_for_code(client, url)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
 
-    response = client.post(url, {"email": "someone.else@example.net"})
+    response = client.post(url, {"code": wrong})
 
     assert response.status_code == 200
     assert not response.has_header("Content-Disposition")
-    assert "This is not the address the request was made with" in response.text
+    assert "That code is wrong or no longer works" in response.text
     assert ExportFile.objects.get().downloaded_at is None
     refused = file.case.events.get(action="download refused")
-    assert refused.detail == "wrong e-mail address"  # no address in the audit trail
+    assert refused.detail == "wrong or expired download code"
 
 
 def test_after_five_wrong_answers_the_link_is_locked_for_a_while(client):
     file = guest_export()
     url = url_of(file)
+    code = ask_for_code(client, url)
     for n in range(5):
-        client.post(url, {"email": f"guess{n}@example.net"})
+        client.post(url, {"code": f"{(int(code) + n + 1) % 10**6:06d}"})
 
-    locked = Client(REMOTE_ADDR="203.0.113.9").post(url, {"email": "sam.jones@example.net"})
+    locked = Client(REMOTE_ADDR="203.0.113.9").post(url, {"code": code})
 
     assert locked.status_code == 429
     assert not locked.has_header("Content-Disposition")
@@ -139,9 +162,7 @@ def test_each_subject_downloads_only_their_own_data():
             if other_file != file:
                 refused = client.post(url_of(other_file))
                 assert refused.status_code == 403
-    guest_text = emails_in(
-        data_of(Client().post(url_of(guest), {"email": "guest.only@example.net"}))
-    )
+    guest_text = emails_in(data_of(guest_download(Client(), guest)))
     assert not [p.email for p in people if p.email in guest_text]
 
 
@@ -151,9 +172,10 @@ def test_an_expired_file_is_gone_with_a_clear_page(client):
     ExportFile.objects.filter(pk=file.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
     looked_at = client.get(url)
-    posted = client.post(url, {"email": "sam.jones@example.net"})
+    posted = client.post(url, {"action": "send-code"})
 
     assert looked_at.status_code == posted.status_code == 410
+    assert not mail.outbox
     assert "This link has expired" in posted.text
     assert "Make a new request" in posted.text
 
@@ -171,14 +193,14 @@ def test_a_purged_file_is_gone_and_the_command_deletes_expired_files(client):
 
     assert "Deleted 1 expired export file(s)." in out.getvalue()
     assert not service.storage().exists(file.name)
-    assert client.post(url, {"email": "sam.jones@example.net"}).status_code == 410
+    assert client.post(url, {"action": "send-code"}).status_code == 410
 
 
 def test_a_file_missing_from_storage_is_a_410_not_a_500(client):
     file = guest_export()
     service.storage().delete(file.name)
 
-    response = client.post(url_of(file), {"email": "sam.jones@example.net"})
+    response = guest_download(client, file)
 
     assert response.status_code == 410
 
@@ -210,22 +232,26 @@ def test_a_forged_or_malformed_link_is_refused(client, token):
     guest_export()
 
     response = client.post(
-        reverse("jsg_privacy:requests:download", args=[token]), {"email": "sam.jones@example.net"}
+        reverse("jsg_privacy:requests:download", args=[token]), {"action": "send-code"}
     )
 
     assert response.status_code == 400
+    assert not mail.outbox
     assert "This link is not valid" in response.text
 
 
 def test_a_link_naming_another_case_is_refused(client):
     mine, theirs = guest_export(), guest_export("other@example.net")
-    forged = signing.dumps({"f": theirs.pk, "r": mine.case.reference}, salt=downloads.SALT)
+    forged = signing.dumps(
+        {"f": theirs.pk, "r": mine.case.reference, "n": theirs.link_nonce}, salt=downloads.SALT
+    )
 
     response = client.post(
-        reverse("jsg_privacy:requests:download", args=[forged]), {"email": "other@example.net"}
+        reverse("jsg_privacy:requests:download", args=[forged]), {"action": "send-code"}
     )
 
     assert response.status_code == 400
+    assert not mail.outbox
 
 
 def test_the_ready_e_mail_is_sent_once_per_file():
@@ -235,14 +261,15 @@ def test_the_ready_e_mail_is_sent_once_per_file():
     assert not downloads.notify_ready(file, "https://shop.example")
     assert len(mail.outbox) == 1
     assert "https://shop.example/privacy/requests/download/" in mail.outbox[0].body
-    assert "the e-mail address you made the request with" in mail.outbox[0].body
+    assert "e-mails a one-time code to this address" in mail.outbox[0].body
 
 
 def test_downloading_needs_the_csrf_token():
     file = guest_export()
     strict = Client(enforce_csrf_checks=True)
 
-    response = strict.post(url_of(file), {"email": "sam.jones@example.net"})
-
-    assert response.status_code == 403
+    for answer in ({"action": "send-code"}, {"code": "123456"}):
+        response = strict.post(url_of(file), answer)
+        assert response.status_code == 403
     assert ExportFile.objects.get().downloaded_at is None
+    assert not mail.outbox

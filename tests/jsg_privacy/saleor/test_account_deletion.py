@@ -147,7 +147,11 @@ def test_an_erasure_case_from_the_shop_deletes_the_saleor_account_too(
     from jsg_privacy.requests import cases, service
 
     case = cases.open_case(
-        kind=Kind.ERASURE, email=EMAIL, channel=Channel.STAFF, identity_check="id seen"
+        kind=Kind.ERASURE,
+        email=EMAIL,
+        channel=Channel.STAFF,
+        identity_check="id seen",
+        address_check="replied to the address",
     )
 
     service.run_erasure(case.pk)

@@ -33,7 +33,11 @@ def shopper(saleor):
 
 def export_of(email):
     case = cases.open_case(
-        kind=Kind.ACCESS, email=email, channel=Channel.STAFF, identity_check="seen"
+        kind=Kind.ACCESS,
+        email=email,
+        channel=Channel.STAFF,
+        identity_check="seen",
+        address_check="replied to the address",
     )
     file = service.run_export(case.pk)
     case.refresh_from_db()
@@ -107,7 +111,11 @@ def test_the_export_s_index_page_tells_the_requester_what_is_missing(
     settings.JSG_PRIVACY_SALEOR_TIMEOUT = 0.2
     saleor.delay = 1
     case = cases.open_case(
-        kind=Kind.ACCESS, email=EMAIL, channel=Channel.STAFF, identity_check="seen"
+        kind=Kind.ACCESS,
+        email=EMAIL,
+        channel=Channel.STAFF,
+        identity_check="seen",
+        address_check="replied to the address",
     )
     file = service.run_export(case.pk)
     with storages["default"].open(file.name) as handle:
