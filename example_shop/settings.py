@@ -1,13 +1,17 @@
 """Settings for the example shop.
 
 Works with no environment variables at all: SQLite at ``<repo>/db.sqlite3``, e-mails to the
-console, DEBUG on. Override with:
+console, DEBUG on, demo secrets. With DEBUG off there is no demo secret: every one comes from the
+environment, and ``manage.py check`` refuses to start without it. Override with:
 
 - ``DATABASE_URL``          e.g. ``postgres://user@127.0.0.1:5432/shop`` (read by dj-database-url)
 - ``DJANGO_DEBUG``          ``0``/``false`` to turn DEBUG off
-- ``DJANGO_SECRET_KEY``     required for anything but the local demo
+- ``DJANGO_SECRET_KEY``     required with DEBUG off
 - ``DJANGO_ALLOWED_HOSTS``  comma-separated extra host names
 - ``JSG_PRIVACY_ENCRYPTION_KEYS``  comma-separated Fernet keys, newest first (required with DEBUG off)
+- ``JSG_PRIVACY_HASH_KEY``  the key of the keyed hashes (required with DEBUG off)
+- ``STRIPE_SECRET_KEY``, ``STRIPE_PUBLISHABLE_KEY``, ``STRIPE_WEBHOOK_SECRET`` (required with
+  DEBUG off), ``STRIPE_API_BASE``, ``STRIPE_JS_URL``
 """
 
 import os
@@ -19,11 +23,11 @@ import django
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHOP_DIR = BASE_DIR / "example_shop"
 
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY",
-    "django-insecure-demo-only-do-not-use-in-production-6f1c0e9b7d2a",
-)
 DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() in {"1", "true", "yes", "on"}
+# The demo's key is public, so it is used only with DEBUG on; with DEBUG off and no
+# DJANGO_SECRET_KEY, Django refuses to sign anything ("The SECRET_KEY setting must not be empty").
+DEMO_SECRET_KEY = "django-insecure-demo-only-do-not-use-in-production-6f1c0e9b7d2a"  # noqa: S105
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (DEMO_SECRET_KEY if DEBUG else "")
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS += [
@@ -153,11 +157,16 @@ JSG_PRIVACY_CONTROLLER = {
 # Fernet keys, newest first, comma-separated. Unset (the local demo), a key is derived from
 # SECRET_KEY and check jsg_privacy.W005 says so; with DEBUG off, check jsg_privacy.E013 refuses it.
 JSG_PRIVACY_ENCRYPTION_KEYS = os.environ.get("JSG_PRIVACY_ENCRYPTION_KEYS", "")
+# The key of the keyed hashes that stand for people in the consent ledger, the suppression list and
+# the e-mail lookup columns. Unset (the local demo): derived from SECRET_KEY (W006); with DEBUG off,
+# check jsg_privacy.E016 refuses to start.
+JSG_PRIVACY_HASH_KEY = os.environ.get("JSG_PRIVACY_HASH_KEY", "")
 
-# jsg_privacy payments: card payments by token through Stripe. With no STRIPE_SECRET_KEY the local
-# stand-in is used (localstripe on 127.0.0.1:8420, started by `make demo`; STRIPE_API_BASE moves it).
-# For real Stripe (test or live), set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
-# STRIPE_WEBHOOK_SECRET; the API and Stripe.js then come from Stripe. See docs/payments.md.
+# jsg_privacy payments: card payments by token through Stripe. With no STRIPE_SECRET_KEY and DEBUG on
+# the local stand-in is used (localstripe on 127.0.0.1:8420, started by `make demo`; STRIPE_API_BASE
+# moves it). For real Stripe (test or live), set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
+# STRIPE_WEBHOOK_SECRET; the API and Stripe.js then come from Stripe. With DEBUG off they are required
+# (checks jsg_privacy.E017, E018). See docs/payments.md.
 JSG_PRIVACY_PAYMENT_ADAPTER = "example_shop.orders.payments.OrderPaymentAdapter"
 JSG_PRIVACY_STRIPE = {
     "secret_key": os.environ.get("STRIPE_SECRET_KEY", ""),

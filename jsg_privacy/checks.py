@@ -77,20 +77,6 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
                     id="jsg_privacy.W003",
                 )
             )
-    stripe = getattr(settings, PREFIX + "STRIPE", {})
-    if (
-        not settings.DEBUG
-        and isinstance(stripe, Mapping)
-        and not stripe.get("secret_key")
-        and not stripe.get("local")  # the project says the stand-in is intended (tests, staging)
-    ):
-        messages.append(
-            Warning(
-                f"{PREFIX}STRIPE has no secret_key while DEBUG is off: payments go to the local stand-in.",
-                hint="Set secret_key, publishable_key and webhook_secret from the environment.",
-                id="jsg_privacy.W004",
-            )
-        )
     for problem in parse_clients(getattr(settings, PREFIX + "CLIENTS", []))[1]:
         messages.append(Error(problem, id="jsg_privacy.E001"))
     return messages

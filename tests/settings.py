@@ -23,11 +23,20 @@ STORAGES = {
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp", "jsg_privacy.integrations.saleor"]  # noqa: F405
 
-# The suite pays through the local Stripe stand-in on purpose (check jsg_privacy.W004).
-JSG_PRIVACY_STRIPE = {**JSG_PRIVACY_STRIPE, "local": True}  # noqa: F405
+# The suite runs with DEBUG off, as Django runs tests, where jsg_privacy refuses the local Stripe
+# stand-in and its public webhook secret (checks jsg_privacy.E017, E018). It pays through localstripe
+# on purpose: "local_for_tests" is the test-only opt-in (`check --deploy` refuses it: E019), with a
+# webhook secret of its own. The payment fixtures replace both with their localstripe's settings().
+JSG_PRIVACY_STRIPE = {
+    **JSG_PRIVACY_STRIPE,  # noqa: F405
+    "local_for_tests": True,
+    "webhook_secret": "whsec_tests_only_not_secret",
+}
 
-# Fernet keys for the tests only (newest first); a real project reads them from its secret store.
+# Secrets for the tests only; a real project reads them from its secret store. Fernet keys newest
+# first (check jsg_privacy.E013); the key of subject keys and keyed-hash columns (E016).
 JSG_PRIVACY_ENCRYPTION_KEYS = ["gO3mOfiurLs2fNsbiIXMoXZ9ePhZ61wrQHT8Ak2w-N0="]
+JSG_PRIVACY_HASH_KEY = "tests-only-hash-key-not-secret"
 
 # The Saleor App's tests replace it with their local stand-in store's API URL.
 JSG_PRIVACY_SALEOR_API_URLS = ["https://saleor.test.invalid/graphql/"]

@@ -1,8 +1,9 @@
 """Subject keys: who a consent record is about, as a keyed hash, never as a raw identifier.
 
 The ledger and the suppression list store only these keys. The key is an HMAC-SHA256 with
-``JSG_PRIVACY_HASH_KEY`` (default: the project's ``SECRET_KEY``), so the records identify nobody to
-someone who reads the table without the key, while the shop can still find a subject's records.
+``JSG_PRIVACY_HASH_KEY`` (:func:`jsg_privacy.crypto.keys.hash_key`), so the records identify nobody
+to someone who reads the table without the key, while the shop can still find a subject's records.
+With ``DEBUG`` off and no ``JSG_PRIVACY_HASH_KEY``, computing a key raises ``ImproperlyConfigured``.
 """
 
 from __future__ import annotations
@@ -11,21 +12,12 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.conf import settings
-
-from jsg_privacy.conf import app_settings
-
-SALT = b"jsg_privacy.subject"
-
-
-def _key() -> bytes:
-    secret = app_settings.HASH_KEY or settings.SECRET_KEY
-    return hashlib.sha256(SALT + secret.encode()).digest()
+from jsg_privacy.crypto import keys
 
 
 def keyed_hash(kind: str, value: str) -> str:
     """``HMAC-SHA256(key, "<kind>:<value>")`` as 64 hex characters."""
-    return hmac.new(_key(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(keys.hash_key(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def for_user(user: Any) -> str:

@@ -1,4 +1,5 @@
-"""System checks of encryption at rest: E013, E015, W005 (E014 is the KeyedHashField's own check)."""
+"""System checks of jsg_privacy's keys and encryption at rest: E013, E015, E016, W005, W006
+(E014 is the KeyedHashField's own check)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from jsg_privacy.conf import app_settings
 from jsg_privacy.crypto import keys
 from jsg_privacy.crypto.fields import digest_for, encrypted_fields
 from jsg_privacy.registry.paths import PathError, resolve_field
 
-SETTING = "JSG_PRIVACY_ENCRYPTION_KEYS"
+SETTING = keys.ENCRYPTION_SETTING
 GENERATE = (
     'Make a key with `python -c "from cryptography.fernet import Fernet; '
     'print(Fernet.generate_key().decode())"` and read it from your secret store, never the repo.'
+)
+GENERATE_HASH_KEY = (
+    'Make one with `python -c "import secrets; print(secrets.token_urlsafe(48))"`, read it from '
+    "your secret store (never the repo) and keep it: changing it orphans the keyed hashes until "
+    "`privacy_rotate_keys --rehash`."
 )
 
 
@@ -29,9 +36,12 @@ def _encrypted_models() -> list[Any]:
 def check_encryption_keys(
     app_configs: Sequence[Any] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """E013: keys missing with DEBUG off, or not Fernet keys; W005: a key derived from SECRET_KEY."""
+    """E013: keys missing with DEBUG off, or not Fernet keys; W005: a key derived from SECRET_KEY.
+
+    With DEBUG off, keys are required even if no model encrypts a field: jsg_privacy seals the work
+    it queues (the Saleor App's events) with them, and derives none in production."""
     models = _encrypted_models()
-    if not models:
+    if not models and settings.DEBUG:
         return []
     configured = keys.configured_keys()
     bad = keys.invalid_keys(configured)
@@ -48,9 +58,10 @@ def check_encryption_keys(
         return []
     names = ", ".join(sorted(m._meta.label for m in models))
     if not settings.DEBUG:
+        users = f"; {names} encrypt personal data at rest" if names else ""
         return [
             Error(
-                f"{SETTING} is empty while DEBUG is off; {names} encrypt personal data at rest.",
+                f"{SETTING} is empty while DEBUG is off{users}.",
                 hint=GENERATE + f" Set {SETTING} = [key] (newest first).",
                 id="jsg_privacy.E013",
             )
@@ -60,6 +71,29 @@ def check_encryption_keys(
             f"{SETTING} is empty: personal data is encrypted with a key derived from SECRET_KEY.",
             hint="Fine for a local demo. " + GENERATE,
             id="jsg_privacy.W005",
+        )
+    ]
+
+
+@register(Tags.security, "jsg_privacy")
+def check_hash_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """E016: no hash key with DEBUG off; W006: the hash key is derived from SECRET_KEY (DEBUG on)."""
+    if not isinstance(app_settings.HASH_KEY, str) or not keys.uses_derived_hash_key():
+        return []  # a wrong type is E001's
+    if not settings.DEBUG:
+        return [
+            Error(
+                f"{keys.HASH_SETTING} is empty while DEBUG is off: the consent ledger, the "
+                "suppression list and keyed-hash columns would have no key of their own.",
+                hint=GENERATE_HASH_KEY,
+                id="jsg_privacy.E016",
+            )
+        ]
+    return [
+        Warning(
+            f"{keys.HASH_SETTING} is empty: subject keys are derived from SECRET_KEY.",
+            hint="Fine for a local demo. " + GENERATE_HASH_KEY,
+            id="jsg_privacy.W006",
         )
     ]
 

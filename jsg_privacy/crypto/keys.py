@@ -1,9 +1,15 @@
-"""The keys that encrypt personal data at rest: ``JSG_PRIVACY_ENCRYPTION_KEYS``, newest first.
+"""jsg_privacy's secrets: the keys that encrypt personal data at rest and the key of keyed hashes.
 
-Values are encrypted with the first key and decrypted with whichever key fits (``MultiFernet``), so a
-new key is rolled out by putting it first, running ``privacy_rotate_keys``, then dropping the old one.
-With no key configured a key is derived from ``SECRET_KEY``: convenient for a local demo, refused by
-the system check ``jsg_privacy.E013`` when ``DEBUG`` is off.
+``JSG_PRIVACY_ENCRYPTION_KEYS``, newest first: values are encrypted with the first key and decrypted
+with whichever key fits (``MultiFernet``), so a new key is rolled out by putting it first, running
+``privacy_rotate_keys``, then dropping the old one.
+
+``JSG_PRIVACY_HASH_KEY``: the HMAC key of subject keys (the consent ledger, the suppression list) and
+of ``KeyedHashField`` lookup columns (:func:`hash_key`).
+
+Either, when not configured, is derived from ``SECRET_KEY`` — only with ``DEBUG`` on, for a local
+demo (checks ``W005``, ``W006``). With ``DEBUG`` off, :func:`from_secret_key`, the one place a key is
+derived, raises ``ImproperlyConfigured`` instead, and checks ``E013`` and ``E016`` refuse to start.
 """
 
 from __future__ import annotations
@@ -19,8 +25,19 @@ from django.core.exceptions import ImproperlyConfigured
 from jsg_privacy.conf import app_settings
 
 SALT = b"jsg_privacy.encryption"
+HASH_SALT = b"jsg_privacy.subject"
+ENCRYPTION_SETTING = "JSG_PRIVACY_ENCRYPTION_KEYS"
+HASH_SETTING = "JSG_PRIVACY_HASH_KEY"
 
-__all__ = ["InvalidToken", "configured_keys", "decrypt", "encrypt", "fernet", "uses_derived_key"]
+__all__ = [
+    "InvalidToken",
+    "configured_keys",
+    "decrypt",
+    "encrypt",
+    "fernet",
+    "hash_key",
+    "uses_derived_key",
+]
 
 
 def configured_keys() -> tuple[str, ...]:
@@ -35,10 +52,36 @@ def uses_derived_key() -> bool:
     return not configured_keys()
 
 
+def from_secret_key(salt: bytes, setting: str) -> bytes:
+    """SHA-256 of ``salt`` and ``SECRET_KEY``: the key of a project that left ``setting`` empty.
+
+    Only with ``DEBUG`` on; with it off, raises ``ImproperlyConfigured`` naming ``setting``, so nothing
+    is ever encrypted or hashed in production with a key whoever knows ``SECRET_KEY`` can make.
+    """
+    if not settings.DEBUG:
+        raise ImproperlyConfigured(
+            f"{setting} is not set and DEBUG is off: jsg_privacy does not derive it from "
+            "SECRET_KEY outside a local demo. Read it from your secret store (docs/configuration.md)."
+        )
+    return hashlib.sha256(salt + str(settings.SECRET_KEY).encode()).digest()
+
+
 def derived_key() -> str:
-    """A Fernet key derived from ``SECRET_KEY``, for a project that configured none."""
-    digest = hashlib.sha256(SALT + str(settings.SECRET_KEY).encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
+    """A Fernet key derived from ``SECRET_KEY``, for a demo that configured none (DEBUG on only)."""
+    return base64.urlsafe_b64encode(from_secret_key(SALT, ENCRYPTION_SETTING)).decode()
+
+
+def uses_derived_hash_key() -> bool:
+    return not app_settings.HASH_KEY
+
+
+def hash_key() -> bytes:
+    """The HMAC key of subject keys and ``KeyedHashField`` digests, from ``JSG_PRIVACY_HASH_KEY``
+    (derived from ``SECRET_KEY`` when it is empty, with DEBUG on only)."""
+    secret = app_settings.HASH_KEY
+    if not secret:
+        return from_secret_key(HASH_SALT, HASH_SETTING)
+    return hashlib.sha256(HASH_SALT + secret.encode()).digest()
 
 
 def invalid_keys(keys: tuple[str, ...]) -> list[int]:

@@ -50,6 +50,15 @@ class InvalidWebhook(PaymentError):
     """A webhook whose signature does not verify, or whose body is not an event: answer 400."""
 
 
+class NotConfigured(PaymentError):
+    """The gateway lacks its secrets (or has only public stand-in ones with ``DEBUG`` off).
+
+    Nothing is sent to the provider and no webhook is believed: the pay page and the charge answer
+    503, a webhook 503 (the provider retries once the secrets are set). A system check says the same
+    at start-up; the message names the setting, never a secret.
+    """
+
+
 class Status(StrEnum):
     """Where a payment attempt stands."""
 
@@ -154,6 +163,11 @@ class Gateway(abc.ABC):
 
     def accepts_token(self, token: str) -> bool:
         return re.fullmatch(self.token_pattern, token) is not None
+
+    def ensure_configured(self) -> None:
+        """Raise :class:`NotConfigured` if the gateway lacks its secrets; checked before a payment
+        is recorded or the pay page is shown."""
+        return  # a gateway with no secrets has nothing to check
 
     @abc.abstractmethod
     def client_config(self, payable: Payable) -> dict[str, str]:

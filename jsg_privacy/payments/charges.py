@@ -102,8 +102,13 @@ def _expire_interrupted(reference: str) -> int:
 def pay(
     payable: Payable, token: str, gateway: Gateway | None = None
 ) -> tuple[Payment, PaymentResult]:
-    """Charge the card behind ``token`` for ``payable`` and record the outcome."""
+    """Charge the card behind ``token`` for ``payable`` and record the outcome.
+
+    Raises :class:`~jsg_privacy.payments.base.NotConfigured`, before anything is recorded or sent,
+    when the gateway lacks its secrets.
+    """
     gateway = gateway or get_gateway()
+    gateway.ensure_configured()
     payment = start(payable, gateway)
     try:
         result = gateway.charge(

@@ -1,15 +1,31 @@
-"""System checks of the payments package (ids listed in docs/checks.md)."""
+"""System checks of the payments package (ids listed in docs/checks.md).
+
+- E012: a model field is named like card data.
+- E017: Stripe has no secret key while ``DEBUG`` is off (the stand-in's public keys are refused).
+- E018: Stripe's webhook secret is missing while ``DEBUG`` is off, or is localstripe's public one
+  outside the demo.
+- E019 (``check --deploy``): the test-only ``"local_for_tests"`` opt-in is set.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import models
+from django.utils.module_loading import import_string
 
+from jsg_privacy.conf import app_settings
 from jsg_privacy.payments.guard import is_card_field_name
+from jsg_privacy.payments.localstripe import LOCAL_FOR_TESTS
+
+STRIPE_KEYS = (
+    "Set secret_key, publishable_key and webhook_secret (the endpoint's whsec_…, from Stripe's "
+    "dashboard) from the environment, e.g. Stripe's test-mode keys for a staging site."
+)
 
 
 @register(Tags.security, "jsg_privacy")
@@ -35,4 +51,57 @@ def check_card_fields(
         for model in models_to_check
         for field in model._meta.local_concrete_fields
         if is_card_field_name(field.name)
+    ]
+
+
+def _uses_stripe() -> bool:
+    try:
+        gateway = import_string(app_settings.PAYMENT_GATEWAY)
+    except ImportError:
+        return False  # reported where the gateway is used
+    return getattr(gateway, "name", "") == "stripe"
+
+
+@register(Tags.security, "jsg_privacy")
+def check_stripe_secrets(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E017: no secret key with DEBUG off; E018: no usable webhook secret (see docs/payments.md)."""
+    if not isinstance(app_settings.STRIPE, Mapping) or not _uses_stripe():
+        return []  # a wrong type is E001's
+    from jsg_privacy.payments.base import NotConfigured
+    from jsg_privacy.payments.stripe_client import StripeSettings
+
+    try:
+        stripe = StripeSettings.load()
+    except NotConfigured as refused:
+        return [Error(str(refused), hint=STRIPE_KEYS, id="jsg_privacy.E017")]
+    refusal = stripe.webhook_refusal()
+    if refusal and (stripe.webhook_secret or not settings.DEBUG):
+        return [
+            Error(
+                refusal,
+                hint="Set webhook_secret to the signing secret of your endpoint in Stripe's "
+                "dashboard, read from the environment.",
+                id="jsg_privacy.E018",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, "jsg_privacy", deploy=True)
+def check_stripe_test_opt_in(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E019 (``check --deploy``): the test-only opt-in for localstripe is set in a deployment."""
+    stripe = app_settings.STRIPE
+    if not isinstance(stripe, Mapping) or not stripe.get(LOCAL_FOR_TESTS):
+        return []
+    return [
+        Error(
+            f'JSG_PRIVACY_STRIPE sets "{LOCAL_FOR_TESTS}", an opt-in for test suites: payments go '
+            "to the local stand-in with DEBUG off.",
+            hint=f'Remove "{LOCAL_FOR_TESTS}" from the deployed settings. ' + STRIPE_KEYS,
+            id="jsg_privacy.E019",
+        )
     ]

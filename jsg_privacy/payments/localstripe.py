@@ -33,6 +33,9 @@ SECRET_KEY = "sk_test_localstripe"  # noqa: S105
 PUBLISHABLE_KEY = "pk_test_localstripe"
 WEBHOOK_SECRET = "whsec_localstripe"  # noqa: S105
 DEFAULT_PORT = 8420
+#: The ``JSG_PRIVACY_STRIPE`` key a test suite sets to pay through localstripe with DEBUG off (Django
+#: runs tests so); ``check --deploy`` refuses it (jsg_privacy.E019).
+LOCAL_FOR_TESTS = "local_for_tests"
 #: What the shop's webhook handles; localstripe would otherwise POST every customer and card event.
 WEBHOOK_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed")
 

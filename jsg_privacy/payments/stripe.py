@@ -8,15 +8,21 @@ Stripe and never to the shop. The server then, for an amount it computed itself:
 3. confirms it. A decline is a result with Stripe's message; 3-D Secure returns the client secret
    once, for Stripe.js to complete in the browser.
 
-The same calls work against real Stripe and against localstripe, the local stand-in used whenever
-``JSG_PRIVACY_STRIPE`` has no ``secret_key`` (see ``docs/payments.md``). localstripe accepts only
-the PaymentIntent parameters used here and answers 500 to ``confirm`` with a payment method, which is
-why the card is set on creation and confirmed without parameters.
+The same calls work against real Stripe and against localstripe, the local stand-in used when
+``JSG_PRIVACY_STRIPE`` has no ``secret_key`` and ``DEBUG`` is on (see ``docs/payments.md``).
+localstripe accepts only the PaymentIntent parameters used here and answers 500 to ``confirm`` with a
+payment method, which is why the card is set on creation and confirmed without parameters.
+
+Webhooks are believed only when signed with the endpoint's own secret (never localstripe's public
+one outside the demo) at a time within :data:`TOLERANCE` before and :data:`CLOCK_SKEW` after this
+server's clock: Stripe's library checks only the first bound, and a signature dated ahead would
+otherwise stay replayable until then.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
@@ -30,6 +36,7 @@ from jsg_privacy.payments.base import (
     Event,
     Gateway,
     InvalidWebhook,
+    NotConfigured,
     Payable,
     PaymentError,
     PaymentResult,
@@ -51,6 +58,11 @@ STATUSES = {
     "canceled": Status.FAILED,
 }
 UNUSABLE_CARD = "Your card details could not be used. Please enter them again."
+#: How old a webhook's signature may be, in seconds: Stripe's default (5 minutes), which its library
+#: checks. Stripe signs each delivery, retries included, when it sends it.
+TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE
+#: How far ahead of this server's clock a signature may be dated, in seconds (clocks drift a little).
+CLOCK_SKEW = 5 * 60
 
 
 class StripeGateway(Gateway):
@@ -66,6 +78,9 @@ class StripeGateway(Gateway):
     @cached_property
     def client(self) -> stripe.StripeClient:
         return make_client(self.settings)
+
+    def ensure_configured(self) -> None:
+        self.settings  # noqa: B018 -- loading the settings raises NotConfigured
 
     def client_config(self, payable: Payable) -> dict[str, str]:
         return {"publishable_key": self.settings.publishable_key, "js_url": self.settings.js_url}
@@ -181,15 +196,22 @@ class StripeGateway(Gateway):
         return RefundResult(refund.id, refund.amount, refund.status in ("succeeded", "pending"))
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> Event:
-        secret = self.settings.webhook_secret
-        if not secret:
-            raise InvalidWebhook(
-                "JSG_PRIVACY_STRIPE has no webhook_secret: events cannot be verified."
-            )
+        refusal = self.settings.webhook_refusal()
+        if refusal:
+            raise NotConfigured(refusal)
+        header = headers.get("Stripe-Signature")
         try:
-            event = stripe.Webhook.construct_event(body, headers.get("Stripe-Signature"), secret)
+            event = stripe.Webhook.construct_event(
+                body, header, self.settings.webhook_secret, tolerance=TOLERANCE
+            )
         except (stripe.SignatureVerificationError, ValueError) as error:
             raise InvalidWebhook(str(error)) from error
+        signed = signed_at(header or "")
+        if signed is None or signed > time.time() + CLOCK_SKEW:
+            raise InvalidWebhook(
+                f"The signature is dated more than {CLOCK_SKEW // 60} minutes ahead of this "
+                "server's clock."
+            )
         if not event.type.startswith("payment_intent."):
             return Event(event.id, event.type)
         intent = event.data.object
@@ -219,6 +241,18 @@ class StripeGateway(Gateway):
         except stripe.StripeError as error:
             raise PaymentError(f"Stripe could not be reached: {type(error).__name__}") from error
         return True
+
+
+def signed_at(header: str) -> int | None:
+    """The time in a ``Stripe-Signature`` header (its first ``t=``, as Stripe's library reads it)."""
+    for item in header.split(","):
+        name, _, value = item.partition("=")
+        if name == "t":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 def _message(error: stripe.StripeError) -> str:

@@ -1,7 +1,10 @@
 """The Stripe client of the Stripe backend: its settings, its observed HTTP client, its parameters.
 
 - :class:`StripeSettings` reads ``JSG_PRIVACY_STRIPE``: real Stripe when a ``secret_key`` is given,
-  else localstripe, the local stand-in, on ``http://127.0.0.1:8420`` with its own keys.
+  else localstripe, the local stand-in, on ``http://127.0.0.1:8420`` with its own public keys —
+  only with ``DEBUG`` on, or in a test suite that says so with ``"local_for_tests": True``. Anything
+  else with ``DEBUG`` off raises :class:`~jsg_privacy.payments.base.NotConfigured` (and fails check
+  ``jsg_privacy.E017``): a charge is never sent to whatever listens on 127.0.0.1:8420.
 - :class:`ObservedHTTPClient` is Stripe's default HTTP client, telling
   :mod:`jsg_privacy.payments.transport` every request it sends (tests record the bodies).
 - :func:`to_params` turns declared fields into Stripe's parameters: the only way data gets into them.
@@ -14,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import stripe
+from django.conf import settings as django_settings
 
 from jsg_privacy.conf import app_settings
 from jsg_privacy.payments import localstripe, transport
+from jsg_privacy.payments.base import NotConfigured
 
 STRIPE_JS = "https://js.stripe.com/v3/"
 LOCAL_API_BASE = f"http://{localstripe.HOST}:{localstripe.DEFAULT_PORT}"
@@ -37,6 +42,7 @@ class StripeSettings:
 
     @classmethod
     def load(cls) -> StripeSettings:
+        """The settings in force; :class:`NotConfigured` when the stand-in is not allowed here."""
         given = {key: value for key, value in app_settings.STRIPE.items() if value}
         if given.get("secret_key"):
             api_base = given.get("api_base", stripe.DEFAULT_API_BASE)
@@ -48,15 +54,38 @@ class StripeSettings:
                 js_url=given.get("js_url", STRIPE_JS),
                 local=False,
             )
+        if not (django_settings.DEBUG or given.get(localstripe.LOCAL_FOR_TESTS)):
+            raise NotConfigured(
+                "JSG_PRIVACY_STRIPE has no secret_key while DEBUG is off: card payments are "
+                "refused rather than sent to the local stand-in with its public keys."
+            )
         api_base = given.get("api_base", LOCAL_API_BASE).rstrip("/")
+        public_secret = localstripe.WEBHOOK_SECRET if django_settings.DEBUG else ""
         return cls(
             secret_key=localstripe.SECRET_KEY,
             publishable_key=given.get("publishable_key", localstripe.PUBLISHABLE_KEY),
-            webhook_secret=given.get("webhook_secret", localstripe.WEBHOOK_SECRET),
+            webhook_secret=given.get("webhook_secret", public_secret),
             api_base=api_base,
             js_url=given.get("js_url", f"{api_base}/js.stripe.com/v3/"),
             local=True,
         )
+
+    def webhook_refusal(self) -> str:
+        """Why a webhook cannot be believed with these settings; ``""`` when it can.
+
+        localstripe's webhook secret is public: it verifies events only for the stand-in with DEBUG
+        on (the demo), never for real Stripe and never with DEBUG off.
+        """
+        if not self.webhook_secret:
+            return "JSG_PRIVACY_STRIPE has no webhook_secret: events cannot be verified."
+        if self.webhook_secret == localstripe.WEBHOOK_SECRET and not (
+            self.local and django_settings.DEBUG
+        ):
+            return (
+                "JSG_PRIVACY_STRIPE's webhook_secret is localstripe's public one, which anyone "
+                "can sign with: it is accepted only by the local stand-in with DEBUG on."
+            )
+        return ""
 
 
 class ObservedHTTPClient(stripe.HTTPClient):

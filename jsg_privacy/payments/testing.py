@@ -17,6 +17,10 @@ In a pytest suite::
 ``local_stripe()`` runs ``python -m jsg_privacy.payments.localstripe`` on a free port of 127.0.0.1
 with a state file in a new temporary directory; :func:`signed_webhook` builds a request body and
 ``Stripe-Signature`` header exactly as Stripe signs them.
+
+Django runs tests with ``DEBUG`` off, where jsg_privacy refuses the stand-in and its public webhook
+secret. ``server.settings()`` therefore says ``"local_for_tests": True`` (a test-only opt-in that
+``check --deploy`` refuses) and gives a webhook secret made for this run, never the public one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import hashlib
 import hmac
 import json
 import re
+import secrets
 import select
 import shutil
 import subprocess
@@ -52,6 +57,8 @@ class LocalStripe:
         self.log = self.directory / "localstripe.log"
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
+        #: The secret this run's webhooks are signed with: made here, known to nobody else.
+        self.webhook_secret = f"whsec_tests_{secrets.token_hex(16)}"
 
     def start(self) -> LocalStripe:
         command = [sys.executable, "-m", localstripe.__name__, "--port", "0"]
@@ -97,9 +104,13 @@ class LocalStripe:
             self.process.stdout.close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def settings(self) -> dict[str, str]:
-        """A ``JSG_PRIVACY_STRIPE`` value that points the Stripe backend here."""
-        return {"api_base": self.url, "webhook_secret": localstripe.WEBHOOK_SECRET}
+    def settings(self) -> dict[str, Any]:
+        """A ``JSG_PRIVACY_STRIPE`` value that points the Stripe backend here, for a test suite."""
+        return {
+            "api_base": self.url,
+            "webhook_secret": self.webhook_secret,
+            localstripe.LOCAL_FOR_TESTS: True,
+        }
 
     def post(self, path: str, data: dict[str, Any], key: str = localstripe.SECRET_KEY) -> Any:
         body = urllib.parse.urlencode(data).encode()
@@ -122,14 +133,10 @@ class LocalStripe:
         path = f"/v1/payment_intents/{intent_id}/_authenticate?success={str(success).lower()}"
         return self.post(path, {"client_secret": client_secret})
 
-    def add_webhook(
-        self,
-        url: str,
-        secret: str = localstripe.WEBHOOK_SECRET,
-        events: list[str] | None = None,
-    ) -> None:
-        """Have localstripe POST its events (all, or the ``events`` named) to ``url``, signed."""
-        data = {"url": url, "secret": secret}
+    def add_webhook(self, url: str, secret: str = "", events: list[str] | None = None) -> None:
+        """Have localstripe POST its events (all, or the ``events`` named) to ``url``, signed with
+        ``secret`` (default: this run's :attr:`webhook_secret`)."""
+        data = {"url": url, "secret": secret or self.webhook_secret}
         data.update({f"events[{index}]": kind for index, kind in enumerate(events or [])})
         self.post(WEBHOOK_PATH, data)
 
@@ -151,9 +158,16 @@ def local_stripe() -> LocalStripe:
 
 
 def signed_webhook(
-    event: dict[str, Any], secret: str = localstripe.WEBHOOK_SECRET, timestamp: int | None = None
+    event: dict[str, Any], secret: str = "", timestamp: int | None = None
 ) -> tuple[bytes, dict[str, str]]:
-    """``(body, headers)`` of a webhook signed as Stripe signs it: ``t=<time>,v1=<HMAC-SHA256>``."""
+    """``(body, headers)`` of a webhook signed as Stripe signs it: ``t=<time>,v1=<HMAC-SHA256>``.
+
+    ``secret`` defaults to the ``webhook_secret`` of ``JSG_PRIVACY_STRIPE`` in force.
+    """
+    if not secret:
+        from jsg_privacy.conf import app_settings
+
+        secret = str(app_settings.STRIPE.get("webhook_secret") or "")
     body = json.dumps(event).encode()
     timestamp = int(time.time()) if timestamp is None else timestamp
     signed = f"{timestamp}.".encode() + body

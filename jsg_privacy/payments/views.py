@@ -19,10 +19,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jsg_privacy.payments import charges
 from jsg_privacy.payments.adapter import get_adapter
-from jsg_privacy.payments.base import InvalidWebhook, Payable, PaymentError, Status, get_gateway
+from jsg_privacy.payments.base import (
+    InvalidWebhook,
+    NotConfigured,
+    Payable,
+    PaymentError,
+    Status,
+    get_gateway,
+)
 from jsg_privacy.payments.models import Payment
 
 logger = logging.getLogger(__name__)
+
+
+def _unavailable(refused: NotConfigured) -> str:
+    """Log why card payments are refused (a setting, never a secret); the customer's words."""
+    logger.error("Card payments are refused: %s", refused)
+    return _("Card payments are not available at the moment. Please try again later.")
 
 
 def _payable(request: HttpRequest, reference: str) -> Payable:
@@ -40,6 +53,10 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
     if not payable.due:
         return HttpResponseRedirect(payable.return_url)
     gateway = get_gateway()
+    try:
+        gateway.ensure_configured()
+    except NotConfigured as refused:
+        return HttpResponse(_unavailable(refused), status=503, content_type="text/plain")
     context = {
         "payable": payable,
         "gateway": gateway,
@@ -74,6 +91,8 @@ def charge(request: HttpRequest, reference: str) -> JsonResponse:
         return _answer(payable, "paid", str(refused), 409, redirect=payable.return_url)
     except charges.PaymentRefused as refused:
         return _answer(payable, "in_progress", str(refused), 409)
+    except NotConfigured as refused:
+        return _answer(payable, "unavailable", _unavailable(refused), 503)
     except PaymentError:
         logger.exception("Payment for %s failed", reference)
         message = _("The payment service could not be reached. Please try again in a moment.")
@@ -110,6 +129,8 @@ def confirm(request: HttpRequest, reference: str) -> JsonResponse:
         )
     try:
         result = charges.confirm(payment)
+    except NotConfigured as refused:
+        return _answer(payable, "unavailable", _unavailable(refused), 503)
     except PaymentError:
         logger.exception("Confirming the payment for %s failed", reference)
         message = _("The payment service could not be reached. Please try again in a moment.")
@@ -121,15 +142,22 @@ def confirm(request: HttpRequest, reference: str) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
-    """The provider's events, verified by signature; a replayed event changes nothing."""
+    """The provider's events, verified by signature; a replayed event changes nothing.
+
+    With the gateway's webhook secret missing (or only a public one), every event is refused with a
+    503 and nothing is read: the provider retries once the secret is set.
+    """
     backend = get_gateway()
     if backend.name != gateway:
         raise Http404("No such payment gateway.")
     try:
         event = backend.parse_webhook(request.body, request.headers)
+    except NotConfigured as refused:
+        logger.error("Refused a %s webhook: %s", gateway, refused)
+        return HttpResponse("Webhooks are not configured.", status=503, content_type="text/plain")
     except InvalidWebhook as error:
         logger.warning("Refused a %s webhook: %s", gateway, error)
-        return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
+        return HttpResponse(f"Refused: {error}", status=400, content_type="text/plain")
     try:
         outcome = charges.handle_event(event, backend)
     except charges.RetryLater as later:

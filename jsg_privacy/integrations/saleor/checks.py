@@ -2,8 +2,10 @@
 
 - E001: a ``JSG_PRIVACY_SALEOR_`` setting has a value of the wrong type.
 - E002: an entry of ``JSG_PRIVACY_SALEOR_API_URLS`` is not an absolute http(s) URL.
-- W001: no Saleor API URL is allowed, so no store can install the app.
-- W002: an allowed API URL uses plain http outside ``DEBUG`` (the token would travel in clear).
+- W001 (DEBUG on) / E004 (DEBUG off): no Saleor API URL is allowed, so no store's signing keys
+  (JWKS origin) are known and no store can install the app.
+- E005: with DEBUG off, an allowed API URL is plain http to another machine: the token and the
+  store's signing keys would travel in clear (retired W002 only warned).
 - E003: ``JSG_PRIVACY_SALEOR_INBOX_URL`` is not a Redis URL.
 - W003: the inbox is configured but tasks run inline, so it is not used.
 """
@@ -19,6 +21,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from jsg_privacy.checks import wrong_types
 from jsg_privacy.conf import app_settings
+from jsg_privacy.integrations.saleor.client import trusted
 from jsg_privacy.integrations.saleor.conf import SaleorSettings, saleor_settings
 
 
@@ -30,11 +33,15 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     if not isinstance(urls, list | tuple):
         return messages
     if not urls:
+        level, check_id = (Warning, "W001") if settings.DEBUG else (Error, "E004")
         messages.append(
-            Warning(
-                "JSG_PRIVACY_SALEOR_API_URLS is empty: no Saleor store can install the app.",
-                hint='Add your store\'s API URL, e.g. "https://store.example.com/graphql/".',
-                id="jsg_privacy_saleor.W001",
+            level(
+                "JSG_PRIVACY_SALEOR_API_URLS is empty: no Saleor store's signing keys (its JWKS "
+                "origin) are known, so no store can install the app.",
+                hint='Add your store\'s API URL, e.g. "https://store.example.com/graphql/" '
+                "(its keys are read from https://store.example.com/.well-known/jwks.json), or "
+                "remove jsg_privacy.integrations.saleor from INSTALLED_APPS.",
+                id=f"jsg_privacy_saleor.{check_id}",
             )
         )
     for url in urls:
@@ -46,12 +53,15 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
                     id="jsg_privacy_saleor.E002",
                 )
             )
-        elif parts.scheme == "http" and not settings.DEBUG:
+        elif not trusted(str(url)):
             messages.append(
-                Warning(
-                    f"JSG_PRIVACY_SALEOR_API_URLS holds {url!r}, a plain http URL.",
-                    hint="Use https: the app's token is sent with every call to the store.",
-                    id="jsg_privacy_saleor.W002",
+                Error(
+                    f"JSG_PRIVACY_SALEOR_API_URLS holds {url!r}, plain http to another machine, "
+                    "while DEBUG is off: the app's token and the store's signing keys would "
+                    "travel in clear, and are refused.",
+                    hint="Use the store's https URL (http is accepted only on this machine: "
+                    "localhost, 127.0.0.1, ::1).",
+                    id="jsg_privacy_saleor.E005",
                 )
             )
     return messages

@@ -1,19 +1,24 @@
 """A small client for a Saleor store's GraphQL API and signing keys, over ``urllib`` with timeouts.
 
 Every call has a timeout (``JSG_PRIVACY_SALEOR_TIMEOUT``) and never follows a redirect (the token
-must not travel to another host). :class:`SaleorUnavailable` means "try again later" (a timeout, a
-refused connection, a 5xx); :class:`SaleorError` means Saleor answered and refused.
+must not travel to another host). With ``DEBUG`` off, nothing is sent in clear to another machine
+(:func:`in_clear`): the token and the store's signing keys would be readable and replaceable on the
+way. :class:`SaleorUnavailable` means "try again later" (a timeout, a refused connection, a 5xx);
+:class:`SaleorError` means Saleor answered and refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from jsg_privacy.integrations.saleor.conf import saleor_settings
 
@@ -52,11 +57,33 @@ def origin(api_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def in_clear(url: str) -> bool:
+    """True if calling ``url`` crosses a network unencrypted: plain http to another machine."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return False
+    host = parts.hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True  # a host name other than localhost
+
+
+def trusted(url: str) -> bool:
+    """Whether a store at ``url`` may be called and believed: over https or on this machine, or
+    anything with ``DEBUG`` on (check ``jsg_privacy_saleor.E005`` refuses the rest at start-up)."""
+    return settings.DEBUG or not in_clear(url)
+
+
 def _request(
     url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None
 ) -> Any:
     if urlsplit(url).scheme not in ("http", "https"):
         raise SaleorError("Only http and https URLs are called.")
+    if not trusted(url):
+        raise SaleorError("Plain http to another machine is refused while DEBUG is off.")
     request = urllib.request.Request(  # noqa: S310 -- the scheme is checked above
         url, data=data, headers={"User-Agent": USER_AGENT, **(headers or {})}
     )

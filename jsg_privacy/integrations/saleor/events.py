@@ -8,7 +8,7 @@ subscription produces raises :class:`BadPayload` (the view answers 400 and chang
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -26,6 +26,10 @@ TYPES = {
 }
 MAX_ID = 64
 MAX_TEXT = 254
+#: How far ahead of this server's clock an event's signed ``issuedAt`` may be (clocks drift a
+#: little). A later one is refused: dated ahead, it would pass the replay window for that much
+#: longer and look newer than the store's real changes.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class BadPayload(ValueError):

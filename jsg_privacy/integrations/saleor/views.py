@@ -2,7 +2,7 @@
 
 Retry semantics: Saleor retries a webhook (up to 5 times, with a growing delay) after a 5xx or no
 answer, and never after a 3xx or 4xx. So: a delivery that can never succeed — unknown or removed
-installation, bad signature, malformed body, too large, too old — gets a 4xx; a passing problem
+installation, bad signature, malformed body, too large, too old or dated ahead — gets a 4xx; a passing problem
 (the store's keys cannot be fetched, the Redis inbox cannot be reached, the database is down while
 an inline handler runs, an inline handler failed) gets a 5xx; an accepted or already received
 delivery gets a 200 at once, its work queued — from then on a failure is the worker's to retry
@@ -29,6 +29,7 @@ from jsg_privacy.integrations.saleor.client import (
     SaleorError,
     SaleorUnavailable,
     fetch_jwks,
+    trusted,
 )
 from jsg_privacy.integrations.saleor.conf import saleor_settings
 from jsg_privacy.integrations.saleor.installations import forget_installations, installation_for
@@ -40,11 +41,13 @@ MAX_TOKEN = 1000
 
 
 def allowed_api_url(value: str) -> str | None:
-    """The configured API URL that ``value`` names (a trailing slash aside), or ``None``."""
+    """The configured API URL that ``value`` names (a trailing slash aside), or ``None``; never, with
+    DEBUG off, one whose token and signing keys would travel in clear (``client.trusted``)."""
     wanted = value.strip().rstrip("/")
     if not wanted:
         return None
-    return next((url for url in saleor_settings.API_URLS if url.rstrip("/") == wanted), None)
+    found = next((url for url in saleor_settings.API_URLS if url.rstrip("/") == wanted), None)
+    return found if found is not None and trusted(found) else None
 
 
 def _too_large(request: HttpRequest) -> bool:
@@ -145,8 +148,11 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     except (ValueError, RecursionError, events.BadPayload) as error:
         message = str(error) if isinstance(error, events.BadPayload) else "The body is not JSON."
         return _text(message, 400)
-    if event.issued_at < timezone.now() - timedelta(hours=saleor_settings.DEDUPLICATE_HOURS):
+    now = timezone.now()
+    if event.issued_at < now - timedelta(hours=saleor_settings.DEDUPLICATE_HOURS):
         return _text("The event is too old to be handled (a replay?).", 400)
+    if event.issued_at > now + events.CLOCK_SKEW:
+        return _text("The event is dated in the future: is a clock wrong?", 400)
     work = (
         installation.pk,
         hashlib.sha256(body).hexdigest(),

@@ -126,7 +126,7 @@ def test_an_attempt_interrupted_long_ago_does_not_block_paying(local_stripe, pay
 def test_an_unreachable_stripe_fails_the_attempt_and_the_order_stays_payable(
     settings, order, payable
 ):
-    settings.JSG_PRIVACY_STRIPE = {"api_base": "http://127.0.0.1:9"}  # nothing listens there
+    settings.JSG_PRIVACY_STRIPE = {"api_base": "http://127.0.0.1:9", "local_for_tests": True}
 
     with pytest.raises(PaymentError):
         charges.pay(payable, "tok_abcdef")
@@ -200,11 +200,19 @@ def test_nothing_but_tokens_and_declared_fields_goes_to_stripe(local_stripe, ord
 
 
 def test_localstripe_is_used_without_a_secret_key_and_real_stripe_with_one(settings):
+    settings.DEBUG = True  # the demo: no keys at all
     settings.JSG_PRIVACY_STRIPE = {}
     local = StripeSettings.load()
     assert local.local
     assert local.api_base == "http://127.0.0.1:8420"
     assert local.js_url == "http://127.0.0.1:8420/js.stripe.com/v3/"
+    assert local.webhook_secret == "whsec_localstripe"
+    assert local.webhook_refusal() == ""
+
+    settings.DEBUG = False  # a test suite's opt-in gets no public webhook secret
+    settings.JSG_PRIVACY_STRIPE = {"local_for_tests": True}
+    assert StripeSettings.load().local
+    assert StripeSettings.load().webhook_secret == ""
 
     settings.JSG_PRIVACY_STRIPE = {
         "secret_key": "sk_test_123",

@@ -22,13 +22,31 @@ def test_allowed_https_urls_pass(settings):
 
 def test_no_allowed_url_a_wrong_type_and_a_bad_url_are_reported(settings):
     settings.JSG_PRIVACY_SALEOR_API_URLS = []
+    assert ids(settings) == ["jsg_privacy_saleor.E004"]  # DEBUG off: no store's keys are known
+    settings.DEBUG = True
     assert ids(settings) == ["jsg_privacy_saleor.W001"]
+    settings.DEBUG = False
     settings.JSG_PRIVACY_SALEOR_API_URLS = "https://store.example.com/graphql/"
     assert "jsg_privacy_saleor.E001" in ids(settings)
     settings.JSG_PRIVACY_SALEOR_API_URLS = ["store.example.com/graphql/"]
     assert ids(settings) == ["jsg_privacy_saleor.E002"]
-    settings.JSG_PRIVACY_SALEOR_API_URLS = ["http://store.example.com/graphql/"]
-    assert ids(settings) == ["jsg_privacy_saleor.W002"]
+
+
+@pytest.mark.parametrize(
+    ("url", "debug", "expected"),
+    [
+        ("http://store.example.com/graphql/", False, ["jsg_privacy_saleor.E005"]),
+        ("http://10.0.0.5:8000/graphql/", False, ["jsg_privacy_saleor.E005"]),
+        ("http://store.example.com/graphql/", True, []),
+        ("http://127.0.0.1:8001/graphql/", False, []),  # a Saleor on this machine
+        ("http://localhost:8000/graphql/", False, []),
+        ("http://[::1]:8000/graphql/", False, []),
+    ],
+)
+def test_plain_http_to_another_machine_is_an_error_with_debug_off(settings, url, debug, expected):
+    settings.DEBUG = debug
+    settings.JSG_PRIVACY_SALEOR_API_URLS = [url]
+    assert ids(settings) == expected
 
 
 def test_the_app_declares_its_tables_and_saleor_as_remote_sources():
