@@ -1,9 +1,11 @@
 """Erasure replay: re-apply recorded erasures after the database is restored from a backup.
 
 Every erasure leaves an :class:`~jsg_privacy.audit.models.ErasureRecord` (the account id and a keyed
-hash of the e-mail address, never the address). After a restore, :func:`replay` finds the rows that
-came back and erases them again through :func:`jsg_privacy.flows.erase.erase`, so each source's
-declared erasure (delete, anonymise, legal hold) applies exactly as the first time.
+hash of the e-mail address, never the address), written by :func:`erase_and_record` in the
+erasure's own transaction, so no crash can leave an erasure without it. After a restore,
+:func:`replay` finds the rows that came back and erases them again through
+:func:`jsg_privacy.flows.erase.erase`, so each source's declared erasure (delete, anonymise, legal
+hold) applies exactly as the first time.
 
 Rows are found by account id through each source's subject path, and by e-mail address by scanning
 the e-mail field of every source that declares ``subject_email`` and hashing each distinct address
@@ -18,6 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from jsg_privacy.audit.models import ErasureRecord
@@ -28,8 +31,23 @@ from jsg_privacy.registry import Subject, registry
 BATCH = 2000
 
 
+def erase_and_record(subject: Subject, case_reference: str = "") -> list[erase.Step]:
+    """Erase ``subject`` and record it, in one transaction: never an erasure without its record.
+
+    The record is written first, so it exists before the erasure can commit wherever records are
+    kept. Call it inside the transaction that records the outcome (a case's completion), so that
+    commits with them too.
+    """
+    with transaction.atomic():
+        record_erasure(subject, case_reference=case_reference)
+        return erase.erase(subject)
+
+
 def record_erasure(subject: Subject, case_reference: str = "") -> ErasureRecord:
-    """Remember that ``subject`` was erased, so a restore from backup can be followed by a replay."""
+    """Remember that ``subject`` was erased, so a restore from backup can be followed by a replay.
+
+    Erasing a subject goes through :func:`erase_and_record`, which writes this with the erasure.
+    """
     user_id = subject.user_id
     return ErasureRecord.objects.create(
         user_id=int(user_id) if user_id is not None else None,

@@ -1,7 +1,8 @@
 """Carry out a verified case: export or erase, recording the result on the case.
 
-A failure marks the case failed with its reason and leaves nothing half done (the erasure runs in
-one transaction; an export's file is stored only once complete), so it can simply be retried.
+A failure marks the case failed with its reason and leaves nothing half done (an erasure, its
+replay record and the case's completion are one transaction; an export's file is stored only once
+complete), so it can simply be retried.
 """
 
 from __future__ import annotations
@@ -95,17 +96,20 @@ def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] |
         except Exception as exc:
             notices.append(f"{getattr(hook, '__name__', hook)} failed: {type(exc).__name__}")
     try:
-        steps = erase.erase(subject)
+        # One transaction: the erasure, the record that re-applies it after a restore
+        # (privacy_replay_erasures) and the case's completion commit together or not at all. A
+        # crash part-way leaves the case as it was, with nothing erased, to be run again.
+        with transaction.atomic():
+            steps = replay.erase_and_record(subject, case_reference=case.reference)
+            outcome: dict[str, Any] = {
+                "steps": [step.__dict__ | {"action": step.action} for step in steps],
+                "recipients_notified": notices,
+            }
+            cases.complete(case, outcome, actor=actor)
     except Exception as exc:
         logger.exception("Erasure of case %s failed", case.reference)
         cases.fail(case, f"Erasure failed, nothing was changed: {type(exc).__name__}", actor=actor)
         return None
-    outcome: dict[str, Any] = {"steps": [step.__dict__ | {"action": step.action} for step in steps]}
-    outcome["recipients_notified"] = notices
-    with transaction.atomic():
-        # Recorded so the erasure can be re-applied after a restore (privacy_replay_erasures).
-        replay.record_erasure(subject, case_reference=case.reference)
-        cases.complete(case, outcome, actor=actor)
     return steps
 
 

@@ -3,13 +3,16 @@
 import io
 import json
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from django.utils import timezone
 
+from example_shop.accounts.models import CustomerProfile
 from example_shop.enquiries.models import Enquiry
 from example_shop.factories import EnquiryFactory, OrderFactory, UserFactory
 from example_shop.orders.models import Order, OrderLine
@@ -17,6 +20,8 @@ from jsg_privacy.audit import replay
 from jsg_privacy.audit.models import ErasureRecord
 from jsg_privacy.flows import erase
 from jsg_privacy.registry import Subject
+from jsg_privacy.requests import cases, service
+from jsg_privacy.requests.models import Status
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -26,7 +31,7 @@ TODAY = timezone.localdate()
 def backup():
     """Everything a restore would bring back: the shop's rows, serialised before erasure."""
     users = list(User.objects.all())
-    profiles = [user.profile for user in users if hasattr(user, "profile")]
+    profiles = [user.customer_profile for user in users if hasattr(user, "customer_profile")]
     rows = [*users, *profiles, *Order.objects.all(), *OrderLine.objects.all()]
     return serializers.serialize("json", [*rows, *Enquiry.objects.all()])
 
@@ -49,12 +54,13 @@ def shop():
 
 def erase_ann(ann):
     subject = Subject(user_id=ann.pk, email=ann.email)
-    erase.erase(subject)
-    return replay.record_erasure(subject, case_reference="ER-1")
+    replay.erase_and_record(subject, case_reference="ER-1")
+    return ErasureRecord.objects.get(case_reference="ER-1")
 
 
 def assert_ann_erased_bob_untouched(ann, bob):
     assert not User.objects.filter(pk=ann.pk).exists()
+    assert not CustomerProfile.objects.filter(user_id=ann.pk).exists()
     assert not Enquiry.objects.filter(email_digest__matches="ann@example.org").exists()
     assert not Order.objects.filter(email_digest__matches="ann@example.org").exists()
     assert User.objects.filter(pk=bob.pk).exists()
@@ -70,12 +76,56 @@ def test_an_erasure_is_recorded_without_the_address(shop):
     assert len(record.email_key) == 64
 
 
+def test_an_erasure_that_fails_leaves_no_record_and_a_record_that_fails_no_erasure(shop):
+    ann, _ = shop
+    subject = Subject(user_id=ann.pk, email=ann.email)
+    real_erase = erase.erase
+
+    def erase_then_fail(subject):
+        real_erase(subject)
+        raise DatabaseError("the connection dropped")
+
+    with mock.patch.object(erase, "erase", erase_then_fail), pytest.raises(DatabaseError):
+        replay.erase_and_record(subject, case_reference="ER-1")
+    with (
+        mock.patch.object(replay, "record_erasure", side_effect=DatabaseError("disk full")),
+        pytest.raises(DatabaseError),
+    ):
+        replay.erase_and_record(subject, case_reference="ER-1")
+
+    assert not ErasureRecord.objects.exists()
+    assert User.objects.filter(pk=ann.pk).exists()
+    assert Enquiry.objects.filter(email_digest__matches="ann@example.org").exists()
+
+
+def test_a_case_that_cannot_be_completed_is_not_erased_or_recorded(shop):
+    ann, _ = shop
+    case = cases.open_case(
+        kind="erasure", email=ann.email, user=ann, channel="account", identity_check="logged in"
+    )
+
+    with mock.patch.object(cases, "complete", side_effect=DatabaseError("the connection dropped")):
+        assert service.run_erasure(case.pk) is None
+
+    case.refresh_from_db()
+    assert case.status == Status.FAILED
+    assert "nothing was changed" in case.failure_reason
+    assert not ErasureRecord.objects.exists()
+    assert User.objects.filter(pk=ann.pk).exists()
+    assert service.run_erasure(case.pk) is not None  # retried: erased, recorded and completed
+    case.refresh_from_db()
+    assert case.status == Status.COMPLETED
+    assert ErasureRecord.objects.get().case_reference == case.reference
+    assert not User.objects.filter(pk=ann.pk).exists()
+
+
 def test_a_replay_erases_again_what_a_restore_brought_back(shop):
     ann, bob = shop
     dump = backup()
     erase_ann(ann)
     restore(dump)
     assert User.objects.filter(pk=ann.pk).exists()  # the backup brought Ann back
+    assert CustomerProfile.objects.filter(user_id=ann.pk).exists()
 
     results = replay.replay(TODAY)
 

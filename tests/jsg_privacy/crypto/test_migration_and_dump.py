@@ -11,6 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 from example_shop.enquiries.models import Enquiry
 from example_shop.factories import EnquiryFactory, OrderFactory, UserFactory
 from example_shop.orders.models import Order
+from jsg_privacy.registry import Subject
+from jsg_privacy.requests import cases, restriction
+from jsg_privacy.requests.models import Case
 
 BEFORE = [("enquiries", "0002_index_retention_anchors")]
 AFTER = [("enquiries", "0003_encrypt_personal_fields")]
@@ -22,6 +25,8 @@ SECRETS = {
     "notes": "Gate code 5580",
     "MPAN": "1200023305967",
     "message": "Our meter cupboard floods",
+    "request": "Delete the photos of my meter cupboard",
+    "reason": "My installation address is wrong",
 }
 
 
@@ -82,6 +87,15 @@ def seed():
         mpan=SECRETS["MPAN"],
     )
     EnquiryFactory(email=SECRETS["e-mail"], phone=SECRETS["phone"], message=SECRETS["message"])
+    case = cases.open_case(
+        kind="restriction",
+        email=SECRETS["e-mail"],
+        channel="web_form",
+        details=SECRETS["request"],
+        identity_check="signed link",
+        address_check="signed link",
+    )
+    restriction.restrict(Subject(email=SECRETS["e-mail"]), SECRETS["reason"], case=case)
 
 
 def leaks(dump):
@@ -100,6 +114,7 @@ def test_a_raw_dump_of_every_table_shows_no_phone_address_note_mpan_or_message()
             lines += [f"{table}: {row!r}" for row in cursor.fetchall()]
     dump = "\n".join(lines)
     assert Order.objects.get().billing_line1 == SECRETS["address"]  # the data is there
+    assert Case.objects.get().details == SECRETS["request"]
     assert not leaks(dump)
     shop_tables = "\n".join(line for line in lines if not line.startswith("auth_user"))
     assert SECRETS["e-mail"] not in shop_tables
@@ -134,3 +149,38 @@ def test_the_database_tools_own_dump_shows_no_personal_data_of_encrypted_fields(
         ).stdout
     assert "orders_order" in dump
     assert not leaks(dump)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_encrypts_the_requests_jsg_privacy_stored_in_clear():
+    migrate([("jsg_privacy", "0009_retention_usage_and_audit_logs")])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO jsg_privacy_case (reference, kind, status, channel, email, details, "
+                "identity_check, received_at, due_on, extension_reason, outcome, failure_reason, "
+                "verification_nonce) VALUES ('DSR-2024-000001', 'access', 'open', 'phone', "
+                "'Dana@Example.org', %s, 'call-back', %s, %s, '', '{}', '', '')",
+                [SECRETS["request"], "2024-01-02 03:04:05", "2024-02-02"],
+            )
+            cursor.execute("SELECT id FROM jsg_privacy_case")
+            pk = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO jsg_privacy_caseevent (case_id, at, action, detail) "
+                "VALUES (%s, %s, 'identity confirmed', 'call-back')",
+                [pk, "2024-01-02 03:04:05"],
+            )
+        migrate([("jsg_privacy", "0011_encrypt_stored_requests")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT email, details FROM jsg_privacy_case WHERE id = %s", [pk])
+            stored = cursor.fetchone()
+        assert all(value.startswith("gAAAAA") for value in stored)
+        case = Case.objects.filter(email_digest__matches="dana@example.org").get()
+        assert (case.email, case.details) == ("Dana@Example.org", SECRETS["request"])
+        assert case.events.get().detail == "call-back"
+        migrate([("jsg_privacy", "0009_retention_usage_and_audit_logs")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT email, details FROM jsg_privacy_case WHERE id = %s", [pk])
+            assert cursor.fetchone() == ("Dana@Example.org", SECRETS["request"])
+    finally:
+        call_command("migrate", verbosity=0)
