@@ -51,6 +51,12 @@ def box_status(person: choices.Person, box: wording.Box) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     person = choices.Person.of(user=request.user)
+    # Choices recorded for the address alone (a guest's, at checkout) are shown only once the
+    # account has proven the address: a stranger who signed up with it must not learn them.
+    from jsg_privacy.requests.identity import address_proven  # the page sits above both layers
+
+    if not address_proven(request.user, request.user.email):
+        person = choices.Person(person.subject_key)
     data = request.POST if request.method == "POST" else None
     form = MarketingPreferencesForm(data, person=person)
     if data is not None and form.is_valid():

@@ -5,8 +5,10 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from example_shop.factories import UserFactory
 from jsg_privacy.consent import subjects
 from jsg_privacy.marketing import api
+from jsg_privacy.requests import identity
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +122,28 @@ def test_ticking_e_mail_with_double_opt_in_sends_a_link(
 
 
 def test_an_unsubscribed_medium_says_so(customer, customer_client):
+    identity.record_proof(customer, customer.email, identity.BY_LINK)
     api.record_choices({"email": True}, user=customer)
     api.suppress(customer.email)
 
     response = customer_client.get(URL)
 
     assert "No: you unsubscribed." in response.text
+
+
+def test_a_guest_s_choices_for_the_address_are_not_shown_to_an_unproven_account(client):
+    api.record_choices({"email": True, "post": True}, email="guest@example.org", channel="checkout")
+    api.suppress("guest@example.org", "sms")
+    stranger = UserFactory(email="guest@example.org")
+    client.force_login(stranger)
+
+    response = client.get(URL)
+
+    form = response.context["form"]
+    assert not any(form[f"marketing_{b.name}"].value() for b in form.marketing_boxes)
+    assert "Yes, since" not in response.text
+    assert "you unsubscribed" not in response.text
+    identity.record_proof(stranger, stranger.email, identity.BY_LINK)  # the owner, once proven
+    shown = client.get(URL)
+    assert "Yes, since" in shown.text
+    assert "No: you unsubscribed." in shown.text
