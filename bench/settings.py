@@ -12,6 +12,11 @@ import dj_database_url
 from example_shop.settings import *  # noqa: F403
 
 DEBUG = False
+# With DEBUG off jsg_privacy derives no key from SECRET_KEY (checks E013, E016): benchmark-only
+# secrets, like the test suite's; a real deployment reads its own from the environment.
+SECRET_KEY = "bench-only-not-secret"  # noqa: S105
+JSG_PRIVACY_ENCRYPTION_KEYS = ["pcRQaXD6WYe2wSnBhgQqBO5Ue8kP0S6MzvLz8c4gPzc="]
+JSG_PRIVACY_HASH_KEY = "bench-only-hash-key-not-secret"
 ROOT_URLCONF = "bench.urls"
 BENCH_DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jsg_bench"
