@@ -33,16 +33,19 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     if not isinstance(urls, list | tuple):
         return messages
     if not urls:
-        level, check_id = (Warning, "W001") if settings.DEBUG else (Error, "E004")
+        message = (
+            "JSG_PRIVACY_SALEOR_API_URLS is empty: no Saleor store's signing keys (its JWKS "
+            "origin) are known, so no store can install the app."
+        )
+        hint = (
+            'Add your store\'s API URL, e.g. "https://store.example.com/graphql/" (its keys are '
+            "read from https://store.example.com/.well-known/jwks.json), or remove "
+            "jsg_privacy.integrations.saleor from INSTALLED_APPS."
+        )
         messages.append(
-            level(
-                "JSG_PRIVACY_SALEOR_API_URLS is empty: no Saleor store's signing keys (its JWKS "
-                "origin) are known, so no store can install the app.",
-                hint='Add your store\'s API URL, e.g. "https://store.example.com/graphql/" '
-                "(its keys are read from https://store.example.com/.well-known/jwks.json), or "
-                "remove jsg_privacy.integrations.saleor from INSTALLED_APPS.",
-                id=f"jsg_privacy_saleor.{check_id}",
-            )
+            Warning(message, hint=hint, id="jsg_privacy_saleor.W001")
+            if settings.DEBUG
+            else Error(message, hint=hint, id="jsg_privacy_saleor.E004")
         )
     for url in urls:
         parts = urlsplit(str(url))
