@@ -17,9 +17,9 @@ class JsgPrivacyConfig(AppConfig):
         )
         from jsg_privacy.audit.access import audit_admin_site
         from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
-        from jsg_privacy.crypto import checks as crypto_checks  # noqa: F401  (E013, E015, W005)
+        from jsg_privacy.crypto import checks as crypto_checks  # noqa: F401  (E013, E015, E016, W005, W006)
         from jsg_privacy.marketing import mechanisms
-        from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012)
+        from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012, E017-E019)
         from jsg_privacy.payments import install as payments_install
         from jsg_privacy.payments.erasure import erasure_hook
         from jsg_privacy.requests import service
