@@ -56,7 +56,8 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         gateway.ensure_configured()
     except NotConfigured as refused:
-        return HttpResponse(_unavailable(refused), status=503, content_type="text/plain")
+        context = {"payable": payable, "message": _unavailable(refused)}
+        return render(request, "jsg_privacy/payments/unavailable.html", context, status=503)
     context = {
         "payable": payable,
         "gateway": gateway,

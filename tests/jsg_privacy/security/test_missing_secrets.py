@@ -163,7 +163,8 @@ def test_without_stripe_keys_the_pay_page_and_the_charge_refuse(production, db):
     )
 
     assert page.status_code == 503
-    assert "not available" in page.text
+    assert "Card payments are not available" in page.text
+    assert "nothing has been charged" in page.text
     assert charge.status_code == 503
     assert charge.json()["status"] == "unavailable"
     assert not Payment.objects.exists()  # nothing recorded, nothing sent to 127.0.0.1:8420
