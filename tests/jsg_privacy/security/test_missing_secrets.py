@@ -41,8 +41,10 @@ STRIPE = {
 
 
 @pytest.fixture
-def production(settings, monkeypatch):
-    """Production settings with every secret set: the baseline each test takes one secret from."""
+def production(settings, monkeypatch, db):
+    """Production settings with every secret set: the baseline each test takes one secret from.
+
+    (``db``: Django 6.1's JSONField check asks SQLite what it supports.)"""
     monkeypatch.delenv(
         "DJANGO_ALLOW_ASYNC_UNSAFE", raising=False
     )  # the browser tests' (async.E001)
