@@ -18,6 +18,7 @@ class JsgPrivacyConfig(AppConfig):
         from jsg_privacy.audit.access import audit_admin_site
         from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
         from jsg_privacy.crypto import checks as crypto_checks  # noqa: F401  (E013, E015, E016, W005, W006)
+        from jsg_privacy.flows import sessions
         from jsg_privacy.marketing import mechanisms
         from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012, E017-E019)
         from jsg_privacy.payments import install as payments_install
@@ -30,6 +31,7 @@ class JsgPrivacyConfig(AppConfig):
         install.install(registry.registry)
         mechanisms.install(registry.registry)
         payments_install.install(registry.registry)
+        sessions.install(registry.registry)  # Django's sessions: ended on erasure, expired deleted
         if erasure_hook not in service.erasure_hooks:  # tell the payment provider (Art. 19)
             service.erasure_hooks.append(erasure_hook)
         registry.autodiscover()

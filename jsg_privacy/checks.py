@@ -12,9 +12,16 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from jsg_privacy.conf import PREFIX, AppSettings, SettingsGroup, claimed_prefixes, parse_clients
+from jsg_privacy.conf import (
+    PREFIX,
+    AppSettings,
+    SettingsGroup,
+    app_settings,
+    claimed_prefixes,
+    parse_clients,
+)
 from jsg_privacy.registry import registry
-from jsg_privacy.registry.checks import check_registry
+from jsg_privacy.registry.checks import Incomplete, check_registry
 
 ROLES = ("controller", "processor")
 
@@ -82,7 +89,72 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     return messages
 
 
+#: The warning each "incomplete inventory" error is while the shop is not strict.
+SOFTENED = {
+    "jsg_privacy.E002": "jsg_privacy.W007",
+    "jsg_privacy.E003": "jsg_privacy.W008",
+    "jsg_privacy.E007": "jsg_privacy.W009",
+    "jsg_privacy.E020": "jsg_privacy.W010",
+}
+STRICT_NOTE = " (A warning until JSG_PRIVACY_STRICT = True, and an error with check --deploy.)"
+
+
+def _soften(message: CheckMessage) -> CheckMessage:
+    if not isinstance(message, Incomplete):
+        return message
+    return Warning(
+        message.msg,
+        hint=(message.hint or "") + STRICT_NOTE,
+        obj=message.obj,
+        id=SOFTENED[str(message.id)],
+    )
+
+
 @register(Tags.models, "jsg_privacy")
 def check_inventory(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    """E002-E011: personal data that is undeclared, or declared wrongly (see docs/checks.md)."""
-    return check_registry(registry)
+    """E002-E011, E020-E023: personal data that is undeclared, or declared wrongly.
+
+    Undeclared data never stops ``migrate`` or ``runserver`` while a shop is being set up: the
+    errors that only say the inventory is incomplete (E002, E003, E007 without a rule, E020) are
+    the warnings W007-W010 until ``JSG_PRIVACY_STRICT`` is on. See docs/checks.md."""
+    messages = check_registry(registry)
+    if app_settings.STRICT:
+        return messages
+    return [_soften(message) for message in messages]
+
+
+@register(Tags.models, "jsg_privacy", deploy=True)
+def check_inventory_for_deploy(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """With ``check --deploy``, an incomplete inventory is an error even when not strict."""
+    if app_settings.STRICT:
+        return []  # check_inventory reports them as errors already
+    return [m for m in check_registry(registry) if isinstance(m, Incomplete)]
+
+
+@register(Tags.security, "jsg_privacy")
+def check_export_storage(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E024 (W011 until strict): export ZIPs would be written into the project folder."""
+    from jsg_privacy.requests.storage import FIX, problem
+
+    found = problem()
+    if not found:
+        return []
+    if app_settings.STRICT:
+        return [Error(found, hint=FIX, id="jsg_privacy.E024")]
+    return [Warning(found, hint=FIX + STRICT_NOTE, id="jsg_privacy.W011")]
+
+
+@register(Tags.security, "jsg_privacy", deploy=True)
+def check_export_storage_for_deploy(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    from jsg_privacy.requests.storage import FIX, problem
+
+    found = problem()
+    if not found or app_settings.STRICT:
+        return []
+    return [Error(found, hint=FIX, id="jsg_privacy.E024")]

@@ -72,6 +72,13 @@ class SettingsGroup:
 class AppSettings(SettingsGroup):
     """Settings of jsg_privacy. Use the module-level ``app_settings`` instance."""
 
+    STRICT = Setting[bool](
+        False,
+        types=bool,
+        help="Undeclared personal data, unclassified columns, missing retention rules and open "
+        "to-dos are errors (E002, E003, E007, E020) instead of warnings (W007-W010). Set it in CI "
+        "and production settings; check --deploy is always strict.",
+    )
     ROLE = Setting(
         "controller",
         types=str,
@@ -197,6 +204,13 @@ class AppSettings(SettingsGroup):
         "addresses their own way. jsg_privacy's own e-mailed links and django-allauth's verified "
         "addresses always count; records found only by an address are released to an account "
         "only when it is proven.",
+    )
+    EXPORT_STORAGE = Setting[str](
+        "default",
+        types=str,
+        help="The STORAGES alias export ZIPs are written to until their link expires. Keep it "
+        "private (files are served only through the download view); a file-system storage "
+        "without a location (MEDIA_ROOT unset) is refused (check jsg_privacy.E024).",
     )
     EXPORT_LINK_MAX_AGE = Setting[int](
         72,

@@ -8,6 +8,7 @@ the hold ends — the retention engine finishes them then — and lose every oth
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,7 +27,9 @@ from jsg_privacy.registry import (
     Subject,
     registry,
 )
-from jsg_privacy.registry.paths import resolve_field
+from jsg_privacy.registry import anonymisers
+from jsg_privacy.registry.paths import JsonKey, json_key, resolve_field
+from jsg_privacy.registry.schema import protection_order
 
 BATCH = 500
 
@@ -121,7 +124,10 @@ def erase(subject: Subject) -> list[Step]:
             rows = list(source.rows_for(subject).select_for_update(of=("self",)))
             decided.append((source, step, [(row, *_row_action(source, row)) for row in rows]))
             steps.append(step)
-        for source, step, rows in sorted(decided, key=lambda d: _deletes_last(d[2])):
+        # Deletions last, and rows that protect others (on_delete=PROTECT) before those.
+        ranks = protection_order([source for source, _step, _rows in decided])
+        order = sorted(decided, key=lambda d: (_deletes_last(d[2]), ranks[d[0].key]))
+        for source, step, rows in order:
             for row, action, until in rows:
                 _apply(source, row, action)
                 _count(step, source, action, until)
@@ -163,9 +169,17 @@ def anonymise_row(
     many-to-many fields are cleared at once. Shared with the retention engine.
     """
     changed = []
+    documents: dict[str, Any] = {}  # JSON fields whose declared keys change, by attname
     for name in source.personal_fields():
-        if name in keep or "__" in name:
+        if name in keep:
             continue
+        key = json_key(type(row), name)
+        if key is not None:
+            if key.local:  # a key inside a JSON field of a related row is that row's source's
+                _anonymise_key(row, key, erasure.anonymiser_for(None, name), documents)
+            continue
+        if "__" in name:
+            continue  # a related row's field: that row's own source erases it
         model_field = resolve_field(type(row), name)
         if model_field.many_to_many:
             getattr(row, name).clear()
@@ -176,9 +190,32 @@ def anonymise_row(
             erasure.anonymiser_for(model_field)(row, getattr(row, model_field.attname)),
         )
         changed.append(model_field.attname)
+    for attname, document in documents.items():
+        if attname not in changed:  # the whole field was not anonymised already
+            setattr(row, attname, document)
+            changed.append(attname)
     # Keyed-hash lookup columns follow the values they hash (bulk_update skips pre_save), so
     # an anonymised row can no longer be found by the subject's e-mail address.
     return changed + refresh_digests(row, changed)
+
+
+def _anonymise_key(
+    row: models.Model, key: JsonKey, anonymiser: Any, documents: dict[str, Any]
+) -> None:
+    """Replace (or remove) one declared key of a JSON field in a copy of the field's value."""
+    field = row._meta.get_field(key.field_path)
+    if field.attname not in documents:
+        documents[field.attname] = copy.deepcopy(getattr(row, field.attname))
+    parent = documents[field.attname]
+    for part in key.keys[:-1]:
+        parent = parent.get(part) if isinstance(parent, dict) else None
+    if not isinstance(parent, dict) or key.keys[-1] not in parent:
+        return  # the key is not there: nothing to erase
+    value = anonymiser(row, parent[key.keys[-1]])
+    if value is anonymisers.DROP:
+        del parent[key.keys[-1]]
+    else:
+        parent[key.keys[-1]] = value
 
 
 def sources_changed(steps: list[Step]) -> list[Source]:

@@ -6,6 +6,7 @@ Declare them on :class:`~jsg_privacy.registry.rules.Anonymise`; fields without o
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
@@ -35,6 +36,39 @@ def erased_email(instance: Any, value: Any) -> str:
     return f"erased-{instance.pk}@invalid"
 
 
+def unique_erased(instance: Any, value: Any) -> str:
+    """``erased-<pk>``: a value no other row has, for a unique text field (a username, say)."""
+    return f"erased-{instance.pk}"
+
+
+def new_uuid(instance: Any, value: Any) -> uuid.UUID:
+    """A fresh random UUID, for a unique UUID field (a public order id, say)."""
+    return uuid.uuid4()
+
+
+def empty_json(instance: Any, value: Any) -> dict[str, Any]:
+    """An empty JSON object, for a JSON field that may not be null."""
+    return {}
+
+
+def drop_key(instance: Any, value: Any) -> Any:
+    """For a key inside a JSON field: remove the key (the default for declared keys)."""
+    return DROP
+
+
+class _Drop:
+    """The value :func:`drop_key` answers: the key is removed rather than given a new value."""
+
+    def __repr__(self) -> str:
+        return "DROP"
+
+
+DROP = _Drop()
+
+#: Anonymisers whose answer differs from row to row (or is NULL, which never collides).
+UNIQUE_SAFE = frozenset({"erased_email", "unique_erased", "new_uuid", "keep"})
+
+
 def fixed(replacement: Any):
     """An anonymiser that always answers ``replacement``."""
 
@@ -56,11 +90,19 @@ def first_of_year(instance: Any, value: Any) -> Any:
 
 
 def default_for(field: models.Field) -> Any:
-    """The anonymiser used when a declaration names none for ``field``: always a valid value."""
+    """The anonymiser used when a declaration names none for ``field``: always a valid value,
+    and a different one per row for a unique field (so erasing two orders never collides)."""
     if isinstance(field, models.EmailField):
         return null if field.null else erased_email
     if field.null:
         return null
+    if isinstance(field, models.JSONField):
+        return empty_json
+    if field.unique:
+        if isinstance(field, models.UUIDField):
+            return new_uuid
+        if isinstance(field, models.CharField | models.TextField):
+            return unique_erased
     if isinstance(field, models.GenericIPAddressField):
         return fixed("0.0.0.0")  # noqa: S104 -- a placeholder value, not a bind address
     if isinstance(field, models.CharField | models.TextField):

@@ -1,4 +1,5 @@
-"""System checks of the data inventory (ids jsg_privacy.E002 to E011; see docs/checks.md)."""
+"""System checks of the data inventory (ids jsg_privacy.E002 to E011, E020 to E024; see
+docs/checks.md)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from django.apps import apps
 from django.core.checks import CheckMessage, Error
 from django.db import models
 
-from jsg_privacy.registry import detection
+from jsg_privacy.crypto.fields import KeyedHashField
+from jsg_privacy.registry import detection, schema
 from jsg_privacy.registry.core import Registry
 from jsg_privacy.registry.declarations import Basis, Safeguard
-from jsg_privacy.registry.paths import PathError, resolve_field
+from jsg_privacy.registry.paths import PathError, json_key, resolve_field
 from jsg_privacy.registry.rules import Anonymise, LegalHold
 from jsg_privacy.registry.sources import ModelSource
 
@@ -21,6 +23,16 @@ DATE_FIELDS = (models.DateField,)  # DateTimeField is a DateField
 
 def error(code: int, msg: str, hint: str = "", obj: Any = None) -> Error:
     return Error(msg, hint=hint or None, obj=obj, id=f"jsg_privacy.E{code:03d}")
+
+
+class Incomplete(Error):
+    """An error that says the inventory is incomplete rather than wrong (undeclared data, an
+    unclassified column, no retention rule, an open to-do): a warning while a shop is being set up,
+    an error with ``JSG_PRIVACY_STRICT`` or ``check --deploy`` (see :mod:`jsg_privacy.checks`)."""
+
+
+def incomplete(code: int, msg: str, hint: str = "", obj: Any = None) -> Incomplete:
+    return Incomplete(msg, hint=hint or None, obj=obj, id=f"jsg_privacy.E{code:03d}")
 
 
 def check_registry(registry: Registry) -> list[CheckMessage]:
@@ -33,6 +45,7 @@ def check_registry(registry: Registry) -> list[CheckMessage]:
         _purposes,
         _recipients,
         _consent,
+        schema.check_erasure_against_schema,
     ):
         messages.extend(check(registry))
     return messages
@@ -43,26 +56,30 @@ def _declaration_problems(registry: Registry) -> Iterator[Error]:
         yield error(11, f"{problem.obj} {problem.msg}", problem.hint)
 
 
-def _undeclared_models(registry: Registry) -> Iterator[Error]:
-    """E002: a model with personal-looking fields that no declaration covers."""
-    for model in apps.get_models():
+def _undeclared_models(registry: Registry) -> Iterator[Incomplete]:
+    """E002: a model with personal-looking fields, or rows hanging off rows about a person (an
+    order's lines), that no declaration covers."""
+    models_ = [m for m in apps.get_models() if not m._meta.proxy]
+    personal = detection.personal_models(models_, declared=registry.sources)
+    for model in models_:
         label = model._meta.label
-        if model._meta.proxy or label in registry.sources:
+        if label in registry.sources or label not in personal:
             continue
         exemption = registry.exemptions.get(label)
         if exemption is not None and not exemption.fields:
             continue
-        found = detection.personal_looking_fields(model)
+        found = detection.personal_looking_fields(model, personal)
         for name in exemption.fields if exemption else ():
             found.pop(name, None)
         if found:
             listing = "; ".join(f"{name} {reason}" for name, reason in found.items())
-            yield error(
+            yield incomplete(
                 2,
                 f"{label} holds personal-looking data that no declaration covers: {listing}.",
-                f"Declare it in {model._meta.app_label}/privacy.py with "
-                f'@privacy.register({model.__name__}), or mark it: privacy.exempt("{label}", '
-                'fields=[...], reason="...").',
+                f"Run `manage.py privacy_inspect {model._meta.app_label}` for a draft, and declare "
+                f"it with @privacy.register({label!r}) in a privacy.py (see "
+                "docs/declaring-personal-data.md); or, if it holds nothing about people, "
+                f'privacy.exempt("{label}", reason="...").',
                 obj=model,
             )
 
@@ -112,22 +129,50 @@ def _sources(registry: Registry) -> Iterator[Error]:
                 resolve_field(model, name)
             except PathError:
                 yield error(4, f"{label}.{name} does not exist (named in {what}).", obj=model)
-        exemption = registry.exemptions.get(label)
-        covered = {
-            *source.personal_fields(),
-            *source.not_personal,
-            *(exemption.fields if exemption else ()),
-        }
-        for name, reason in detection.personal_looking_fields(model).items():
-            if name not in covered and not (name == "id" or name == source.subject_path):
-                yield error(
-                    3,
-                    f"{label}.{name} {reason} but is in no category of its declaration.",
-                    f"Add it to a category in {type(source).__name__}.fields, or to not_personal.",
-                    obj=model,
-                )
+        yield from _unclassified(registry, source)
         yield from _subject(source)
         yield from _retention(source)
+        for item in source.todo:
+            yield incomplete(
+                20,
+                f"{label}: to do: {item}",
+                f"Decide, change the declaration, then remove the line from {type(source).__name__}.todo.",
+                obj=model,
+            )
+
+
+def _unclassified(registry: Registry, source: ModelSource) -> Iterator[Incomplete]:
+    """E003: every column of a declared model is in a category or in ``not_personal``, so export,
+    erasure and retention cannot skip a field nobody classified."""
+    model, label = source.model, source.key
+    exemption = registry.exemptions.get(label)
+    covered = {
+        *source.personal_fields(),
+        *source.not_personal,
+        *(exemption.fields if exemption else ()),
+    }
+    # "extra__phone" covers "extra"; the first link of the subject's paths ("order" of
+    # "order__user") is how rows are found, not data of their own.
+    covered |= {name.split("__", 1)[0] for name in covered}
+    covered |= {p.split("__", 1)[0] for p in (source.subject_path, source.subject_email) if p}
+    looks = detection.personal_looking_fields(model, {label})
+    for field in model._meta.get_fields():
+        if (field.auto_created and not field.concrete) or getattr(field, "primary_key", False):
+            continue
+        name = field.name
+        if name in covered or name == source.subject_path or isinstance(field, KeyedHashField):
+            continue
+        if getattr(field, "parent_link", False):
+            continue  # multi-table inheritance: the parent's own declaration covers it
+        reason = looks.get(name)
+        what = f"{reason} but is" if reason else "is"
+        yield incomplete(
+            3,
+            f"{label}.{name} {what} in no category of its declaration and not in not_personal.",
+            f"Add it to a category in {type(source).__name__}.fields if it is about a person, "
+            "or to not_personal if it is not (a product, a price, a status).",
+            obj=model,
+        )
 
 
 def _subject(source: ModelSource) -> Iterator[Error]:
@@ -161,7 +206,8 @@ def _subject(source: ModelSource) -> Iterator[Error]:
         except PathError as exc:
             yield error(4, f"{label}.subject_email: {exc}.", obj=source.model)
         else:
-            if not isinstance(field, models.CharField):
+            inside_json = json_key(source.model, source.subject_email) is not None
+            if not (isinstance(field, models.CharField) or inside_json):
                 yield error(
                     10,
                     f"{label}.subject_email {source.subject_email!r} is not a text field.",
@@ -174,10 +220,12 @@ def _retention(source: ModelSource) -> Iterator[Error]:
     label = source.key
     if source.retention is None:
         categories = ", ".join(source.categories()) or "no category"
-        yield error(
+        yield incomplete(
             7,
             f"{label} ({categories}) has no retention rule.",
-            "Set retention = privacy.Retention(anchor=..., period=privacy.Period(...), action=...).",
+            "Set retention = privacy.Retention(anchor=..., period=privacy.Period(...), action=...): "
+            "how long the rows are kept after which date, then deleted or anonymised "
+            "(docs/retention.md).",
             obj=source.model,
         )
     anchors = [("retention", source.retention.anchor)] if source.retention else []
@@ -203,6 +251,7 @@ def _retention(source: ModelSource) -> Iterator[Error]:
             yield error(
                 7,
                 f"{label} {what} anchor {anchor!r} is not a date or datetime field.",
+                "Anchor the rule on a DateField or DateTimeField (or a path to one).",
                 obj=source.model,
             )
 

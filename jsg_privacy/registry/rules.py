@@ -110,8 +110,15 @@ class Anonymise:
 
     fields: Mapping[str, Anonymiser] = field(default_factory=dict)
 
-    def anonymiser_for(self, model_field: Any) -> Anonymiser:
-        return self.fields.get(model_field.name) or anonymisers.default_for(model_field)
+    def anonymiser_for(self, model_field: Any, name: str = "") -> Anonymiser:
+        """The anonymiser of the declared field ``name`` (a key inside a JSON field, such as
+        ``"extra__phone"``, defaults to removing the key), or of ``model_field``."""
+        declared = self.fields.get(name or model_field.name)
+        if declared is not None:
+            return declared
+        if name and "__" in name:
+            return anonymisers.drop_key
+        return anonymisers.default_for(model_field)
 
     def describe(self) -> str:
         return _("anonymised")

@@ -130,7 +130,9 @@ class CaseEventQuerySet(models.QuerySet):
 class CaseEvent(models.Model):
     """Who did what to a case, and when. Names fields, never their values."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    #: The trail goes with its case when retention deletes the case (never before: the case is
+    #: kept for six years under its legal hold, and the trail cannot be changed or deleted).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

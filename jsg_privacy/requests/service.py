@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
-from django.core.files.storage import storages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from jsg_privacy.audit import replay
@@ -25,6 +25,7 @@ from jsg_privacy.conf import app_settings
 from jsg_privacy.flows import erase, export
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.models import Case, ExportFile, Kind, Status
+from jsg_privacy.requests.storage import export_storage
 
 logger = logging.getLogger("jsg_privacy.requests")
 EXPORT_PREFIX = "jsg_privacy/exports/"
@@ -35,7 +36,8 @@ erasure_hooks: list[Any] = []
 
 
 def storage() -> Any:
-    return storages["default"]
+    """The export files' storage (``JSG_PRIVACY_EXPORT_STORAGE``); refuses an unsafe one."""
+    return export_storage()
 
 
 def _ready(case_id: int, kinds: tuple[str, ...]) -> Case:
@@ -52,13 +54,18 @@ def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
     case = _ready(case_id, (Kind.ACCESS, Kind.PORTABILITY))
     Case.objects.filter(pk=case.pk).update(status=Status.IN_PROGRESS)
     try:
+        target = storage()  # refused before any work when it is not safe
         with tempfile.TemporaryDirectory(prefix="jsg-case-") as scratch:
             path = Path(scratch) / "export.zip"
             summary = export.export(cases.subject_of(case), path)
             name = f"{EXPORT_PREFIX}{case.reference}-{secrets.token_urlsafe(24)}.zip"
             with path.open("rb") as handle:
-                stored = storage().save(name, File(handle))
+                stored = target.save(name, File(handle))
             size = path.stat().st_size
+    except ImproperlyConfigured as exc:  # a setting: the message names it, never personal data
+        logger.error("Export of case %s refused: %s", case.reference, exc)
+        cases.fail(case, f"Export failed: {exc}")
+        return None
     except Exception as exc:
         logger.exception("Export of case %s failed", case.reference)
         cases.fail(case, f"Export failed: {type(exc).__name__}")
@@ -101,28 +108,60 @@ def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] |
         # crash part-way leaves the case as it was, with nothing erased, to be run again.
         with transaction.atomic():
             steps = replay.erase_and_record(subject, case_reference=case.reference)
+            files = list(_unexpired_exports(subject))
             outcome: dict[str, Any] = {
                 "steps": [step.__dict__ | {"action": step.action} for step in steps],
                 "recipients_notified": notices,
+                "sessions_ended": sum(s.rows for s in steps if s.source == SESSIONS),
+                "export_files_deleted": len(files),
             }
             cases.complete(case, outcome, actor=actor)
     except Exception as exc:
         logger.exception("Erasure of case %s failed", case.reference)
         cases.fail(case, f"Erasure failed, nothing was changed: {type(exc).__name__}", actor=actor)
         return None
+    delete_exports(files)  # after the commit: a file is gone only if the erasure happened
     return steps
+
+
+SESSIONS = "sessions.Session"
+
+
+def _unexpired_exports(subject: Any) -> models.QuerySet:
+    """The subject's export files still stored: from their account's cases or their address's."""
+    found = models.Q(pk__in=[])
+    if subject.user_id is not None:
+        found |= models.Q(case__user_id=subject.user_id)
+    if subject.email:
+        found |= models.Q(case__email_digest__matches=subject.email)
+    return ExportFile.objects.filter(found, deleted_at__isnull=True)
+
+
+def delete_exports(files: list[ExportFile]) -> int:
+    """Delete export files from storage and mark them deleted; return how many were deleted.
+
+    A file the storage cannot delete now is left marked as stored: the expiry purge
+    (``privacy_purge_exports``) tries again.
+    """
+    now = timezone.now()
+    count = 0
+    for file in files:
+        try:
+            storage().delete(file.name)
+        except OSError:
+            logger.exception("Export file %s could not be deleted; the purge will retry", file.pk)
+            continue
+        ExportFile.objects.filter(pk=file.pk).update(deleted_at=now)
+        count += 1
+    return count
 
 
 def purge_expired_exports(now: Any = None) -> int:
     """Delete export files whose link expired; return how many were deleted."""
     now = now or timezone.now()
-    count = 0
-    for file in ExportFile.objects.filter(deleted_at__isnull=True, expires_at__lte=now):
-        storage().delete(file.name)
-        file.deleted_at = now
-        file.save(update_fields=["deleted_at"])
-        count += 1
-    return count
+    return delete_exports(
+        list(ExportFile.objects.filter(deleted_at__isnull=True, expires_at__lte=now))
+    )
 
 
 def _source_name(key: str) -> str:

@@ -49,6 +49,9 @@ class SourceReport:
     held: int = 0
     #: Due rows kept because the subject's processing is restricted (Art. 18).
     restricted: int = 0
+    #: Due rows kept because other rows still refer to them with on_delete=PROTECT (an objection
+    #: to a request): they are deleted once those rows are.
+    protected: int = 0
     oldest: str = ""
     deleted: int = 0
     anonymised: int = 0
@@ -72,6 +75,10 @@ def _queryset(source: Source, rule: Retention, now: datetime) -> models.QuerySet
     restricted = policy.restricted_filter(source)
     if restricted is not None:
         rows = rows.exclude(restricted)
+    if rule.action == Action.DELETE:
+        protected = policy.protected_filter(rows.model)
+        if protected is not None:  # kept until the rows protecting them are gone
+            rows = rows.exclude(protected)
     return rows.order_by()
 
 
@@ -102,10 +109,13 @@ def _report(source: Source, now: datetime, count: bool = True) -> SourceReport:
     if held is not None:
         model = policy.table_of(source)
         report.held = model._default_manager.filter(held).count()  # type: ignore[union-attr]
+    due = policy.model_of(source)._default_manager.filter(policy.due_filter(source, rule, now))
     restricted = policy.restricted_filter(source)
     if restricted is not None:
-        due = policy.model_of(source)._default_manager.filter(policy.due_filter(source, rule, now))
         report.restricted = due.filter(restricted).count()
+    protected = policy.protected_filter(due.model) if rule.action == Action.DELETE else None
+    if protected is not None:
+        report.protected = due.filter(protected).count()
     return report
 
 

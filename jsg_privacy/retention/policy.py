@@ -196,3 +196,15 @@ def restricted_filter(source: Source) -> models.Q | None:
             for email in sorted(emails):
                 found |= models.Q(**{f"{subject_email}__iexact": email})
     return found
+
+
+def protected_filter(model: type[models.Model]) -> models.Q | None:
+    """Rows other rows refer to with ``on_delete=PROTECT`` or ``RESTRICT``: deleting them would be
+    refused, so retention keeps them until those rows are gone (check E021 names the links)."""
+    found = None
+    for rel in model._meta.related_objects:
+        if rel.many_to_many or rel.on_delete not in (models.PROTECT, models.RESTRICT):
+            continue
+        referred = models.Q(**{f"{rel.name}__isnull": False})
+        found = referred if found is None else found | referred
+    return found
