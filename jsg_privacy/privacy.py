@@ -28,6 +28,20 @@ class CaseSource(privacy.ModelSource):
     subject_email = "email"
     data_subjects = "people exercising their data-protection rights"
     fields = {inventory.CORRESPONDENCE: list(CASE_FIELDS)}
+    # How the request is being handled: its number, kind, state, dates and the counts it produced.
+    not_personal = [
+        "reference",
+        "kind",
+        "status",
+        "channel",
+        "verified_at",
+        "due_on",
+        "extended_until",
+        "completed_at",
+        "outcome",
+        "failure_reason",
+        "verification_nonce",
+    ]
     retention = privacy.Retention(
         anchor="received_at",
         period=SIX_YEARS,
@@ -53,7 +67,14 @@ class RestrictionSource(privacy.ModelSource):
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
     fields = {
-        inventory.CORRESPONDENCE: ["email_key", "reason", "created_at", "lifted_at", "lift_reason"]
+        inventory.CORRESPONDENCE: [
+            "email_key",
+            "reason",
+            "created_at",
+            "lift_notified_at",
+            "lifted_at",
+            "lift_reason",
+        ]
     }
     export = ["reason", "created_at", "lift_notified_at", "lifted_at", "lift_reason"]
     retention = privacy.Retention(
@@ -67,7 +88,7 @@ class RestrictionSource(privacy.ModelSource):
         anchor="created_at",
         period=SIX_YEARS,
         reason=PROOF,
-        keep=("email_key", "reason", "created_at", "lifted_at", "lift_reason"),
+        keep=("email_key", "reason", "created_at", "lift_notified_at", "lifted_at", "lift_reason"),
         then=privacy.Delete(),
         anchor_label=_("after the restriction is made"),
     )
@@ -130,7 +151,7 @@ class UsageEventSource(privacy.ModelSource):
     data_subjects = "website visitors"
     origins = (privacy.Origin.AUTOMATIC,)
     fields = {inventory.USAGE: ["created_at", "path", "search_terms", "status_code", "ip_address"]}
-    not_personal = ["visitor_key"]
+    not_personal = ["visitor_key", "kind"]
     retention = privacy.Retention(
         anchor="created_at",
         period=privacy.Period(days=90),
@@ -172,6 +193,13 @@ class StaffAccessSource(privacy.ModelSource):
 privacy.exempt(
     "jsg_privacy.CaseEvent",
     reason="The audit trail names the staff member who acted on a request, not the requester.",
+)
+
+
+privacy.exempt(
+    "jsg_privacy.ExportFile",
+    reason="Where a requester's export ZIP is stored until its link expires: the file is deleted "
+    "then, or at once when the requester is erased.",
 )
 
 

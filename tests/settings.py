@@ -40,3 +40,6 @@ JSG_PRIVACY_HASH_KEY = "tests-only-hash-key-not-secret"
 
 # The Saleor App's tests replace it with their local stand-in store's API URL.
 JSG_PRIVACY_SALEOR_API_URLS = ["https://saleor.test.invalid/graphql/"]
+
+# CI is where an incomplete inventory must fail: undeclared data is an error here, not a warning.
+JSG_PRIVACY_STRICT = True

@@ -30,6 +30,8 @@ class UserSource(privacy.ModelSource):
         ]
     }
     export = ["username", "first_name", "last_name", "email", "last_login", "date_joined"]
+    # Whether the account may sign in or reach the admin: switches, not facts about the person.
+    not_personal = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
     retention = THREE_YEARS_AFTER_LAST_LOGIN
     erasure = privacy.Delete()
 
@@ -46,6 +48,7 @@ class CustomerProfileSource(privacy.ModelSource):
             "billing_line2",
             "billing_town",
             "billing_postcode",
+            "created_at",
         ],
         inventory.ORDER: [
             "installation_line1",

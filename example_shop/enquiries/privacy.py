@@ -13,7 +13,15 @@ class EnquirySource(privacy.ModelSource):
     subject_email = "email"
     data_subjects = "people who contact us"
     fields = {
-        inventory.CORRESPONDENCE: ["name", "email", "phone", "subject", "message", "created_at"]
+        inventory.CORRESPONDENCE: [
+            "name",
+            "email",
+            "phone",
+            "subject",
+            "message",
+            "created_at",
+            "answered_at",
+        ]
     }
     # Who answered is the staff member's data, not the enquirer's.
     not_personal = ["answered_by"]
@@ -42,8 +50,11 @@ class QuoteRequestSource(privacy.ModelSource):
             "quantity",
             "message",
             "created_at",
+            "quoted_at",
+            "decided_at",
         ]
     }
+    not_personal = ["status"]  # draft, quoted, accepted, declined, expired
     retention = privacy.Retention(
         anchor="decided_at",
         period=GRACE,

@@ -58,6 +58,8 @@ class OrderSource(privacy.ModelSource):
     }
     # The agent and the site contact are other people: a customer's export shows them redacted.
     redact = ("agent_name", "agent_email", "agent_phone", "site_contact_name", "site_contact_phone")
+    # The order's number, its unguessable page id, and where it stands.
+    not_personal = ["reference", "public_id", "status", "completed_at"]
     retention = privacy.Retention(
         anchor="invoiced_at",
         period=TAX_HOLD,
@@ -94,6 +96,7 @@ class OrderLineSource(privacy.ModelSource):
     subject = "order__user"
     subject_email = "order__email"
     fields = {inventory.ORDER: ["product_name", "unit_price", "quantity"]}
+    not_personal = ["product"]  # the catalogue entry; its name as ordered is in product_name
     retention = privacy.Retention(
         anchor="order__invoiced_at",
         period=TAX_HOLD,

@@ -155,6 +155,8 @@ def _unclassified(registry: Registry, source: ModelSource) -> Iterator[Incomplet
     # "order__user") is how rows are found, not data of their own.
     covered |= {name.split("__", 1)[0] for name in covered}
     covered |= {p.split("__", 1)[0] for p in (source.subject_path, source.subject_email) if p}
+    if source.origin_field:
+        covered.add(source.origin_field)  # who the data came from: shown with every record
     looks = detection.personal_looking_fields(model, {label})
     for field in model._meta.get_fields():
         if (field.auto_created and not field.concrete) or getattr(field, "primary_key", False):

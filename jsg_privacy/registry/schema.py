@@ -284,7 +284,9 @@ def _paths_survive_anonymisation(registry: Registry, source: ModelSource) -> Ite
             other = by_model.get(owner)
             if other is None or other is source:
                 continue
-            cleared = {c.field.name for c in anonymised(other)}
+            cleared = {
+                c.field.name for c in anonymised(other) if c.anonymiser is not anonymisers.keep
+            }
             if link in cleared:
                 yield _error(
                     23,

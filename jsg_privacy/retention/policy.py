@@ -18,7 +18,7 @@ from django.utils import timezone
 from jsg_privacy.conf import app_settings, parse_clients
 from jsg_privacy.registry import Anonymise, LegalHold, Source
 from jsg_privacy.registry import anonymisers as anon
-from jsg_privacy.registry.paths import PathError, resolve_field
+from jsg_privacy.registry.paths import PathError, json_key, resolve_field
 from jsg_privacy.registry.rules import Period, Retention
 
 #: A fixed date to compare periods by length (a client's "6 months" against "180 days").
@@ -109,14 +109,19 @@ def anonymise_with(source: Source) -> tuple[Anonymise, tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class Marker:
-    """A field whose anonymised value no real row has: rows holding it are already anonymised."""
+    """A field whose anonymised value no real row has: rows holding it are already anonymised.
+
+    With ``absent``, the marker is a JSON key that anonymising removes: rows without it are done.
+    """
 
     field: str
     lookup: str
     value: str
+    absent: bool = False
 
     def q(self) -> models.Q:
-        return models.Q(**{f"{self.field}__{self.lookup}": self.value})
+        found = models.Q(**{f"{self.field}__{self.lookup}": self.value})
+        return ~found if self.absent else found
 
 
 def marker_for(source: Source) -> Marker | None:
@@ -130,6 +135,7 @@ def marker_for(source: Source) -> Marker | None:
         return None
     anonymise, kept = anonymise_with(source)
     names = [n for n in source.personal_fields() if "__" not in n]
+    names = [n for n in names if not isinstance(resolve_field(model, n), models.JSONField)]
     for name in sorted(names, key=lambda n: n not in kept):
         field = resolve_field(model, name)
         if field.many_to_many or field.is_relation or getattr(field, "encrypted", False):
@@ -139,6 +145,11 @@ def marker_for(source: Source) -> Marker | None:
             return Marker(field.attname, "exact", anon.ERASED)
         if chosen is anon.erased_email:
             return Marker(field.attname, "endswith", "@invalid")
+    for name in source.personal_fields():  # a declared key inside a JSON field, removed
+        key = json_key(model, name) if "__" in name else None
+        if key is not None and key.local and anonymise.anonymiser_for(None, name) is anon.drop_key:
+            parent = "__".join((key.field_path, *key.keys[:-1]))
+            return Marker(parent, "has_key", key.keys[-1], absent=True)
     return None
 
 

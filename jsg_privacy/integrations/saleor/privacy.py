@@ -15,6 +15,7 @@ class CustomerIndexSource(privacy.ModelSource):
     label = _("Your customer number in our Saleor store")
     subject_email = "email"
     fields = {inventory.ACCOUNT: ["saleor_id", "email", "updated_at"]}
+    not_personal = ["installation", "erasure_case"]  # which store; the case has its own source
     retention = privacy.Retention(
         anchor="updated_at",
         period=privacy.Period(years=3),
@@ -34,6 +35,7 @@ class OrderIndexSource(privacy.ModelSource):
         inventory.TRANSACTION: ["number", "created_at"],
         inventory.ACCOUNT: ["user_email", "saleor_user_id"],
     }
+    not_personal = ["installation", "saleor_id"]  # which store, and the order's id there
 
     @property  # type: ignore[override]
     def retention(self) -> privacy.Retention:
