@@ -25,9 +25,9 @@ from jsg_privacy.registry import (
     ModelSource,
     Source,
     Subject,
+    anonymisers,
     registry,
 )
-from jsg_privacy.registry import anonymisers
 from jsg_privacy.registry.paths import JsonKey, json_key, resolve_field
 from jsg_privacy.registry.schema import protection_order
 

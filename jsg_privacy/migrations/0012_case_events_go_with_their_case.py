@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jsg_privacy', '0011_encrypt_stored_requests'),
+        ("jsg_privacy", "0011_encrypt_stored_requests"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='jsg_privacy.case'),
+            model_name="caseevent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="jsg_privacy.case",
+            ),
         ),
     ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.checks import Error
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from jsg_privacy.registry import anonymisers
@@ -305,7 +306,7 @@ def _links_on(model: type[models.Model], path: str) -> Iterator[tuple[type[model
     for name in path.split("__")[:-1]:
         try:
             field = current._meta.get_field(name)
-        except Exception:  # noqa: BLE001 -- a wrong path is reported by E004
+        except FieldDoesNotExist:  # a wrong path is reported by E004
             return
         if not field.is_relation or field.related_model is None:
             return

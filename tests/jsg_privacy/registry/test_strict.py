@@ -40,7 +40,7 @@ def test_undeclared_data_is_an_error_when_strict(settings):
 
     assert "jsg_privacy.E002" in ids()
     assert "jsg_privacy.W007" not in ids()
-    with pytest.raises(SystemCheckError, match="jsg_privacy.E002"):
+    with pytest.raises(SystemCheckError, match=r"jsg_privacy\.E002"):
         call_command("check")
 
 
