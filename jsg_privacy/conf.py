@@ -79,6 +79,13 @@ class AppSettings(SettingsGroup):
         "to-dos are errors (E002, E003, E007, E020) instead of warnings (W007-W010). Set it in CI "
         "and production settings; check --deploy is always strict.",
     )
+    MODULES = Setting[Sequence[str]](
+        (),
+        types=(list, tuple),
+        help="Dotted paths of modules holding declarations for apps you do not own (a "
+        'third-party shop framework such as django-oscar), e.g. ["myshop.privacy"]: imported '
+        "after every installed app's privacy.py.",
+    )
     ROLE = Setting(
         "controller",
         types=str,

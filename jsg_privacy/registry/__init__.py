@@ -56,10 +56,29 @@ temporarily = registry.temporarily
 
 
 def autodiscover() -> None:
-    """Import every installed app's ``privacy`` module, the way the admin imports ``admin``."""
+    """Import every installed app's ``privacy`` module, the way the admin imports ``admin``, then
+    the modules named in ``JSG_PRIVACY_MODULES`` (declarations for apps the project does not own).
+
+    A module that cannot be imported is reported by ``manage.py check`` (E011), not raised.
+    """
+    from importlib import import_module
+
     from django.utils.module_loading import autodiscover_modules
 
+    from jsg_privacy.conf import app_settings
+
     autodiscover_modules("privacy")
+    for path in app_settings.MODULES:
+        try:
+            import_module(path)
+        except ImportError as exc:
+            registry.problems.append(
+                Problem(
+                    f"JSG_PRIVACY_MODULES: {path!r}",
+                    f"cannot be imported ({exc}).",
+                    hint='Name a module on the Python path, e.g. "myshop.privacy".',
+                )
+            )
 
 
 __all__ = [

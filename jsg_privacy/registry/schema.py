@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.checks import Error
@@ -257,7 +258,7 @@ def _holds_survive_cascades(registry: Registry, source: ModelSource) -> Iterator
         if field.remote_field.on_delete is not models.CASCADE:
             continue
         parent = by_model.get(field.related_model)
-        if parent is None or not deletes(parent):
+        if parent is None or not deletes(parent) or _deleted_after(source, field.name, parent):
             continue
         yield _error(
             22,
@@ -268,6 +269,22 @@ def _holds_survive_cascades(registry: Registry, source: ModelSource) -> Iterator
             f"anonymise {parent.key} instead of deleting it).",
             source.model,
         )
+
+
+def _deleted_after(child: ModelSource, link: str, parent: ModelSource) -> bool:
+    """The parent's rows are deleted no earlier than the child's hold ends: both holds run from
+    the parent's date (an order line held "7 years after order__invoiced_at" with its order)."""
+    hold, parent_erasure = child.erasure, parent.erasure
+    if not (isinstance(hold, LegalHold) and isinstance(parent_erasure, LegalHold)):
+        return False
+    if hold.anchor != f"{link}__{parent_erasure.anchor}":
+        return False
+    measure = date(2001, 1, 1)
+    rule = parent.retention
+    parent_goes = parent_erasure.period.after(measure)
+    if rule is not None and rule.action == Action.DELETE and rule.anchor == parent_erasure.anchor:
+        parent_goes = min(parent_goes, rule.period.after(measure))
+    return hold.period.after(measure) <= parent_goes
 
 
 def _paths_survive_anonymisation(registry: Registry, source: ModelSource) -> Iterator[Error]:
