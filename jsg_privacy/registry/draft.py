@@ -259,7 +259,7 @@ def draft_model(
         ):
             continue  # a keyed hash follows its field; the subject's link is how rows are found
         reason = looks.get(f.name, "")
-        if person_row and isinstance(f, models.DateField) or f.name == "password":
+        if (person_row and isinstance(f, models.DateField)) or f.name == "password":
             reason = reason or "a date of something the person did"
         required_link = f.is_relation and not f.many_to_many and not f.null
         if reason and not required_link:

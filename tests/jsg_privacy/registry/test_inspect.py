@@ -64,7 +64,8 @@ def test_a_draft_of_the_shop_loads_and_leaves_only_its_to_dos(settings):
     assert "subject = 'order__user'" in text  # found through the order
     assert "subject_email = 'order__email'" in text  # a guest's lines, through the order's e-mail
     assert "subject = 'answered_by'" not in text  # the staff member who answered is not the subject
-    assert "export = [" in text and "never the password hash" in text
+    assert "export = [" in text
+    assert "never the password hash" in text
     assert "auth is an installed package, not your code" in err
     assert 'JSG_PRIVACY_MODULES = ["example_shop.privacy"]' in err
 
