@@ -36,10 +36,15 @@ class ConsentMiddleware(CleanCookiesMiddleware):
         if request.COOKIES:
             choices.delete_refused_cookies(request, response)
         if response.cookies or guard.RAW_HEADER in response.headers:
-            guard.guard(request, response)
+            self.guard_cookies(request, response)
         if getattr(request, VARY_ATTRIBUTE, False):
             patch_vary_headers(response, ["Cookie"])
         return response
+
+    def guard_cookies(self, request: HttpRequest, response: HttpResponseBase) -> None:
+        """Hold back the cookies the response sets that consent does not allow (only called for a
+        response that sets one)."""
+        guard.guard(request, response)
 
 
 def honour_gpc(request: HttpRequest, response: HttpResponseBase) -> None:
