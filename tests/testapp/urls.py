@@ -5,6 +5,8 @@ from django.urls import include, path
 from tests.testapp import views
 
 urlpatterns = [
+    # First: the pages after it must still be scanned (each URL in a savepoint of its own).
+    path("cookies/broken-query/", views.broken_query, name="broken-query"),
     path("cookies/recently-viewed/", views.recently_viewed, name="recently-viewed"),
     path("cookies/products/<int:pk>/", views.recently_viewed, name="product"),
     path("cookies/analytics/", views.analytics, name="analytics"),

@@ -1,5 +1,6 @@
 """Views that set cookies, as shops do: the consent middleware and privacy_scan_cookies see them."""
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 #: Like django-oscar's ``oscar_history``: a shop's own cookie that nobody declared.
@@ -42,3 +43,10 @@ def raw_header(request: HttpRequest) -> HttpResponse:
 
 def broken(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a page that fails")
+
+
+def broken_query(request: HttpRequest) -> HttpResponse:
+    """Fails in the database: on PostgreSQL the transaction is aborted until rolled back."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM testapp_no_such_table")
+    return HttpResponse("unreachable")

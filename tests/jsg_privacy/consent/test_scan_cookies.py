@@ -74,7 +74,8 @@ def test_it_reports_what_is_declared_and_under_which_purpose():
 @TEST_URLS
 def test_a_failing_page_is_reported_with_its_status_not_a_crash():
     output, _ = run()
-    assert "500: /cookies/broken/" in output
+    assert "500: /cookies/broken-query/, /cookies/broken/" in output
+    assert "held back on /cookies/recently-viewed/" in output  # visited after the failures
     assert "405: " in output  # POST-only pages answer GET with 405
 
 
