@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jsg_privacy.consent import scan
-from jsg_privacy.consent.cookies import EVERY_GROUP, Verdict
+from jsg_privacy.consent.cookies import EVERY_GROUP, Verdict, declaration_example
 
 SHOWN_PATHS = 3
 
@@ -48,13 +48,15 @@ class Command(BaseCommand):
         undeclared = result.undeclared
         if undeclared:
             raise CommandError(
-                f"{len(undeclared)} cookie(s) set that no declaration covers: {', '.join(undeclared)}. "
-                "Declare each in an app's privacy.py, e.g. privacy.add(privacy.Cookie("
-                f'"{undeclared[0]}", "this website", inventory.NECESSARY or the consent purpose it '
-                'serves, timedelta(days=30), "What it does.")); see docs/consent.md.'
+                f"{len(undeclared)} cookie(s) set that no declaration covers: "
+                f"{', '.join(undeclared)}. Declare each in an app's privacy.py, e.g. "
+                f"{declaration_example(undeclared[0])}, with the consent purpose it serves instead "
+                "of NECESSARY unless the shop cannot work without it; see docs/consent.md."
             )
         self.stdout.write(
-            self.style.SUCCESS(f"Every cookie set is declared ({len(result.cookies)}).")
+            self.style.SUCCESS(
+                f"Every cookie set is declared or built in ({len(result.cookies)} seen)."
+            )
         )
 
     def report(self, result: scan.Scan, verbosity: int) -> None:
