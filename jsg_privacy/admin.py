@@ -86,6 +86,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 
 # The marketing admin uses ReadOnlyAdmin above; Django's admin autodiscovery imports only this module.
 from jsg_privacy.audit import admin as audit_admin  # noqa: E402, F401
+from jsg_privacy.consent import admin as consent_admin  # noqa: E402, F401
 from jsg_privacy.marketing import admin as marketing_admin  # noqa: E402, F401
 from jsg_privacy.payments import admin as payments_admin  # noqa: E402, F401
 from jsg_privacy.requests import admin as requests_admin  # noqa: E402, F401

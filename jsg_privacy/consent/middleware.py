@@ -1,8 +1,14 @@
-"""Consent middleware: honour Global Privacy Control and delete cookies nobody consented to.
+"""Consent middleware: honour Global Privacy Control, delete cookies nobody consented to, and hold
+back cookies the response sets before consent allows them.
 
 It extends django-cookie-consent's ``CleanCookiesMiddleware`` with what that one cannot do: wildcard
-cookie names (``_ga_*``), signed choices tied to group versions, and GPC. For a visitor who carries no
-cookie of a consent group and sends no GPC signal it does nothing at all: no parsing, no query.
+cookie names (``_ga_*``), signed choices tied to group versions, GPC, and a guard on ``Set-Cookie``
+(:mod:`jsg_privacy.consent.guard`) that also reports cookies nobody declared. For a visitor who carries
+no cookie of a consent group, sends no GPC signal and gets no cookie it does nothing at all: no
+parsing, no query.
+
+The guard sees the cookies set by views and by middleware listed after this one. List it right after
+``AuthenticationMiddleware``, before any middleware of the shop's that sets cookies.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from cookie_consent.middleware import CleanCookiesMiddleware
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 
-from jsg_privacy.consent import choices, groups, ledger, state
+from jsg_privacy.consent import choices, groups, guard, ledger, state
 from jsg_privacy.consent.models import Action, Channel
 
 VARY_ATTRIBUTE = "_jsg_privacy_consent_gated"
@@ -29,9 +35,16 @@ class ConsentMiddleware(CleanCookiesMiddleware):
             honour_gpc(request, response)
         if request.COOKIES:
             choices.delete_refused_cookies(request, response)
+        if response.cookies or guard.RAW_HEADER in response.headers:
+            self.guard_cookies(request, response)
         if getattr(request, VARY_ATTRIBUTE, False):
             patch_vary_headers(response, ["Cookie"])
         return response
+
+    def guard_cookies(self, request: HttpRequest, response: HttpResponseBase) -> None:
+        """Hold back the cookies the response sets that consent does not allow (only called for a
+        response that sets one)."""
+        guard.guard(request, response)
 
 
 def honour_gpc(request: HttpRequest, response: HttpResponseBase) -> None:

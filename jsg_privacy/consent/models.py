@@ -114,3 +114,29 @@ class ConsentRecord(models.Model):
         """SHA-256 of the previous hash followed by :meth:`canonical` (the database function
         ``jsg_privacy_ledger_append`` computes the same on PostgreSQL)."""
         return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+
+
+class UndeclaredCookie(models.Model):
+    """A cookie name the shop set (``Set-Cookie``) that no declaration covers, seen at run time.
+
+    Recorded by :mod:`jsg_privacy.consent.sightings`: the name and where it was first seen, never a
+    cookie's value. Declaring the cookie (``registry.add(Cookie(...))``) resolves it; the row stays
+    as history and the admin shows it as declared.
+    """
+
+    name = models.CharField(_("cookie name"), max_length=255, unique=True, editable=False)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now, editable=False)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now, editable=False)
+    #: The first page it was seen on: the path only, never the query string.
+    path = models.CharField(_("first seen on"), max_length=255, blank=True, editable=False)
+    #: The view that served that page (the cookie may have been set by a middleware around it).
+    view = models.CharField(_("view"), max_length=255, blank=True, editable=False)
+    seen_count = models.PositiveBigIntegerField(_("times seen"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("undeclared cookie")
+        verbose_name_plural = _("undeclared cookies")
+        ordering = ["-last_seen", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from jsg_privacy.consent import sightings
+
 
 @pytest.fixture
 def accept_all(client):
@@ -10,3 +12,11 @@ def accept_all(client):
         )
 
     return accept
+
+
+@pytest.fixture(autouse=True)
+def fresh_sightings():
+    """Each test starts as a new process would: no undeclared cookie seen or logged yet."""
+    sightings.forget()
+    yield
+    sightings.forget()
