@@ -339,22 +339,32 @@ def _consent(registry: Registry) -> Iterator[Error]:
     """E009: a consent-based purpose in use needs a way for people to give (and withdraw) consent.
 
     Cookies of a consent-based purpose are asked about by the banner, which needs the consent
-    middleware; other purposes need a registered mechanism (a form's box, say).
+    middleware; other purposes need a registered mechanism (a form's box, say). The hint names
+    what is really missing: the middleware, or any cookie or mechanism at all.
     """
     from django.conf import settings
 
     banner = CONSENT_MIDDLEWARE in getattr(settings, "MIDDLEWARE", ())
     for key in registry.purposes_in_use:
         purpose = registry.purposes[key]
-        asked_by_banner = banner and bool(registry.cookies_for(key))
-        if (
-            purpose.basis == Basis.CONSENT
-            and not asked_by_banner
-            and not registry.consent_mechanisms.get(key)
-        ):
-            yield error(
-                9,
-                f"Purpose {key!r} is based on consent, but nothing collects that consent.",
-                f"Add {CONSENT_MIDDLEWARE} to MIDDLEWARE for cookies, register a consent form with "
-                "registry.add_consent_mechanism(), or change the basis.",
+        cookies = registry.cookies_for(key)
+        if purpose.basis != Basis.CONSENT or (banner and cookies):
+            continue
+        if registry.consent_mechanisms.get(key):
+            continue
+        if cookies:  # the banner would ask, but it is not installed
+            hint = (
+                f"Its cookies ({', '.join(c.name for c in cookies)}) are asked about by the banner: "
+                f"add {CONSENT_MIDDLEWARE!r} to MIDDLEWARE (after AuthenticationMiddleware)."
             )
+        else:
+            hint = (
+                f"Nothing declared uses it to ask: declare the cookies it sets with "
+                f'privacy.add(privacy.Cookie("<name>", "<provider>", "{key}", <lifetime>, '
+                '"<what it does>")), so the banner asks about them; or, if consent is asked in a '
+                f'form, privacy.add_consent_mechanism("{key}", "<where and how>"); or, if the '
+                f'shop does not do this, registry.remove("{key}").'
+            )
+        yield error(
+            9, f"Purpose {key!r} is based on consent, but nothing collects that consent.", hint
+        )

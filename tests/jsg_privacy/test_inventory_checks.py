@@ -144,8 +144,30 @@ def test_a_consent_purpose_with_no_way_to_consent_is_E009(settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "ConsentMiddleware" not in m]
     (message,) = errors("jsg_privacy.E009")
     assert "'analytics' is based on consent" in message.msg
+    assert "_ga) are asked about by the banner: add" in message.hint
     privacy.add_consent_mechanism("analytics", "a consent form of the shop's own")
     assert errors("jsg_privacy.E009") == []
+
+
+@privacy.temporarily()
+def test_e009_with_the_banner_installed_names_the_missing_cookie_not_the_middleware():
+    registry.add(
+        privacy.Category("loyalty", "Loyalty points", "Points you collect."),
+        privacy.Purpose("loyalty", "Loyalty scheme", privacy.Basis.CONSENT, ("loyalty",)),
+    )
+    registry.unregister(Subscriber)
+
+    @privacy.register(Subscriber)
+    class Points(privacy.ModelSource):
+        subject_email = "email"
+        fields = {"loyalty": ["email", "subscribed_at"]}
+        retention = privacy.Retention(anchor="subscribed_at", period=privacy.Period(years=1))
+
+    (message,) = errors("jsg_privacy.E009")
+    assert "'loyalty' is based on consent" in message.msg
+    assert "ConsentMiddleware" not in message.hint  # it is installed: not the cause
+    assert 'privacy.add(privacy.Cookie("<name>", "<provider>", "loyalty"' in message.hint
+    assert 'privacy.add_consent_mechanism("loyalty"' in message.hint
 
 
 @privacy.temporarily()
