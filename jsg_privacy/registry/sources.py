@@ -53,6 +53,11 @@ class Source:
     #: Fields encrypted at rest by other means than jsg_privacy's encrypted fields (which are found
     #: on the model without being listed). Shown in the Art. 30 record's security measures.
     encrypted: ClassVar[Sequence[str]] = ()
+    #: The purposes this data serves, by key. Empty (the default): every purpose linked to one of
+    #: its categories. Name them when that link says too much (a staff access log serves security,
+    #: not analytics) or too little (the marketing choices record the consent to testimonials).
+    #: Keys not declared in the registry are skipped (an optional feature that is off).
+    purposes: ClassVar[Sequence[str]] = ()
 
     key: str
 
