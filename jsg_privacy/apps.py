@@ -1,9 +1,12 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.core.signals import setting_changed
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from jsg_privacy.registry import Registry
 
 
 class JsgPrivacyConfig(AppConfig):
@@ -40,7 +43,7 @@ class JsgPrivacyConfig(AppConfig):
         setting_changed.connect(_switched, dispatch_uid="jsg_privacy.features")
 
 
-def install_features(registry: Any) -> None:
+def install_features(registry: "Registry") -> None:
     """Declare what jsg_privacy's optional features hold while they are on, withdraw it while off
     (:mod:`jsg_privacy.features`): marketing's partner and testimonial boxes, payments with their
     disclosure log, usage logging."""
