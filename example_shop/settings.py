@@ -153,6 +153,14 @@ JSG_PRIVACY_CONTROLLER = {
     "privacy_manager": {"name": "Veronica Lawless", "email": "privacy@jsgsolutions.example"},
 }
 
+# jsg_privacy's optional marketing boxes (seed 000): passing contact details to partners for their
+# own marketing (§1.5; the checkout's separate box, the partners declared in orders/privacy.py) and
+# publishing testimonials (§2.4.1; a box on the marketing preferences page). Both are off by default;
+# the privacy notice mentions each only while it is on. Usage logging is on through
+# jsg_privacy.usage.middleware.UsageMiddleware in MIDDLEWARE above.
+JSG_PRIVACY_MARKETING_PARTNERS = True
+JSG_PRIVACY_MARKETING_TESTIMONIALS = True
+
 # jsg_privacy encrypts phones, addresses, notes and e-mail addresses at rest (docs/encryption.md).
 # Fernet keys, newest first, comma-separated. Unset (the local demo), a key is derived from
 # SECRET_KEY and check jsg_privacy.W005 says so; with DEBUG off, check jsg_privacy.E013 refuses it.
@@ -167,6 +175,8 @@ JSG_PRIVACY_HASH_KEY = os.environ.get("JSG_PRIVACY_HASH_KEY", "")
 # moves it). For real Stripe (test or live), set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
 # STRIPE_WEBHOOK_SECRET; the API and Stripe.js then come from Stripe. With DEBUG off they are required
 # (checks jsg_privacy.E017, E018). See docs/payments.md.
+# Naming the adapter switches jsg_privacy's payments on: the payment records and the disclosure log
+# are then declared, and the notice says what Stripe receives.
 JSG_PRIVACY_PAYMENT_ADAPTER = "example_shop.orders.payments.OrderPaymentAdapter"
 JSG_PRIVACY_STRIPE = {
     "secret_key": os.environ.get("STRIPE_SECRET_KEY", ""),

@@ -120,7 +120,6 @@ class AppSettings(SettingsGroup):
         [
             "Personal data is stored in access-controlled UK data centres and sent only over TLS.",
             "Staff accounts use strong passwords; access is limited to staff who need it.",
-            "Payment card details never reach our systems: payment providers receive them directly.",
         ],
         types=(list, tuple),
         help="The technical and organisational security measures listed in the Art. 30 record.",
@@ -166,6 +165,18 @@ class AppSettings(SettingsGroup):
         types=bool,
         help="Confirm e-mail marketing consent by an e-mailed link before it counts.",
     )
+    MARKETING_PARTNERS = Setting[bool](
+        False,
+        types=bool,
+        help="Offer the separate box for passing contact details to partners for their own "
+        "marketing, and say so in the privacy notice. Declare the partners as a recipient too.",
+    )
+    MARKETING_TESTIMONIALS = Setting[bool](
+        False,
+        types=bool,
+        help="Offer the box asking permission to publish a customer's feedback as a testimonial "
+        "(on the marketing preferences page), and say so in the privacy notice.",
+    )
     UNSUBSCRIBE_MAX_AGE = Setting[int](
         365 * 2,
         types=int,
@@ -181,7 +192,8 @@ class AppSettings(SettingsGroup):
         "",
         types=str,
         help="Dotted path of the shop's payment adapter: finds what an order owes (amount, currency, "
-        "reference, customer) on the server and marks it paid (jsg_privacy.payments.adapter).",
+        "reference, customer) on the server and marks it paid (jsg_privacy.payments.adapter). "
+        "Setting it switches jsg_privacy's payments on; empty, they are off and not in the notice.",
     )
     STRIPE = Setting[Mapping[str, Any]](
         {},
@@ -229,7 +241,8 @@ class AppSettings(SettingsGroup):
         True,
         types=bool,
         help="Record page views and searches (with analytics consent) and security events (400/403 "
-        "responses, failed log-ins) while the security purpose is declared.",
+        "responses, failed log-ins) while the security purpose is declared. Only with "
+        "jsg_privacy.usage.middleware.UsageMiddleware in MIDDLEWARE; False turns it off there.",
     )
     USAGE_SEARCH_PARAMETER = Setting[str](
         "q",

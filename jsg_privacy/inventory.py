@@ -1,16 +1,22 @@
-"""The built-in inventory, drawn from the two policies jsg_privacy was made from.
+"""The built-in inventory: categories and purposes worded for any online shop.
 
-Seed 000 is a UK shop's privacy policy (a controller); seed 002 a web agency's notice (a processor).
-Their categories and purposes are installed in every registry: a category only appears in the notice
-once a source holds data of it, and a purpose once one of its categories is in use. Recipients are
-shop-specific, so the ones the seeds name are offered here as ready-made declarations for a shop to
-``add`` (only the court-order disclosure applies to every shop and is installed). Drop a built-in
-with ``registry.remove(key)``; redefine one by adding a declaration with the same key.
+Its categories and purposes are installed in every registry: a category only appears in the notice
+once a source holds data of it, and a purpose once a source's data serves it (or a cookie names
+it). Their wording fits any shop; reword one for your own with :func:`category` or :func:`purpose`
+and ``registry.add``. Drop a built-in with ``registry.remove(key)``.
+
+The purposes of jsg_privacy's optional features (partner marketing, testimonials) are defined here
+but installed only by the feature, when the shop switches it on (:mod:`jsg_privacy.features`).
+Recipients are shop-specific, so the ones the two seed policies name are offered as ready-made
+declarations for a shop to ``add`` (only the court-order disclosure applies to every shop and is
+installed).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -47,28 +53,22 @@ CATEGORIES = (
     Category(
         ORDER,
         _("Use of our services"),
-        _(
-            "The products you buy, your installation address and site details, and who placed the "
-            "order: you, your employer or an agent."
-        ),
+        _("The products you order, where they are delivered and who placed the order."),
     ),
     Category(
         TRANSACTION,
         _("Transaction data"),
-        _(
-            "Your purchases, amounts, billing details and payment references. Card numbers never reach "
-            "us: our payment providers handle them."
-        ),
+        _("Your purchases, amounts, billing details and payment references."),
     ),
     Category(
         CORRESPONDENCE,
         _("Correspondence data"),
-        _("What you write to us and its metadata: enquiries, quote requests, support requests."),
+        _("What you write to us and its metadata: enquiries, support requests and other messages."),
     ),
     Category(
         USAGE,
         _("Usage data"),
-        _("Pages you visit, searches and server logs with IP addresses."),
+        _("Records of how our website and services are used."),
     ),
     Category(
         COOKIES,
@@ -84,8 +84,8 @@ CATEGORIES = (
         THIRD_PARTY,
         _("Data from other sources"),
         _(
-            "Data about you that we receive from third-party services, our group companies and channel "
-            "partners, or the person who ordered for you."
+            "Data about you that we receive from others: third-party services, business partners or "
+            "the person who ordered for you."
         ),
     ),
     Category(
@@ -106,6 +106,7 @@ MARKETING_CONSENT = "marketing"
 TESTIMONIALS = "testimonials"
 PARTNER_DATA = "partner_data"
 PARTNER_MARKETING = "partner_marketing"
+RIGHTS_REQUESTS = "rights_requests"
 
 PURPOSES = (
     Purpose(
@@ -114,8 +115,8 @@ PURPOSES = (
         Basis.CONTRACT,
         (ACCOUNT, ORDER, TRANSACTION, CORRESPONDENCE, THIRD_PARTY),
         _(
-            "Running your account, quoting, taking and delivering orders, installation and "
-            "transactional messages such as order confirmations and appointment reminders."
+            "Running your account, taking and delivering your orders, and messages about them such "
+            "as order confirmations and delivery updates."
         ),
         reference="seed 000 §1.2, §1.4, §2.1",
     ),
@@ -124,7 +125,7 @@ PURPOSES = (
         _("Customer and technical support"),
         Basis.CONTRACT,
         (ACCOUNT, ORDER, CORRESPONDENCE),
-        _("Answering your questions, resolving technical issues and repairing faults."),
+        _("Answering your questions and resolving problems with your orders or our website."),
         reference="seed 000 §2.2",
     ),
     Purpose(
@@ -132,7 +133,7 @@ PURPOSES = (
         _("Keeping accounting and tax records"),
         Basis.LEGAL_OBLIGATION,
         (TRANSACTION, ORDER),
-        _("Keeping records of transactions for HMRC and our accounts."),
+        _("Keeping records of transactions for the tax authorities and our accounts."),
         reference="seed 000 §1.3, seed 002 (7 years for tax)",
     ),
     Purpose(
@@ -154,8 +155,8 @@ PURPOSES = (
         (USAGE, ACCOUNT),
         _("Authenticating access to your account, detecting abuse and keeping back-ups."),
         balancing_note=_(
-            "Securing the shop protects you and us; server logs are kept briefly, IP addresses are "
-            "truncated and nothing is used to profile you."
+            "Securing the shop protects you and us; security records are kept only as long as "
+            "needed and nothing is used to profile you."
         ),
         reference="seed 000 §1.2, seed 002 (server logs)",
     ),
@@ -180,29 +181,10 @@ PURPOSES = (
         Basis.CONSENT,
         (MARKETING, COOKIES),
         _(
-            "E-mails about new products, features and offers, and advertising on other websites. "
-            "You can withdraw at any time, from your account or any message."
+            "News about our products and offers, only in the ways you chose. You can withdraw at "
+            "any time, from your account or any message."
         ),
         reference="seed 000 §2.4",
-    ),
-    Purpose(
-        PARTNER_MARKETING,
-        _("Passing your contact details to selected partners for their marketing"),
-        Basis.CONSENT,
-        (MARKETING,),
-        _(
-            "Only if you tick the separate box: selected suppliers from our group and channel "
-            "partners may contact you with their offers, each as a controller with its own policy."
-        ),
-        reference="seed 000 §1.5",
-    ),
-    Purpose(
-        TESTIMONIALS,
-        _("Publishing testimonials and customer stories"),
-        Basis.CONSENT,
-        (TESTIMONIAL,),
-        _("Only with your permission, which you can withdraw."),
-        reference="seed 000 §2.4.1",
     ),
     Purpose(
         PARTNER_DATA,
@@ -216,6 +198,42 @@ PURPOSES = (
         ),
         reference="seed 000 §1.5",
     ),
+    Purpose(
+        RIGHTS_REQUESTS,
+        _("Answering your requests about your data"),
+        Basis.LEGAL_OBLIGATION,
+        (),  # in use only where a source names it: jsg_privacy's own request records do
+        _(
+            "Handling your requests to access, correct, erase, restrict or object to the use of "
+            "your data, and keeping proof of how we answered them."
+        ),
+        reference="UK GDPR Arts. 12-22, seed 002 (your rights)",
+    ),
+)
+
+#: Installed by partner marketing when the shop switches it on (``JSG_PRIVACY_MARKETING_PARTNERS``).
+PARTNER_MARKETING_PURPOSE = Purpose(
+    PARTNER_MARKETING,
+    _("Passing your contact details to selected partners for their marketing"),
+    Basis.CONSENT,
+    (MARKETING,),
+    _(
+        "Only if you tick the separate box: selected partners may contact you with their own "
+        "offers, each as a controller with its own privacy policy."
+    ),
+    reference="seed 000 §1.5",
+)
+#: Installed by testimonials when the shop switches them on (``JSG_PRIVACY_MARKETING_TESTIMONIALS``).
+TESTIMONIALS_PURPOSE = Purpose(
+    TESTIMONIALS,
+    _("Publishing testimonials and customer stories"),
+    Basis.CONSENT,
+    (TESTIMONIAL,),
+    _(
+        "Publishing what you tell us about our products and services, with your name, only with "
+        "your permission, which you can withdraw at any time."
+    ),
+    reference="seed 000 §2.4.1",
 )
 
 #: Installed in every registry: any shop may be compelled by a court.
@@ -354,3 +372,24 @@ NECESSARY_PURPOSE = Purpose(
 def install(registry: Registry) -> None:
     """Install the built-in categories, purposes, the court-order recipient and Django's cookies."""
     registry.add(*CATEGORIES, *PURPOSES, NECESSARY_PURPOSE, COURT_ORDER, *DJANGO_COOKIES)
+
+
+def category(key: str, **changes: Any) -> Category:
+    """The built-in category ``key``, with ``changes`` (your own ``label`` or ``description``).
+
+    ``registry.add(inventory.category(inventory.ORDER, description=_("..."))`` rewords it for your
+    shop's notice; the key, and so every declaration naming it, stays the same.
+    """
+    for found in CATEGORIES:
+        if found.key == key:
+            return replace(found, **changes)
+    raise LookupError(f"{key!r} is not a built-in category.")
+
+
+def purpose(key: str, **changes: Any) -> Purpose:
+    """The built-in purpose ``key``, with ``changes`` (``label``, ``description``,
+    ``balancing_note``...): ``registry.add(inventory.purpose(...))`` rewords it for your shop."""
+    for found in (*PURPOSES, NECESSARY_PURPOSE, PARTNER_MARKETING_PURPOSE, TESTIMONIALS_PURPOSE):
+        if found.key == key:
+            return replace(found, **changes)
+    raise LookupError(f"{key!r} is not a built-in purpose.")

@@ -1,4 +1,10 @@
-"""jsg_privacy's own personal data, declared like any app's: what the notice and exports say of it."""
+"""jsg_privacy's own personal data, declared like any app's: what the notice and exports say of it.
+
+Declared here: what every shop using jsg_privacy holds (requests, restrictions, objections, address
+confirmations, the staff access log). The tables of optional features are declared by the feature
+while the shop has it switched on (:mod:`jsg_privacy.features`): payments and the disclosure log
+(``payments/sources.py``), usage logging (``usage/sources.py``).
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +13,11 @@ from jsg_privacy import registry as privacy
 from jsg_privacy.audit.models import StaffAccess
 from jsg_privacy.requests.limits import Objection, Restriction
 from jsg_privacy.requests.models import AddressProof, Case
-from jsg_privacy.usage.models import UsageEvent
 
 SIX_YEARS = privacy.Period(years=6)
 PROOF = _("proof of how and when we answered your request, for complaints and legal claims")
+#: What the records of a request are for: answering it (a legal obligation), then proving we did.
+REQUEST_PURPOSES = (inventory.RIGHTS_REQUESTS, inventory.LEGAL_CLAIMS)
 CASE_FIELDS = (
     "email",
     "details",
@@ -27,6 +34,7 @@ class CaseSource(privacy.ModelSource):
     subject = "user"
     subject_email = "email"
     data_subjects = "people exercising their data-protection rights"
+    purposes = REQUEST_PURPOSES
     fields = {inventory.CORRESPONDENCE: list(CASE_FIELDS)}
     # How the request is being handled: its number, kind, state, dates and the counts it produced.
     not_personal = [
@@ -66,6 +74,7 @@ class RestrictionSource(privacy.ModelSource):
     subject = "user"
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
+    purposes = REQUEST_PURPOSES
     fields = {
         inventory.CORRESPONDENCE: [
             "email_key",
@@ -100,6 +109,7 @@ class ObjectionSource(privacy.ModelSource):
     subject = "case__user"
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
+    purposes = REQUEST_PURPOSES
     fields = {
         inventory.CORRESPONDENCE: [
             "purpose",
@@ -133,6 +143,7 @@ class AddressProofSource(privacy.ModelSource):
     label = _("Confirmation of your e-mail address")
     subject = "user"
     data_subjects = "customers"
+    purposes = (inventory.RIGHTS_REQUESTS, inventory.SECURITY)
     fields = {inventory.ACCOUNT: ["email_key", "proved_at", "how"]}
     export = ["proved_at", "how"]
     retention = privacy.Retention(
@@ -140,23 +151,6 @@ class AddressProofSource(privacy.ModelSource):
         period=privacy.Period(years=2),
         anchor_label=_("after you confirm your address"),
         reason=_("An address can change hands: after two years we ask you to confirm it again."),
-    )
-    erasure = privacy.Delete()
-
-
-@privacy.register(UsageEvent)
-class UsageEventSource(privacy.ModelSource):
-    label = _("Your visits to our website")
-    subject = "user"
-    data_subjects = "website visitors"
-    origins = (privacy.Origin.AUTOMATIC,)
-    fields = {inventory.USAGE: ["created_at", "path", "search_terms", "status_code", "ip_address"]}
-    not_personal = ["visitor_key", "kind"]
-    retention = privacy.Retention(
-        anchor="created_at",
-        period=privacy.Period(days=90),
-        anchor_label=_("after your visit"),
-        reason=_("Long enough to see trends and investigate abuse; IP addresses are truncated."),
     )
     erasure = privacy.Delete()
 
@@ -171,6 +165,7 @@ class StaffAccessSource(privacy.ModelSource):
     label = _("Your access to customers' data (staff)")
     subject = "staff"  # the staff member is this row's data subject
     data_subjects = "staff"
+    purposes = (inventory.SECURITY,)  # accountability, never analytics
     origins = (privacy.Origin.AUTOMATIC,)
     fields = {inventory.USAGE: list(LOGGED)}
     not_personal = ["subject_key"]  # a keyed hash of the customer

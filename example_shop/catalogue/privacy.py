@@ -1,10 +1,13 @@
 """The shop's own cookies beyond Django's: each declared with provider, purpose and lifetime.
 
 The tags that set them are in the base template as inert ``type="text/plain"`` scripts: the cookie
-banner runs them only after the visitor accepts their group.
+banner runs them only after the visitor accepts their group. The shop's wording of what its site
+logs and advertises follows them.
 """
 
 from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
@@ -30,5 +33,28 @@ privacy.add(
         inventory.MARKETING_CONSENT,
         timedelta(days=90),
         "Records that you came from one of our adverts, so the partner can measure it.",
+    ),
+)
+
+# Seed 000 §1.6 and §2.4, seed 002's server logs: true here, because the shop logs usage
+# (jsg_privacy.usage.middleware.UsageMiddleware, IP addresses truncated) and advertises elsewhere.
+privacy.add(
+    inventory.category(
+        inventory.USAGE,
+        description=_("Pages you visit, searches and server logs with IP addresses."),
+    ),
+    inventory.purpose(
+        inventory.SECURITY,
+        balancing_note=_(
+            "Securing the shop protects you and us; server logs are kept briefly, IP addresses are "
+            "truncated and nothing is used to profile you."
+        ),
+    ),
+    inventory.purpose(
+        inventory.MARKETING_CONSENT,
+        description=_(
+            "E-mails about new products, features and offers, and advertising on other websites. "
+            "You can withdraw at any time, from your account or any message."
+        ),
     ),
 )

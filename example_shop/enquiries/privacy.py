@@ -1,11 +1,27 @@
 """Correspondence (seed 000 §1.4): enquiries and quote requests, deleted once dealt with (seed 002)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 
 from .models import Enquiry, QuoteRequest
 
 GRACE = privacy.Period(days=30)
+
+# The built-in wording fits any shop; this one takes quote requests and repairs what it installs.
+privacy.add(
+    inventory.category(
+        inventory.CORRESPONDENCE,
+        description=_(
+            "What you write to us and its metadata: enquiries, quote requests, support requests."
+        ),
+    ),
+    inventory.purpose(
+        inventory.SUPPORT,
+        description=_("Answering your questions, resolving technical issues and repairing faults."),
+    ),
+)
 
 
 @privacy.register(Enquiry)

@@ -1,4 +1,10 @@
-"""What an order holds (seed 000 §1.2 use of the services, §1.3 transaction data) and who receives it."""
+"""What an order holds (seed 000 §1.2 use of the services, §1.3 transaction data) and who receives it.
+
+The built-in inventory is worded for any shop; a smart-meter shop installs what it sells, quotes and
+books appointments, so it rewords the categories and purposes its orders serve.
+"""
+
+from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
@@ -28,6 +34,48 @@ privacy.add(
     inventory.SUPPLIERS_CHINA,
     # Card payments: Stripe receives only its declared fields (jsg_privacy.payments.outbound).
     inventory.STRIPE,
+    # Seed 000 §1.5: with the separate box ticked (JSG_PRIVACY_MARKETING_PARTNERS in settings).
+    inventory.CHANNEL_PARTNERS,
+    inventory.purpose(
+        inventory.PARTNER_MARKETING,
+        description=_(
+            "Only if you tick the separate box: selected suppliers from our group and channel "
+            "partners may contact you with their offers, each as a controller with its own policy."
+        ),
+    ),
+    # Seed 000 §1.2-§1.4 in this shop's words: installations, quotes and appointments.
+    inventory.category(
+        inventory.ORDER,
+        description=_(
+            "The products you buy, your installation address and site details, and who placed the "
+            "order: you, your employer or an agent."
+        ),
+    ),
+    inventory.category(
+        inventory.TRANSACTION,
+        description=_(
+            "Your purchases, amounts, billing details and payment references. Card numbers never "
+            "reach us: our payment providers handle them."
+        ),
+    ),
+    inventory.category(
+        inventory.THIRD_PARTY,
+        description=_(
+            "Data about you that we receive from third-party services, our group companies and "
+            "channel partners, or the person who ordered for you."
+        ),
+    ),
+    inventory.purpose(
+        inventory.PROVIDE_SERVICE,
+        description=_(
+            "Running your account, quoting, taking and delivering orders, installation and "
+            "transactional messages such as order confirmations and appointment reminders."
+        ),
+    ),
+    inventory.purpose(
+        inventory.RECORD_KEEPING,
+        description=_("Keeping records of transactions for HMRC and our accounts."),
+    ),
 )
 
 

@@ -23,6 +23,7 @@ from typing import IO
 
 from django.template.loader import render_to_string
 
+from jsg_privacy import features
 from jsg_privacy.flows import history, subject_data
 from jsg_privacy.notice import content as notice_content
 from jsg_privacy.registry import ModelSource, Source, SourceUnavailable, Subject, registry
@@ -159,6 +160,7 @@ def _index(subject: Subject, summary: Summary) -> str:
                 if source.key in summary.missing
             ],
             "generated_at": datetime.now(UTC),
+            "disclosure_log": features.disclosure_log(),
         },
     )
 

@@ -76,7 +76,8 @@ def may_contact(*, email: str = "", user: Any = None, medium: str = "email") -> 
 
 
 def current_choices(*, email: str = "", user: Any = None) -> dict[str, bool]:
-    """``{box name: granted}`` for every medium, ``"partners"`` and ``"testimonials"``."""
+    """``{box name: granted}`` for every medium, and ``"partners"`` and ``"testimonials"`` while
+    the shop has them switched on."""
     person = _person(user, email)
     result = {}
     for box in wording.boxes(testimonials=True):
@@ -95,7 +96,8 @@ def record_choices(
     unticked_withdraws: bool = True,
     base_url: str = "",
 ) -> Outcome:
-    """Record ``{box name: agreed}`` (box names: the media, ``"partners"``, ``"testimonials"``).
+    """Record ``{box name: agreed}`` (box names: the media; ``"partners"``, ``"testimonials"`` while
+    switched on — otherwise, like any unknown name, a ``ValueError``).
 
     ``True`` gives consent (or, for e-mail with double opt-in on, e-mails a confirmation link, for
     which ``email`` and ``base_url`` are needed); ``False`` withdraws a consent given before, unless

@@ -53,7 +53,9 @@ class MarketingConsentMixin:
     marketing_channel: str = Channel.API
     #: Media offered (default ``JSG_PRIVACY_MARKETING_MEDIA``); an empty tuple offers none.
     marketing_media: Sequence[str] | None = None
+    #: Ask for the partners box (shown only while JSG_PRIVACY_MARKETING_PARTNERS is on).
     marketing_partners: bool = True
+    #: Ask for the testimonials box (shown only while JSG_PRIVACY_MARKETING_TESTIMONIALS is on).
     marketing_testimonials: bool = False
     #: A shop's own wording: ``{box name: (label, help_text)}``; a new wording is a new version.
     marketing_texts: Mapping[str, tuple[str, str]] = {}

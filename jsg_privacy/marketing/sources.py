@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.consent import subjects
-from jsg_privacy.inventory import MARKETING
+from jsg_privacy.inventory import MARKETING, MARKETING_CONSENT, PARTNER_MARKETING, TESTIMONIALS
 from jsg_privacy.marketing.models import MarketingConsent, Suppression
 from jsg_privacy.registry import (
     Delete,
@@ -68,6 +68,9 @@ class MarketingConsentSource(KeyedTableSource):
     }
     export_fields = ("purpose", "medium", "granted", "pending", "channel", "version", "updated_at")
     data_subjects = "customers and people who gave us their e-mail address"
+    # The choices made in each box: the purposes of the optional boxes count only while they are on
+    # (declared in the registry), even though no source holds testimonials of its own.
+    purposes = (MARKETING_CONSENT, PARTNER_MARKETING, TESTIMONIALS)
     retention = Retention(
         anchor="updated_at",
         period=CHOICE_RETENTION,

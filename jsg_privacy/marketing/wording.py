@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from jsg_privacy import features
 from jsg_privacy.conf import app_settings
 from jsg_privacy.inventory import MARKETING_CONSENT, PARTNER_MARKETING, TESTIMONIALS
 
@@ -140,11 +141,16 @@ def boxes(
     overrides: Mapping[str, tuple[str, str]] | None = None,
     introduction: str | None = None,
 ) -> list[Box]:
-    """The boxes to offer: each medium (default: every configured medium), then the others."""
+    """The boxes to offer: each medium (default: every configured medium), then the others.
+
+    The partners and testimonials boxes are offered only while the shop has them switched on
+    (``JSG_PRIVACY_MARKETING_PARTNERS``, ``JSG_PRIVACY_MARKETING_TESTIMONIALS``): ``partners`` and
+    ``testimonials`` say whether this form asks for them then.
+    """
     chosen = list(media() if names is None else names)
-    if partners:
+    if partners and features.partner_marketing():
         chosen.append(PARTNERS)
-    if testimonials:
+    if testimonials and features.testimonials():
         chosen.append(TESTIMONIAL)
     return [box(name, overrides, introduction=introduction) for name in dict.fromkeys(chosen)]
 
@@ -161,14 +167,18 @@ def box_for(purpose: str, medium: str) -> str:
 def unsubscribe_text(medium: str) -> tuple[str, str]:
     """The heading and explanation of the unsubscribe page, for ``medium`` or ``"all"``."""
     if medium == ALL:
-        return (
-            _("Stop all marketing from %(sender)s?") % {"sender": sender()},
-            _(
+        if features.partner_marketing():
+            text = _(
                 "We will stop sending you news and offers by e-mail, text message, phone and post, "
                 "and stop passing your details to partners. Messages about your orders still "
                 "reach you."
-            ),
-        )
+            )
+        else:
+            text = _(
+                "We will stop sending you news and offers by e-mail, text message, phone and post. "
+                "Messages about your orders still reach you."
+            )
+        return _("Stop all marketing from %(sender)s?") % {"sender": sender()}, text
     nouns = {
         "email": _("marketing e-mails"),
         "sms": _("marketing text messages"),

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from jsg_privacy import features
 from jsg_privacy.conf import app_settings, parse_clients
 from jsg_privacy.notice.rights import RESPONSE_TIME, RIGHTS
 from jsg_privacy.registry import (
@@ -129,9 +130,21 @@ def field_label(source: Source, name: str) -> str:
 def security(registry: Registry) -> dict[str, Any]:
     """How the data is kept safe: the declared measures, and which fields are encrypted at rest."""
     return {
-        "measures": [str(measure) for measure in app_settings.SECURITY_MEASURES],
+        "measures": security_measures(),
         "encrypted": encrypted_entries(registry.sources.values()),
     }
+
+
+def security_measures() -> list[str]:
+    """``JSG_PRIVACY_SECURITY_MEASURES``, and what a feature the shop switched on makes true."""
+    measures = [str(measure) for measure in app_settings.SECURITY_MEASURES]
+    if features.payments():
+        card = _(
+            "Payment card details never reach our systems: payment providers receive them directly."
+        )
+        if card not in measures:
+            measures.append(card)
+    return measures
 
 
 def encrypted_entries(sources: Iterable[Source]) -> list[dict[str, Any]]:

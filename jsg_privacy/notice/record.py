@@ -50,13 +50,22 @@ def build(registry: Registry) -> dict[str, Any]:
 
 def activity(registry: Registry, purpose_key: str) -> Activity:
     purpose = registry.purposes[purpose_key]
+    # Per category in use, the sources whose data in it serves the purpose: a source naming the
+    # purpose serves it with all its data, any other with the categories linked to the purpose.
+    by_category = {
+        key: [
+            s
+            for s in registry.sources_for(key)
+            if purpose_key in registry.purposes_of(s) and (s.purposes or key in purpose.categories)
+        ]
+        for key in registry.categories_in_use
+    }
     categories = [
         key
-        for key in registry.categories_in_use
-        if key in purpose.categories and (key != "cookies" or registry.cookies_for(purpose_key))
+        for key, serving in by_category.items()
+        if serving or (key == "cookies" and registry.cookies_for(purpose_key))
     ]
-    sources = [s for key in categories for s in registry.sources_for(key)]
-    sources = list(dict.fromkeys(sources))  # keep order, drop repeats
+    sources = list(dict.fromkeys(s for key in categories for s in by_category[key]))
     recipients = [
         r
         for r in registry.recipients.values()
@@ -80,7 +89,7 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
             if r.is_transfer
         ],
         retention=[f"{content.source_name(s)}: {content.retention_text(s)}" for s in sources],
-        security=[*app_settings.SECURITY_MEASURES, *_encryption(sources)],
+        security=[*content.security_measures(), *_encryption(sources)],
     )
 
 

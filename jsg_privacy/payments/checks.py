@@ -5,6 +5,9 @@
 - E018: Stripe's webhook secret is missing while ``DEBUG`` is off, or is localstripe's public one
   outside the demo.
 - E019 (``check --deploy``): the test-only ``"local_for_tests"`` opt-in is set.
+
+E017-E019 concern the payments feature: a shop that has not switched it on (no
+``JSG_PRIVACY_PAYMENT_ADAPTER``) takes no payment through jsg_privacy and is not asked for keys.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import models
 from django.utils.module_loading import import_string
 
+from jsg_privacy import features
 from jsg_privacy.conf import app_settings
 from jsg_privacy.payments.guard import is_card_field_name
 from jsg_privacy.payments.localstripe import LOCAL_FOR_TESTS
@@ -55,6 +59,8 @@ def check_card_fields(
 
 
 def _uses_stripe() -> bool:
+    if not features.payments():
+        return False
     try:
         gateway = import_string(app_settings.PAYMENT_GATEWAY)
     except ImportError:
@@ -95,7 +101,11 @@ def check_stripe_test_opt_in(
 ) -> list[CheckMessage]:
     """E019 (``check --deploy``): the test-only opt-in for localstripe is set in a deployment."""
     stripe = app_settings.STRIPE
-    if not isinstance(stripe, Mapping) or not stripe.get(LOCAL_FOR_TESTS):
+    if (
+        not features.payments()
+        or not isinstance(stripe, Mapping)
+        or not stripe.get(LOCAL_FOR_TESTS)
+    ):
         return []
     return [
         Error(

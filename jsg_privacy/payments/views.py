@@ -2,7 +2,9 @@
 
 Only the shop's adapter decides who may pay for what and how much: the pay page and its endpoints
 answer 404 to anyone the adapter does not recognise, and the amount charged is always the adapter's.
-The browser sends a token and nothing else is read from it.
+The browser sends a token and nothing else is read from it. While payments are switched off (no
+``JSG_PRIVACY_PAYMENT_ADAPTER``) every one of them, the webhook too, answers 404: the privacy
+notice does not mention payments then, so nothing may be recorded.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
+from jsg_privacy import features
 from jsg_privacy.payments import charges
 from jsg_privacy.payments.adapter import get_adapter
 from jsg_privacy.payments.base import (
@@ -38,7 +41,13 @@ def _unavailable(refused: NotConfigured) -> str:
     return _("Card payments are not available at the moment. Please try again later.")
 
 
+def _switched_on() -> None:
+    if not features.payments():
+        raise Http404("Payments are not used in this shop.")
+
+
 def _payable(request: HttpRequest, reference: str) -> Payable:
+    _switched_on()
     payable = get_adapter().get_payable(request, reference)
     if payable is None:
         raise Http404("No such order.")
@@ -148,6 +157,7 @@ def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
     With the gateway's webhook secret missing (or only a public one), every event is refused with a
     503 and nothing is read: the provider retries once the secret is set.
     """
+    _switched_on()
     backend = get_gateway()
     if backend.name != gateway:
         raise Http404("No such payment gateway.")

@@ -159,31 +159,42 @@ class Registry:
             used.add("cookies")
         return tuple(key for key in self.categories if key in used)
 
-    @cached_property
-    def purposes_in_use(self) -> tuple[str, ...]:
-        """Purposes linked to a category some source holds, or named by a declared cookie.
-
-        Cookies are matched by their own purpose, so declaring Django's session cookie does not put
-        every cookie-related purpose (analytics, marketing) into the notice.
-        """
-        held = set(self.categories_in_use) - {"cookies"}
-        by_cookie = {cookie.purpose for cookie in self.cookies.values()}
+    def purposes_of(self, source: Source) -> tuple[str, ...]:
+        """The declared purposes ``source``'s data serves: those it names in ``purposes``, or else
+        every purpose linked to one of its categories."""
+        if source.purposes:
+            return tuple(key for key in self.purposes if key in source.purposes)
+        held = set(source.categories())
         return tuple(
-            key
-            for key, purpose in self.purposes.items()
-            if held.intersection(purpose.categories) or key in by_cookie
+            key for key, purpose in self.purposes.items() if held.intersection(purpose.categories)
         )
 
+    @cached_property
+    def purposes_in_use(self) -> tuple[str, ...]:
+        """Purposes some source's data serves (see :meth:`purposes_of`), or a declared cookie names.
+
+        Cookies are matched by their own purpose, so declaring Django's session cookie does not put
+        every cookie-related purpose (analytics, marketing) into the notice. A source that names its
+        purposes puts exactly those in use, even one linked to no category it holds (the marketing
+        choices record the consent to publish testimonials).
+        """
+        used = {key for source in self.sources.values() for key in self.purposes_of(source)}
+        used.update(cookie.purpose for cookie in self.cookies.values())
+        return tuple(key for key in self.purposes if key in used)
+
     def purposes_for(self, category: str) -> list[Purpose]:
-        """The purposes in use for ``category``; for cookies, only those a cookie names."""
+        """The purposes in use for ``category``: for cookies, those a cookie names; otherwise those
+        the sources holding it serve, linked to it or named by the source."""
         if category == "cookies":
             named = {cookie.purpose for cookie in self.cookies.values()}
             return [self.purposes[k] for k in self.purposes_in_use if k in named]
-        return [
-            self.purposes[k]
-            for k in self.purposes_in_use
-            if category in self.purposes[k].categories
-        ]
+        served = {
+            key
+            for source in self.sources_for(category)
+            for key in self.purposes_of(source)
+            if source.purposes or category in self.purposes[key].categories
+        }
+        return [self.purposes[k] for k in self.purposes_in_use if k in served]
 
     def recipients_for(self, category: str) -> list[Recipient]:
         return [r for r in self.recipients.values() if category in r.categories]

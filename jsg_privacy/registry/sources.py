@@ -56,6 +56,11 @@ class Source:
     #: Open decisions, one line each (``manage.py privacy_inspect`` drafts them): each is reported
     #: by check E020 until the declaration is decided and the line removed.
     todo: ClassVar[Sequence[str]] = ()
+    #: The purposes this data serves, by key. Empty (the default): every purpose linked to one of
+    #: its categories. Name them when that link says too much (a staff access log serves security,
+    #: not analytics) or too little (the marketing choices record the consent to testimonials).
+    #: Keys not declared in the registry are skipped (an optional feature that is off).
+    purposes: ClassVar[Sequence[str]] = ()
 
     key: str
 

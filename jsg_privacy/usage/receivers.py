@@ -1,7 +1,8 @@
 """Security events from Django's authentication signals, on legitimate interests.
 
-Connected when :mod:`jsg_privacy.usage.middleware` is imported (the middleware is installed). A failed
-log-in records the page and the truncated address only: never the username or password tried.
+Connected at start-up (``JsgPrivacyConfig.ready()``); it records only while usage logging is switched
+on (the middleware is installed, :func:`jsg_privacy.features.usage_logging`). A failed log-in records
+the page and the truncated address only: never the username or password tried.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from jsg_privacy import inventory
+from jsg_privacy import features, inventory
 from jsg_privacy.conf import app_settings
 from jsg_privacy.registry import registry
 from jsg_privacy.usage import ip
@@ -18,8 +18,10 @@ from jsg_privacy.usage.models import UsageEvent
 
 
 def enabled() -> bool:
-    """``JSG_PRIVACY_USAGE_LOGGING``: record page views, searches and security events at all."""
-    return app_settings.USAGE_LOGGING
+    """Usage logging is switched on: the middleware is installed and ``JSG_PRIVACY_USAGE_LOGGING``
+    is not ``False`` (:func:`jsg_privacy.features.usage_logging`). Off, nothing is recorded, failed
+    log-ins neither, and the privacy notice does not mention the log."""
+    return features.usage_logging()
 
 
 def search_parameter() -> str:

@@ -186,3 +186,65 @@ def test_in_processor_mode_the_notice_names_the_clients_and_their_instructions(c
     assert "Jigowatt Ltd acts as a data processor" in page
     assert "JSG Metering Solutions Ltd</strong>: Host the shop and answer enquiries." in page
     assert "Retention of usage data: Kept for 30 days after created at, then deleted" in page
+
+
+class QuotePermissions(privacy.RemoteSource):
+    """Permissions to quote customers, kept in another system: no testimonial field of its own."""
+
+    key = "reviews.permissions"
+    label = "Permissions to quote you"
+    fields = {"marketing": ["granted", "updated_at"]}
+    purposes = ("testimonials",)
+    retention = privacy.Retention(anchor="updated_at", period=privacy.Period(years=2))
+
+    def export(self, subject):
+        return []
+
+    def erase(self, subject):
+        return 0
+
+
+@privacy.temporarily()
+@override_settings(JSG_PRIVACY_MARKETING_TESTIMONIALS=True)
+def test_a_purpose_a_keyed_source_names_is_in_the_notice_and_the_record(client):
+    from jsg_privacy.notice import record
+
+    registry.unregister("jsg_privacy.MarketingConsent")  # names testimonials itself
+    assert "testimonials" not in registry.purposes_in_use  # no source holds testimonial data
+
+    privacy.register_remote(QuotePermissions())
+
+    notice = client.get(reverse("jsg_privacy:notice-json")).json()["notice"]
+    marketing = next(c for c in notice["categories"] if c["key"] == "marketing")
+    assert "testimonials" in [p["key"] for p in marketing["purposes"]]
+    assert "testimonial" not in [c["key"] for c in notice["categories"]]
+    activity = next(
+        a
+        for a in record.build(registry)["activities"]
+        if a["purpose"] == "Publishing testimonials and customer stories"
+    )
+    assert activity["sources"] == ["Permissions to quote you"]
+    assert activity["categories"] == ["Marketing preferences"]
+
+
+class TicketForSecurity(privacy.ModelSource):
+    subject = "user"
+    fields = {"usage": ["email", "phone", "subject", "body"]}
+    purposes = ("security",)
+    retention = privacy.Retention(anchor="closed_at")
+
+
+@privacy.temporarily()
+def test_a_source_naming_its_purposes_serves_those_only(client, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "UsageMiddleware" not in m]
+    registry.unregister("testapp.Ticket")
+    registry.register("testapp.Ticket", TicketForSecurity)
+
+    assert registry.purposes_of(registry.sources["testapp.Ticket"]) == ("security",)
+    notice = client.get(reverse("jsg_privacy:notice-json")).json()["notice"]
+    usage = next(c for c in notice["categories"] if c["key"] == "usage")
+    assert "Tickets" in [item["source"] for item in usage["collected"]]
+    # Analytics is linked to usage data and in use (the shop's analytics cookies), but no source of
+    # usage data serves it: the tickets and the staff access log name security only.
+    assert "analytics" in registry.purposes_in_use
+    assert [p["key"] for p in usage["purposes"]] == ["security"]
