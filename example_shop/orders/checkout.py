@@ -10,6 +10,7 @@ from example_shop.cart.cart import Cart, CartError, check_quantity
 from example_shop.catalogue.models import Product
 from example_shop.orders.forms import CheckoutForm
 from example_shop.orders.models import Order, OrderLine
+from jsg_privacy.requests import identity
 
 
 class CheckoutError(Exception):
@@ -66,7 +67,11 @@ def place_order(
             line.order = order
             Product.objects.filter(pk=line.product.pk).update(stock=F("stock") - line.quantity)
         OrderLine.objects.bulk_create(lines)
-        form.record_marketing(user=user, email=order.email, base_url=base_url)
+        # A guest, or an account whose address is not confirmed, is not proof that the address is
+        # theirs: an e-mail opt-in then waits for the link e-mailed to it.
+        signed_in = user is not None and user.is_authenticated
+        proven = signed_in and identity.address_proven(user, order.email)
+        form.record_marketing(user=user, email=order.email, base_url=base_url, proven=proven)
 
     cart.clear()
     return order

@@ -95,6 +95,7 @@ def record_choices(
     versions: Mapping[str, str] | None = None,
     unticked_withdraws: bool = True,
     base_url: str = "",
+    proven: bool = True,
 ) -> Outcome:
     """Record ``{box name: agreed}`` (box names: the media; ``"partners"``, ``"testimonials"`` while
     switched on — otherwise, like any unknown name, a ``ValueError``).
@@ -104,12 +105,14 @@ def record_choices(
     ``unticked_withdraws`` is off (an unticked box at checkout changes nothing). ``versions`` are the
     versions of the wording the person saw (default: the current wording). Every change is appended
     to the ledger with ``channel`` (``api``, ``staff``, ...), in the same transaction as the state.
+    ``proven=False`` for a choice made by someone who has not shown they own the address (see
+    :class:`~jsg_privacy.marketing.choices.Person`).
     """
     unknown = set(choices_made) - {b.name for b in wording.boxes(testimonials=True)}
     if unknown:
         raise ValueError(f"Unknown marketing boxes: {', '.join(sorted(unknown))}.")
     return choices.record(
-        Person.of(user=user, email=email),
+        Person.of(user=user, email=email, proven=proven),
         choices_made,
         channel=channel,
         versions=versions,

@@ -25,30 +25,40 @@ from jsg_privacy.marketing.models import MarketingConsent
 
 @dataclass(frozen=True)
 class Person:
-    """The subject of a choice: ``subject_key`` in the ledger, ``email_key`` for e-mail look-ups."""
+    """The subject of a choice: ``subject_key`` in the ledger, ``email_key`` for e-mail look-ups.
+
+    ``proven``: whoever made the choice has shown they receive mail at the address (a confirmed
+    account, an unsubscribe or confirmation link, a trusted server-side call). An unproven person —
+    a guest typing an address at checkout, an account whose address is not confirmed — acts only on
+    their own choices: they never see, withdraw or overrule choices recorded for the address by
+    someone else, never add or lift the address's opt-outs, and an e-mail opt-in for an address
+    that opted out waits for the address's owner to confirm it by the e-mailed link.
+    """
 
     subject_key: str
     email_key: str = ""
+    proven: bool = True
 
     @classmethod
-    def of(cls, *, user: Any = None, email: str = "") -> Person:
+    def of(cls, *, user: Any = None, email: str = "", proven: bool = True) -> Person:
         """A signed-in user (with ``email``, or their account's), else the owner of ``email``."""
         if user is not None and getattr(user, "is_authenticated", False) and user.pk is not None:
             email = email or getattr(user, "email", "") or ""
-            return cls(subjects.for_user(user), subjects.for_email(email) if email else "")
+            key = subjects.for_email(email) if email else ""
+            return cls(subjects.for_user(user), key, proven)
         if not email:
             raise ValueError("A marketing choice needs a signed-in user or an e-mail address.")
         key = subjects.for_email(email)
-        return cls(key, key)
+        return cls(key, key, proven)
 
     @classmethod
     def by_email_key(cls, key: str) -> Person:
         return cls(key, key)
 
     def rows(self, purpose: str, medium: str) -> Any:
-        """This person's state rows for one box, newest first."""
+        """This person's state rows for one box, newest first (an unproven person's own only)."""
         found = Q(subject_key=self.subject_key)
-        if self.email_key:
+        if self.email_key and self.proven:
             found |= Q(subject_key=self.email_key) | Q(contact_key=self.email_key)
         return MarketingConsent.objects.filter(found, purpose=purpose, medium=medium).order_by(
             "-updated_at", "-pk"
@@ -97,7 +107,7 @@ def record(
             version = versions.get(name) or box.version
             if ticked:
                 latest = current(person, box.purpose, box.medium)
-                if _needs_confirmation(box, latest):
+                if _needs_confirmation(box, latest, person):
                     if unticked_withdraws and latest is not None and latest.pending:
                         continue  # shown as awaiting confirmation and left so: nothing to send
                     if not email or not base_url:
@@ -116,11 +126,15 @@ def record(
     return outcome
 
 
-def _needs_confirmation(box: wording.Box, latest: MarketingConsent | None) -> bool:
-    """E-mail consent with double opt-in on counts only once confirmed (unless already granted)."""
-    if not (app_settings.MARKETING_DOUBLE_OPT_IN and box.medium == "email"):
+def _needs_confirmation(box: wording.Box, latest: MarketingConsent | None, person: Person) -> bool:
+    """E-mail consent counts only once confirmed by the link (unless already granted) with double
+    opt-in on; and, whatever the setting, when an unproven person opts in for an address that opted
+    out before: only the address's owner can undo an opt-out."""
+    if box.medium != "email" or (latest is not None and latest.granted):
         return False
-    return latest is None or not latest.granted
+    if app_settings.MARKETING_DOUBLE_OPT_IN:
+        return True
+    return not person.proven and suppression.is_suppressed(person.email_key, "email")
 
 
 def _own_row(person: Person, purpose: str, medium: str, channel: str) -> MarketingConsent:
@@ -141,7 +155,7 @@ def _save(row: MarketingConsent, person: Person, **values: Any) -> None:
     for name, value in values.items():
         setattr(row, name, value)
     if person.email_key and row.subject_key == person.subject_key:
-        row.contact_key = person.email_key
+        row.contact_key = person.email_key  # so an unsubscribe link for the address reaches it
     row.updated_at = timezone.now()
     row.save()
 
@@ -164,8 +178,8 @@ def _grant(
         medium=medium,
         version=version,
     )
-    if medium:
-        suppression.lift(person.email_key, medium)  # an explicit opt-in lifts it
+    if medium and person.proven:
+        suppression.lift(person.email_key, medium)  # an explicit opt-in by the owner lifts it
     return True
 
 
@@ -206,6 +220,6 @@ def withdraw(
                     medium=medium,
                     version=version,
                 )
-        if withdrew and medium:
+        if withdrew and medium and person.proven:
             suppression.add(person.email_key, medium, channel=channel)
     return changed

@@ -83,8 +83,11 @@ def confirm(token: str) -> Result:
     return Result.CONFIRMED if confirmed else Result.NOTHING_PENDING
 
 
-def confirm_pending(subject_key: str, version: str, *, channel: str) -> bool:
-    """Turn a pending e-mail choice into consent; False if nothing is pending (idempotent)."""
+def confirm_pending(subject_key: str, version: str = "", *, channel: str) -> bool:
+    """Turn a pending e-mail choice into consent; False if nothing is pending (idempotent).
+
+    ``version``: of the box the person ticked (from the link); empty keeps the version recorded
+    when the box was ticked."""
     with transaction.atomic():
         row = (
             MarketingConsent.objects.select_for_update()
@@ -95,6 +98,7 @@ def confirm_pending(subject_key: str, version: str, *, channel: str) -> bool:
         )
         if row is None:
             return False
+        version = version or row.version
         row.granted, row.pending, row.version, row.channel = True, False, version, channel
         row.updated_at = timezone.now()
         row.save()

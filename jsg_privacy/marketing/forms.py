@@ -166,17 +166,21 @@ class MarketingConsentMixin:
         request: HttpRequest | None = None,
         base_url: str = "",
         unticked_withdraws: bool = False,
+        proven: bool = False,
     ) -> Outcome:
         """Record the choices for ``user`` (signed in) or the owner of ``email``.
 
-        ``request`` (or ``base_url``) gives the absolute URL for a double opt-in link.
+        ``request`` (or ``base_url``) gives the absolute URL for a double opt-in link. ``proven``:
+        the person has shown they receive mail at the address (a confirmed account); a form filled
+        in by a guest or a new account is not proof, so by default an e-mail opt-in is confirmed by
+        the e-mailed link and the address's earlier choices are left alone.
         """
         if not getattr(self, "is_bound", False) or getattr(self, "errors", True):
             raise ValueError("record_marketing() needs a valid, bound form.")
         if request is not None and not base_url:
             base_url = request.build_absolute_uri("/")
         return choices.record(
-            Person.of(user=user, email=email),
+            Person.of(user=user, email=email, proven=proven),
             self.marketing_choices(),
             channel=self.marketing_channel,
             versions=self.marketing_versions,

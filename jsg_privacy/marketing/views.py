@@ -41,7 +41,7 @@ def box_status(person: choices.Person, box: wording.Box) -> str:
         return _("Yes, since %(date)s.") % {"date": since}
     if latest is not None and latest.pending:
         return _("Waiting for you to confirm with the link we e-mailed you.")
-    if box.medium and suppression.is_suppressed(person.email_key, box.medium):
+    if box.medium and person.proven and suppression.is_suppressed(person.email_key, box.medium):
         return _("No: you unsubscribed.")
     return _("No.")
 
@@ -50,17 +50,19 @@ def box_status(person: choices.Person, box: wording.Box) -> str:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    person = choices.Person.of(user=request.user)
-    # Choices recorded for the address alone (a guest's, at checkout) are shown only once the
-    # account has proven the address: a stranger who signed up with it must not learn them.
+    # Choices recorded for the address alone (a guest's, at checkout) are shown, and changed, only
+    # once the account has proven the address: a stranger who signed up with it must neither learn
+    # them nor undo them.
     from jsg_privacy.requests.identity import address_proven  # the page sits above both layers
 
-    if not address_proven(request.user, request.user.email):
-        person = choices.Person(person.subject_key)
+    proven = address_proven(request.user, request.user.email)
+    person = choices.Person.of(user=request.user, proven=proven)
     data = request.POST if request.method == "POST" else None
     form = MarketingPreferencesForm(data, person=person)
     if data is not None and form.is_valid():
-        outcome = form.record_marketing(user=request.user, request=request, unticked_withdraws=True)
+        outcome = form.record_marketing(
+            user=request.user, request=request, unticked_withdraws=True, proven=proven
+        )
         if outcome.pending:
             note = _("We have e-mailed you a link: your e-mail choice counts once you confirm it.")
             messages.info(request, note, fail_silently=True)

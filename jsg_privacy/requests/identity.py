@@ -33,6 +33,8 @@ from django.utils.module_loading import import_string
 
 from jsg_privacy.conf import app_settings
 from jsg_privacy.consent import subjects
+from jsg_privacy.consent.models import Channel
+from jsg_privacy.marketing.double_opt_in import confirm_pending
 from jsg_privacy.requests import ratelimit
 from jsg_privacy.requests.models import AddressProof
 
@@ -93,13 +95,19 @@ def _allauth_verified(user_id: Any, email: str) -> bool:
 
 
 def record_proof(user: Any, email: str, how: str) -> AddressProof:
-    """Record that ``user`` proved ``email`` (``how``: in a few words); the first proof is kept."""
+    """Record that ``user`` proved ``email`` (``how``: in a few words); the first proof is kept.
+
+    The proof also confirms an e-mail marketing opt-in the account made while its address was not
+    proven (it waited for exactly this): the owner of the mailbox has now said yes.
+    """
     key = subjects.for_email(email)
     try:
         with transaction.atomic():
-            proof, _created = AddressProof.objects.get_or_create(
+            proof, created = AddressProof.objects.get_or_create(
                 user_id=_user_id(user), email_key=key, defaults={"how": how[:200]}
             )
+            if created:
+                confirm_pending(subjects.for_user(_user_id(user)), channel=Channel.DOUBLE_OPT_IN)
     except IntegrityError:  # proven by a concurrent request meanwhile
         proof = AddressProof.objects.get(user_id=_user_id(user), email_key=key)
     return proof

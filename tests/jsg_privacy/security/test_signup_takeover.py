@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from example_shop.enquiries.models import Enquiry, QuoteRequest
 from example_shop.factories import EnquiryFactory, OrderFactory, QuoteRequestFactory
+from jsg_privacy.consent import subjects
+from jsg_privacy.consent.models import ConsentRecord
+from jsg_privacy.marketing import api
 from jsg_privacy.requests import cases, rectification, restriction, service
 from jsg_privacy.requests.models import Case, Kind, Status
 
@@ -209,3 +212,63 @@ def test_staff_exporting_the_stranger_see_what_was_left_out_and_why(victim_data,
     assert case.status == Status.COMPLETED
     page = admin_client.get(reverse("admin:jsg_privacy_case_change", args=[case.pk]))
     assert "Found only by the address now" in page.text
+
+
+# -- marketing: a stranger with the address can neither undo the owner's opt-out nor their choices --
+
+PREFERENCES = reverse("jsg_privacy:marketing:preferences")
+TOKEN = re.compile(r'name="marketing_token" value="([^"]+)"')
+
+
+def save_preferences(client, **ticked):
+    token = TOKEN.search(client.get(PREFERENCES).text)[1]
+    data = {"marketing_token": token, **{f"marketing_{name}": "on" for name in ticked}}
+    return client.post(PREFERENCES, data, follow=True)
+
+
+def test_the_stranger_cannot_undo_the_owner_s_unsubscribe(django_capture_on_commit_callbacks):
+    api.record_choices({"email": True}, email=VICTIM, channel="checkout")
+    api.suppress(VICTIM, "email", channel="unsubscribe")
+    assert not api.may_contact(email=VICTIM)
+    attacker = sign_up()
+    sent = len(mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_preferences(attacker, email=True)
+
+    assert api.is_suppressed(VICTIM, "email")
+    assert not api.may_contact(email=VICTIM)
+    assert not api.may_contact(user=User.objects.get(email=VICTIM))
+    confirmation = mail.outbox[sent:]  # the owner decides, by the link sent to the address
+    assert [m.to for m in confirmation] == [[VICTIM]]
+
+
+def test_a_guest_checkout_cannot_undo_an_unsubscribe_either(django_capture_on_commit_callbacks):
+    api.suppress(VICTIM, "email", channel="unsubscribe")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = api.record_choices(
+            {"email": True},
+            email=VICTIM,
+            channel="checkout",
+            proven=False,
+            base_url="https://shop.example",
+        )
+
+    assert outcome.pending == ["email"]
+    assert api.is_suppressed(VICTIM, "email")
+    assert mail.outbox[-1].to == [VICTIM]
+
+
+def test_saving_the_stranger_s_preferences_leaves_the_owner_s_choices_alone():
+    api.record_choices({"email": True, "sms": True}, email=VICTIM, channel="checkout")
+    victim_key = subjects.for_email(VICTIM)
+    records_before = ConsentRecord.objects.filter(subject_key=victim_key).count()
+    attacker = sign_up()
+
+    save_preferences(attacker, post=True)  # e-mail and SMS left unticked, as shown
+
+    assert api.may_contact(email=VICTIM, medium="email")
+    assert api.may_contact(email=VICTIM, medium="sms")
+    assert not api.is_suppressed(VICTIM, "email")
+    assert ConsentRecord.objects.filter(subject_key=victim_key).count() == records_before
