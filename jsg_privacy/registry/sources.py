@@ -132,7 +132,11 @@ class ModelSource(Source):
         return tuple(self.export)
 
     def subject_filter(self, subject: Subject) -> models.Q:
-        """A filter that matches the subject's rows: by user, by e-mail (case-insensitive), or both."""
+        """A filter that matches the subject's rows: by user, by e-mail (case-insensitive), or both.
+
+        A row that belongs to an account is that account's: the e-mail address finds only rows
+        with no account (a guest's), never another account's rows that happen to carry the address.
+        """
         found = models.Q(pk__in=[])
         path = self.subject_path
         if subject.user_id is not None and path:
@@ -142,7 +146,10 @@ class ModelSource(Source):
                 else models.Q(**{path: subject.user_id})
             )
         if subject.email and self.subject_email:
-            found |= models.Q(**{self.email_lookup(): subject.email})
+            by_email = models.Q(**{self.email_lookup(): subject.email})
+            if path and path != "self":
+                by_email &= models.Q(**{f"{path}__isnull": True})
+            found |= by_email
         return found
 
     def email_lookup(self) -> str:

@@ -272,3 +272,24 @@ def test_saving_the_stranger_s_preferences_leaves_the_owner_s_choices_alone():
     assert api.may_contact(email=VICTIM, medium="sms")
     assert not api.is_suppressed(VICTIM, "email")
     assert ConsentRecord.objects.filter(subject_key=victim_key).count() == records_before
+
+
+def test_proving_an_address_never_releases_another_account_s_records(victim_data):
+    """Rows that belong to an account are that account's: the address finds only guests' rows."""
+    attacker = sign_up()
+    attacker.post(
+        reverse("jsg_privacy:requests:restrict"),
+        {"kind": "restriction", "reason": "A note only the account holder wrote"},
+    )
+    account_order = OrderFactory(user=User.objects.get(email=VICTIM), email=VICTIM)
+    request = cases.open_case(kind="access", email=VICTIM, channel="web_form")
+    cases.mark_verified(request, "signed link e-mailed to the requester's address", address=True)
+
+    file = service.run_export(request.pk)
+
+    with service.storage().open(file.name) as handle:
+        archive = zipfile.ZipFile(handle)
+        text = archive.read("data.json").decode()
+    assert "Victoria Guest" in text  # the guest's own records, by the proven address
+    assert "A note only the account holder wrote" not in text
+    assert account_order.reference not in text
