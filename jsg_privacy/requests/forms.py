@@ -4,6 +4,7 @@ request's address)."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -112,7 +113,8 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].split())
+        # Full-width or other Unicode digits (a phone's keyboard) become ASCII ones.
+        code = unicodedata.normalize("NFKC", "".join(self.cleaned_data["code"].split()))
         if not code.isdigit() or not code.isascii():
             raise forms.ValidationError(_("The code is made of digits only."))
         return code

@@ -57,6 +57,10 @@ class LinkExpired(LinkError):
     """The link was genuine but is older than :data:`LINK_MAX_AGE`."""
 
 
+class NoAccount(LinkError):
+    """The link was genuine but its account no longer exists."""
+
+
 def _user_id(user: Any) -> Any:
     return getattr(user, "pk", user)
 
@@ -151,7 +155,7 @@ def read_token(token: Any) -> Link:
     except (ValueError, TypeError) as exc:  # a primary key of another type
         raise LinkError("malformed") from exc
     if user is None:
-        raise LinkError("no such account")
+        raise NoAccount("no such account")
     email = _email_of(user)
     current = bool(email) and subjects.for_email(email)[:KEY_PART] == payload["k"]
     return Link(user, current)

@@ -84,7 +84,7 @@ def link_problem(
 
     ``kind``: "verify" (a request's identity link), "download" or "address" (an account's address
     link); ``offer_new_link``: a used download link may ask for a fresh one by e-mail."""
-    status = {"invalid": 400, "other": 403}.get(problem, 410)
+    status = {"invalid": 400, "other": 403}.get(problem, 410)  # expired, used, stale, gone
     context = {
         "kind": kind,
         "problem": problem,
@@ -353,7 +353,10 @@ def send_address_link(request: HttpRequest) -> HttpResponse:
         ),
         identity.SendResult.TOO_MANY: (
             messages.ERROR,
-            _("We have sent several links in the last hour: please use the newest, or try later."),
+            _(
+                "We have sent several links in the last hour: please use one of them (each works "
+                "for three days), or try again later."
+            ),
         ),
         identity.SendResult.FAILED: (
             messages.ERROR,
@@ -379,21 +382,25 @@ def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
         found = identity.read_token(token)
     except identity.LinkExpired:
         return link_problem(request, kind="address", problem="expired")
+    except identity.NoAccount:
+        return link_problem(request, kind="address", problem="gone")
     except identity.LinkError:
         return link_problem(request, kind="address", problem="invalid")
     if request.user.is_authenticated and request.user.pk != found.user.pk:
         return link_problem(request, kind="address", problem="other")
     if not found.current:
-        message = _(
-            "This link was sent to an address the account no longer uses. Nothing was changed."
-        )
-        return link_problem(request, kind="address", problem="used", message=message)
+        return link_problem(request, kind="address", problem="stale")
     email = account_address(found.user)
     proven = identity.address_proven(found.user, email)
     if request.method == "POST" and not proven:
         identity.record_proof(found.user, email, identity.BY_LINK)
         proven = True
-    context = {"proven": proven, "posted": request.method == "POST"}
+    context = {
+        "proven": proven,
+        "posted": request.method == "POST",
+        "account": found.user,
+        "contact_email": contact_email(),
+    }
     return render(request, TEMPLATES + "confirm_address.html", context)
 
 
@@ -498,6 +505,9 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         return link_problem(request, kind="download", problem="invalid")
     if not file.available:
         return link_problem(request, kind="download", problem="expired")
+    if file.case.user_id is None and file.case.channel == Channel.ACCOUNT:
+        # The account that asked was erased or deleted since: its data goes to nobody now.
+        return link_problem(request, kind="download", problem="gone")
     if file.case.user_id is not None:
         return _account_download(request, file)
     return _guest_download(request, file, downloads.nonce_of(token))
@@ -567,10 +577,20 @@ def _guest_download(request: HttpRequest, file: ExportFile, nonce: str) -> HttpR
     elif request.method == "POST":
         form = CodeForm(request.POST)
         who = f"export-{file.pk}"
-        refused = _check_answer(request, form, who, case, "wrong download code")
-        if refused is not None:
-            return refused
-        if form.is_valid():
+        gate = ratelimit.peek(ratelimit.WRONG_ANSWERS, who)
+        if not gate.allowed:
+            return too_many(request, gate)
+        # Only a well-formed code typed while one is pending counts as a wrong answer: an empty or
+        # mistyped form must not let someone holding a leaked link lock the requester out.
+        if form.is_valid() and not downloads.code_pending(file):
+            form.add_error(
+                None,
+                _("That code no longer works: codes last %(minutes)d minutes. Ask for a new one.")
+                % {"minutes": int(downloads.CODE_MAX_AGE.total_seconds() // 60)}
+                if file.code_hash
+                else _("Ask for a code first: press “E-mail me a code”."),
+            )
+        elif form.is_valid():
             if downloads.use_code(file, nonce, form.cleaned_data["code"]):
                 return _serve(request, file)
             ratelimit.hit(ratelimit.WRONG_ANSWERS, who)

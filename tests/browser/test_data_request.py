@@ -57,7 +57,8 @@ def test_a_customer_confirms_their_address_and_downloads_their_data(browser_page
     page.get_by_role("button", name="E-mail me a confirmation link").click()
     assert mail.outbox[-1].to == [customer.email]
     page.goto(link_in(mail.outbox[-1]))
-    page.get_by_role("button", name="Yes, this address is mine").click()
+    expect(page.get_by_text("An account in the name of Amelia Hughes was created")).to_be_visible()
+    page.get_by_role("button", name="Yes, I created this account").click()
     expect(page.get_by_role("heading", name="Your e-mail address is confirmed")).to_be_visible()
     page.get_by_role("link", name="Go to your data").click()
     expect(page.get_by_role("note")).to_have_count(0)

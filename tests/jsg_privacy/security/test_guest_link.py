@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from example_shop.factories import OrderFactory
+from example_shop.factories import OrderFactory, UserFactory
 from jsg_privacy.requests import cases, downloads, service
 from jsg_privacy.requests.models import ExportFile
 
@@ -172,3 +172,41 @@ def test_looking_at_the_page_sends_nothing(file):
         assert Client().get(url).status_code == 200
 
     assert len(mail.outbox) == 1
+
+
+def test_empty_or_early_answers_do_not_lock_the_link(file):
+    url = link_in(mail.outbox[0])
+    stranger = Client(REMOTE_ADDR="198.51.100.30")
+    for answer in ({}, {"code": ""}, {"code": "12x"}, {"code": "123456"}):  # no code asked for yet
+        assert not served(stranger.post(url, answer))
+
+    owner = Client()
+    owner.post(url, {"action": "send-code"})
+
+    assert served(owner.post(url, {"code": code_in(mail.outbox[-1])}))
+
+
+def test_a_code_typed_with_full_width_digits_works(file):
+    url = link_in(mail.outbox[0])
+    client = Client()
+    client.post(url, {"action": "send-code"})
+    code = code_in(mail.outbox[-1])
+    wide = "".join(chr(0xFF10 + int(c)) for c in code)  # FULLWIDTH DIGIT ZERO onwards
+
+    assert served(client.post(url, {"code": wide}))
+
+
+def test_an_erased_account_s_export_link_gives_nothing(django_capture_on_commit_callbacks):
+    customer = UserFactory()
+    case = cases.open_case(
+        kind="access", email=customer.email, channel="account", user=customer, identity_check="x"
+    )
+    exported = service.run_export(case.pk)
+    url = reverse("jsg_privacy:requests:download", args=[downloads.token_for(exported)])
+    customer.delete()  # the account is gone: its case no longer names it
+
+    response = Client().post(url, {"action": "send-code"})
+
+    assert response.status_code == 410
+    assert "This account no longer exists" in response.text
+    assert len(mail.outbox) == 0  # no code sent to anyone

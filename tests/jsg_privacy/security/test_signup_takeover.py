@@ -90,7 +90,7 @@ def test_sign_up_does_not_prove_the_address_the_owner_gets_the_link(victim_data)
     sign_up()
 
     assert mail.outbox[-1].to == [VICTIM]  # the link goes to the address, not to the stranger
-    assert "Confirm your e-mail address" in mail.outbox[-1].subject
+    assert "Did you create an account with this e-mail address?" in mail.outbox[-1].subject
     stranger = Client()
     stranger.force_login(User.objects.get(email=VICTIM))
     your_data = stranger.get(YOUR_DATA)
