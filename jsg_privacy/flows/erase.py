@@ -95,8 +95,24 @@ def plan(subject: Subject) -> list[Step]:
         steps.append(step)
     for source in registry.sources.values():
         if not isinstance(source, ModelSource):
-            steps.append(Step(source.key, str(source.name), reason=source.erasure.describe()))
+            steps.append(_remote_step(source, source.count(subject)))  # type: ignore[attr-defined]
     return steps
+
+
+def _remote_step(source: Source, rows: int | None) -> Step:
+    """What erasure does to another system's records (or a keyed table's): by its declared action."""
+    step = Step(source.key, str(source.name), reason=source.erasure.describe())
+    if rows is None:  # the system cannot count them beforehand: the reason says what happens
+        return step
+    step.rows = rows
+    erasure = source.erasure
+    if isinstance(erasure, LegalHold):
+        step.held, step.reason, step.kept_fields = rows, str(erasure.reason), list(erasure.keep)
+    elif isinstance(erasure, Delete):
+        step.deleted = rows
+    else:
+        step.anonymised = rows
+    return step
 
 
 def _count(step: Step, source: ModelSource, action: str, until: date | None) -> None:
@@ -133,8 +149,10 @@ def erase(subject: Subject) -> list[Step]:
                 _count(step, source, action, until)
         for source in registry.sources.values():
             if not isinstance(source, ModelSource):
+                # Under a hold the records are kept: what is held is what was there.
+                counted = source.count(subject) if isinstance(source.erasure, LegalHold) else None  # type: ignore[attr-defined]
                 changed = source.erase(subject)  # type: ignore[attr-defined]
-                steps.append(Step(source.key, str(source.name), rows=changed, anonymised=changed))
+                steps.append(_remote_step(source, changed if counted is None else counted))
     return steps
 
 

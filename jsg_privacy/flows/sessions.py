@@ -67,6 +67,9 @@ class SessionSource(RemoteSource):
     def export(self, subject: Subject) -> Iterable[Mapping[str, Any]]:
         return [{"expire_date": session.expire_date} for session in self.rows(subject)]  # type: ignore[attr-defined]
 
+    def count(self, subject: Subject) -> int:
+        return sum(1 for _session in self.rows(subject))
+
     def erase(self, subject: Subject) -> int:
         keys = [session.pk for session in self.rows(subject)]
         deleted, _ = self.model._default_manager.filter(pk__in=keys).delete()

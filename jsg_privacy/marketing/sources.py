@@ -58,6 +58,9 @@ class KeyedTableSource(RemoteSource):
     def export(self, subject: Subject) -> Iterable[Mapping[str, Any]]:
         return list(self.rows(subject).values(*self.export_fields))
 
+    def count(self, subject: Subject) -> int:
+        return self.rows(subject).count()
+
 
 class MarketingConsentSource(KeyedTableSource):
     key = MarketingConsent._meta.label

@@ -87,3 +87,9 @@ def erasure_hook(subject: Subject, case: object = None) -> str:
     failed = [f"{n.recipient} {n.customer_id}: {n.error}" for n in sent if not n.done]
     summary = f"payment provider: {len(done)} customer record(s) deleted"
     return summary + (f"; failed, retry: {'; '.join(failed)}" if failed else "")
+
+
+#: How staff see the hook on the erasure plan.
+erasure_hook.label = (
+    "The payment provider: the customer's saved cards and customer record are deleted"  # type: ignore[attr-defined]
+)

@@ -201,6 +201,11 @@ class RemoteSource(Source, abc.ABC):
     def erase(self, subject: Subject) -> int:
         """Apply :attr:`erasure` to the subject's records; return how many records were changed."""
 
+    def count(self, subject: Subject) -> int | None:
+        """How many records the subject has here, for the erasure plan; ``None`` if the system
+        cannot say beforehand (the plan then shows what erasure does, without a number)."""
+        return None
+
     @property
     def name(self) -> str:
         return self.label or self.key

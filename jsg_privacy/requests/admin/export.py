@@ -19,7 +19,7 @@ from jsg_privacy.audit import access
 from jsg_privacy.flows import export, subject_data
 from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases
-from jsg_privacy.requests.models import Case, Channel, Kind, Status
+from jsg_privacy.requests.models import OPEN_STATUSES, Case, Channel, Kind, Status
 
 logger = logging.getLogger("jsg_privacy.requests")
 
@@ -70,16 +70,25 @@ def export_case(request: HttpRequest, case: Case) -> HttpResponse | None:
     detail = f"{summary.total} records from {len(summary.rows)} sources"
     if left_out:
         detail += f"; {sum(left_out.values())} found only by the unproven address left out"
+        advice = (
+            _("Send the requester a confirmation link from the case.")
+            if case.status in OPEN_STATUSES
+            else _(
+                "Ask the customer to confirm their address (the “E-mail me a confirmation "
+                "link” button on their “Your data” page), then export again."
+            )
+        )
         messages.warning(
             request,
             _(
                 "%(ref)s: the address is not proven, so %(count)d records found only through it "
-                "were left out (%(where)s). Send the requester a confirmation link from the case."
+                "were left out (%(where)s). %(advice)s"
             )
             % {
                 "ref": case.reference,
                 "count": sum(left_out.values()),
                 "where": ", ".join(f"{label}: {n}" for label, n in sorted(left_out.items())),
+                "advice": advice,
             },
         )
     cases.audit(case, "exported by staff", actor=request.user, detail=detail)

@@ -23,7 +23,7 @@ from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import LogRequestForm
 from jsg_privacy.requests.admin.inlines import INLINES_BY_KIND, CaseEventInline, OverdueFilter
 from jsg_privacy.requests.admin.steps import VERIFIED, CaseSteps, run_task
-from jsg_privacy.requests.models import Case, Kind, Status
+from jsg_privacy.requests.models import OPEN_STATUSES, Case, Kind, Status
 
 CHANGE_FIELDSETS = [
     (None, {"fields": ["reference", "kind", "status", "channel", "user", "email", "details"]}),
@@ -145,15 +145,18 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
         found = format_html_join(
             "", "<li>{}: {}</li>", sorted((label, count) for label, count in left_out.items())
         )
-        return format_html(
-            "{}<ul>{}</ul>",
-            _(
+        if obj.status in OPEN_STATUSES:
+            what = _(
                 "No. Records found only through this address are left out of exports, erasure, "
                 "correction and restriction until the requester proves it (send them a "
                 "confirmation link), or you record how they did. Found only by the address now:"
-            ),
-            found or format_html("<li>{}</li>", _("nothing")),
-        )
+            )
+        else:
+            what = _(
+                "No. Records found only through this address were left out. Found only by the "
+                "address now:"
+            )
+        return format_html("{}<ul>{}</ul>", what, found or format_html("<li>{}</li>", _("nothing")))
 
     @admin.display(description=gettext_lazy("outcome"))
     def outcome_summary(self, obj: Case) -> str:

@@ -146,7 +146,9 @@ class CaseSteps:
         except cases.CaseError as exc:
             messages.error(request, str(exc))
             return self._back(case)
-        hooks = [getattr(h, "__name__", repr(h)) for h in service.erasure_hooks]
+        hooks = [
+            str(getattr(h, "label", "") or getattr(h, "__name__", h)) for h in service.erasure_hooks
+        ]
         return self._page(
             request,
             case,

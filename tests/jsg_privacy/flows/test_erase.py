@@ -104,3 +104,23 @@ def test_other_customers_are_untouched(customer):
     other = OrderFactory()
     erase.erase(Subject(user_id=user.pk, email=user.email))
     assert Order.objects.get(pk=other.pk).email == other.email
+
+
+def test_the_plan_staff_approve_is_what_erasure_does_for_every_source(customer, client):
+    """Every source, the keyed tables and sessions included: the same rows, the same actions."""
+    from jsg_privacy.marketing import api
+
+    user, *_orders = customer
+    api.record_choices({"email": True, "post": True}, user=user, channel="signup")
+    api.record_choices({"sms": True}, email=user.email, channel="checkout")
+    api.suppress(user.email, "phone")
+    client.force_login(user)
+    subject = Subject(user_id=user.pk, email=user.email)
+
+    planned = {s.source: (s.rows, s.deleted, s.anonymised, s.held) for s in erase.plan(subject)}
+    done = {s.source: (s.rows, s.deleted, s.anonymised, s.held) for s in erase.erase(subject)}
+
+    assert done == planned
+    assert planned["jsg_privacy.MarketingConsent"] == (3, 3, 0, 0)
+    assert planned["jsg_privacy.Suppression"] == (1, 0, 0, 1)  # kept: "never again" is remembered
+    assert planned["sessions.Session"] == (1, 1, 0, 0)
