@@ -1,10 +1,13 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from example_shop.accounts.forms import CustomerProfileForm, LoginForm, NameForm, SignUpForm
@@ -17,6 +20,21 @@ class ShopLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class ShopPasswordResetConfirmView(PasswordResetConfirmView):
+    """Setting a new password through the link e-mailed to the account's address proves that
+    address: records found only by it (guest orders) then belong to this account."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        if user.email:
+            identity.record_proof(user, user.email, "set a new password by a link e-mailed to it")
+        return response
 
 
 def safe_next_url(request: HttpRequest, default: str) -> str:

@@ -133,3 +133,32 @@ def test_staff_without_profile_can_open_the_profile_page(admin_user):
     client.force_login(admin_user)
 
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_real_owner_takes_back_an_address_someone_signed_up_with(client, customer):
+    """A password reset goes to the address: choosing a new password proves it, signs every other
+    session out, and makes the address's guest records the account's."""
+    import re
+
+    from django.core import mail
+
+    from jsg_privacy.requests import identity
+
+    stranger = Client()
+    stranger.force_login(customer)
+    assert not identity.address_proven(customer, customer.email)
+
+    client.post(reverse("accounts:password_reset"), {"email": customer.email})
+    link = re.search(r"https?://[^/\s]+(/account/password-reset/\S+/)", mail.outbox[-1].body)[1]
+    form_page = client.get(link, follow=True)  # Django moves the token into the session
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-passphrase-7", "new_password2": "a-brand-new-passphrase-7"},
+        follow=True,
+    )
+
+    assert "Your new password is saved" in response.text
+    customer.refresh_from_db()
+    assert customer.check_password("a-brand-new-passphrase-7")
+    assert identity.address_proven(customer, customer.email)
+    assert stranger.get(reverse("accounts:profile")).status_code == 302  # signed out
