@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 DJANGO ?=
 BIN := $(VENV)/bin
-EXTRAS := dev,stripe,saleor,celery
+EXTRAS := dev,stripe,saleor,celery,oscar
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint format clean chromium axe
@@ -65,8 +65,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 			"(sudo apt-get install npm)"; \
 	fi
 
+# The main suite, then the django-oscar shop of tests_oscar/ (its own settings: pytest-django
+# takes one settings module per session).
 test: $(VENV)/.installed chromium axe
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests_oscar --ds tests_oscar.settings $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
@@ -74,6 +77,7 @@ bench: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy jsg_privacy tests/typing
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -25,7 +25,7 @@ from django.template import loader
 from django.template.utils import EngineHandler
 from django.test import Client, override_settings
 
-from bench.runner import Result, compare
+from bench.runner import Figure, Result, compare
 from jsg_privacy.consent import state
 
 CONSENT_MIDDLEWARE = "jsg_privacy.consent.middleware.ConsentMiddleware"
@@ -96,13 +96,13 @@ def decided_visitor(choice: str | None) -> Client:
     return client
 
 
-def run() -> list[Result]:
+def run() -> list[Result | Figure]:
     from example_shop.factories import ProductFactory
 
     product = ProductFactory(stock=12)
     url = f"/products/{product.slug}/"
     on_engines = loader.engines
-    results = []
+    results: list[Result | Figure] = []
     with consent_off() as off:
         off_engines = EngineHandler(off["TEMPLATES"])
         try:
@@ -136,6 +136,51 @@ def run() -> list[Result]:
                         target=TARGET,
                     )
                 )
+            results += cookieless_gpc(url, on_engines, off_engines, off["MIDDLEWARE"])
         finally:
             loader.engines = on_engines
     return results
+
+
+def cookieless_gpc(
+    url: str, on_engines: EngineHandler, off_engines: EngineHandler, off_middleware: list[str]
+) -> list[Result | Figure]:
+    """A client that sends ``Sec-GPC: 1`` and never returns a cookie: each request is a stranger.
+
+    Its cost against the same request with consent off, and the ledger rows its requests add
+    (before, one per request: the ledger grew without bound)."""
+    from jsg_privacy.consent.models import ConsentRecord
+
+    on_client, off_client = Client(HTTP_SEC_GPC="1"), Client(HTTP_SEC_GPC="1")
+
+    def subject() -> Any:
+        loader.engines = on_engines
+        on_client.cookies.clear()
+        return on_client.get(url)
+
+    def baseline() -> Any:
+        loader.engines = off_engines
+        off_client.cookies.clear()
+        return off_client.get(url)
+
+    with override_settings(MIDDLEWARE=off_middleware):
+        baseline()
+    page = subject()
+    assert "gpc" in page.cookies["jsg_consent_ui"].value  # honoured on every request
+    before = ConsentRecord.objects.count()
+    result = compare(
+        "product page, a client with Sec-GPC: 1 that keeps no cookies / consent off",
+        subject,
+        baseline,
+        target=TARGET,
+    )
+    requests = (result.rounds + 1) * result.number
+    added = ConsentRecord.objects.count() - before
+    return [
+        result,
+        Figure(
+            "consent ledger rows added by that client",
+            f"{added} for {requests} requests (bound: 0 until it returns the consent cookie, then "
+            "1 per purpose; before: 1 per request)",
+        ),
+    ]

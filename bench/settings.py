@@ -17,6 +17,18 @@ DEBUG = False
 SECRET_KEY = "bench-only-not-secret"  # noqa: S105
 JSG_PRIVACY_ENCRYPTION_KEYS = ["pcRQaXD6WYe2wSnBhgQqBO5Ue8kP0S6MzvLz8c4gPzc="]
 JSG_PRIVACY_HASH_KEY = "bench-only-hash-key-not-secret"
+JSG_PRIVACY_LEDGER_KEYS = ["bench-only-ledger-key-not-secret-0123456789"]
+# The ledger's checkpoints: a folder of this run's own (bench_ledger takes the first one, which
+# verifies the whole ledger, before it measures).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "jsg_privacy_ledger": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="jsg-bench-ledger-")},
+    },
+}
+JSG_PRIVACY_LEDGER_CHECKPOINT_STORAGE = "jsg_privacy_ledger"
 ROOT_URLCONF = "bench.urls"
 BENCH_DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jsg_bench"

@@ -59,6 +59,7 @@ def load_demo_data(reset: bool = False, log: Log = print) -> dict[str, int]:
         create_orders(now, customers, on_sale)
         create_enquiries(now, answered_by=admin)
         create_quotes(now, customers, on_sale)
+        create_forgotten(now, on_sale)
     return counts()
 
 
@@ -183,6 +184,26 @@ def create_orders(now: datetime, customers: list[User], on_sale: list[Product]) 
         )
         for product in randgen.sample(on_sale, k=randgen.randint(1, 3)):
             factories.OrderLineFactory(order=order, product=product)
+        order.recalculate_totals()
+        order.save(update_fields=["subtotal", "total"])
+
+
+def create_forgotten(now: datetime, on_sale: list[Product]) -> None:
+    """What shops forget: accounts nobody ever logged in to, orders never paid or cancelled years
+    ago. None has the date its retention rule counts from; each falls back on when it was made."""
+    for years in (4, 5, 6):
+        joined = now - timedelta(days=365 * years)
+        user = factories.UserFactory(date_joined=joined, last_login=None, profile=None)
+        factories.CustomerProfileFactory(user=user, created_at=joined)
+    for years, status in (
+        (3, Order.Status.AWAITING_PAYMENT),
+        (4, Order.Status.AWAITING_PAYMENT),
+        (5, Order.Status.CANCELLED),
+    ):
+        order = factories.OrderFactory(
+            created_at=now - timedelta(days=365 * years), status=status, invoiced_at=None, lines=0
+        )
+        factories.OrderLineFactory(order=order, product=on_sale[0])
         order.recalculate_totals()
         order.save(update_fields=["subtotal", "total"])
 

@@ -10,6 +10,8 @@ environment, and ``manage.py check`` refuses to start without it. Override with:
 - ``DJANGO_ALLOWED_HOSTS``  comma-separated extra host names
 - ``JSG_PRIVACY_ENCRYPTION_KEYS``  comma-separated Fernet keys, newest first (required with DEBUG off)
 - ``JSG_PRIVACY_HASH_KEY``  the key of the keyed hashes (required with DEBUG off)
+- ``JSG_PRIVACY_LEDGER_KEYS``  comma-separated keys of the consent ledger, newest first (required
+  with DEBUG off)
 - ``STRIPE_SECRET_KEY``, ``STRIPE_PUBLISHABLE_KEY``, ``STRIPE_WEBHOOK_SECRET`` (required with
   DEBUG off), ``STRIPE_API_BASE``, ``STRIPE_JS_URL``
 """
@@ -169,6 +171,10 @@ JSG_PRIVACY_ENCRYPTION_KEYS = os.environ.get("JSG_PRIVACY_ENCRYPTION_KEYS", "")
 # the e-mail lookup columns. Unset (the local demo): derived from SECRET_KEY (W006); with DEBUG off,
 # check jsg_privacy.E016 refuses to start.
 JSG_PRIVACY_HASH_KEY = os.environ.get("JSG_PRIVACY_HASH_KEY", "")
+# The keys that sign the consent ledger and its checkpoints, newest first, comma-separated. Unset
+# (the local demo): a public demo key (W035); with DEBUG off, check jsg_privacy.E035 refuses to start.
+# Checkpoints go to the default storage, under MEDIA_ROOT: outside the database.
+JSG_PRIVACY_LEDGER_KEYS = os.environ.get("JSG_PRIVACY_LEDGER_KEYS", "")
 
 # jsg_privacy payments: card payments by token through Stripe. With no STRIPE_SECRET_KEY and DEBUG on
 # the local stand-in is used (localstripe on 127.0.0.1:8420, started by `make demo`; STRIPE_API_BASE

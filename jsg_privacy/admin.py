@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +39,7 @@ class NoticeVersionAdmin(ReadOnlyAdmin):
         url = reverse("jsg_privacy:notice-version", args=[obj.digest])
         return format_html('<a href="{}">{}</a>', url, _("view"))
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.record_view)
         return [path("record/", view, name="jsg_privacy_record"), *super().get_urls()]
 
@@ -76,7 +76,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_filter = ["action", "channel", "purpose", "medium"]
     search_fields = ["=subject_key", "=hash"]
     date_hierarchy = "created_at"
-    fields = [*ConsentRecord.HASHED_FIELDS, "prev_hash", "hash"]
+    fields = [*ConsentRecord.HASHED_FIELDS, "lane", "position", "key_id", "prev_hash", "hash"]
     show_full_result_count = False  # the ledger grows without bound: no COUNT(*) on every page
 
     @admin.display(description=_("subject key"))

@@ -27,9 +27,8 @@ class JsgPrivacyConfig(AppConfig):
         from jsg_privacy.crypto import checks as crypto_checks  # noqa: F401  (E013, E015, E016, W005, W006)
         from jsg_privacy.flows import sessions
         from jsg_privacy.marketing import checks as marketing_checks  # noqa: F401  (W012)
+        from jsg_privacy.notifiers import checks as notifier_checks  # noqa: F401  (E045, W045)
         from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012, E017-E019)
-        from jsg_privacy.payments.erasure import erasure_hook
-        from jsg_privacy.requests import service
         from jsg_privacy.usage import receivers as usage_receivers  # noqa: F401  (failed log-ins)
 
         # The registry is built once per process: built-ins first, the features the shop switched
@@ -38,8 +37,6 @@ class JsgPrivacyConfig(AppConfig):
         install.install(registry.registry)
         install_features(registry.registry)
         sessions.install(registry.registry)  # Django's sessions: ended on erasure, expired deleted
-        if erasure_hook not in service.erasure_hooks:  # tell the payment provider (Art. 19)
-            service.erasure_hooks.append(erasure_hook)
         registry.autodiscover()
         audit_admin_site()  # staff views of declared models' records are logged (lazily wrapped)
         post_migrate.connect(sync.sync_after_migrate, sender=self, dispatch_uid="jsg_privacy.sync")

@@ -18,10 +18,10 @@ from jsg_privacy.conf import (
     SettingsGroup,
     app_settings,
     claimed_prefixes,
-    parse_clients,
 )
 from jsg_privacy.registry import registry
 from jsg_privacy.registry.checks import Incomplete, check_registry
+from jsg_privacy.registry.clients import parse_clients
 
 ROLES = ("controller", "processor")
 
@@ -95,6 +95,7 @@ SOFTENED = {
     "jsg_privacy.E003": "jsg_privacy.W008",
     "jsg_privacy.E007": "jsg_privacy.W009",
     "jsg_privacy.E020": "jsg_privacy.W010",
+    "jsg_privacy.E025": "jsg_privacy.W013",
 }
 STRICT_NOTE = " (A warning until JSG_PRIVACY_STRICT = True, and an error with check --deploy.)"
 
@@ -158,3 +159,35 @@ def check_export_storage_for_deploy(
     if not found or app_settings.STRICT:
         return []
     return [Error(found, hint=FIX, id="jsg_privacy.E024")]
+
+
+@register(Tags.security, "jsg_privacy")
+def check_erasure_journal(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E026: the erasure journal cannot be written; W014: with DEBUG off there is none."""
+    from jsg_privacy.audit import journal
+
+    problem = journal.writable_problem()
+    if problem:
+        return [
+            Error(
+                problem,
+                hint="Erasures refuse to run while their journal cannot be written. Create the "
+                "folder, writable by the web and worker processes, on a volume a database restore "
+                "does not touch.",
+                id="jsg_privacy.E026",
+            )
+        ]
+    if journal.path() is None and not settings.DEBUG:
+        return [
+            Warning(
+                "JSG_PRIVACY_ERASURE_JOURNAL is not set: erasure records live only in the main "
+                "database, so restoring a backup taken before an erasure brings the subject back "
+                "and nothing says to erase them again.",
+                hint='Set JSG_PRIVACY_ERASURE_JOURNAL = "/var/lib/<site>/erasures.jsonl" (another '
+                "volume, backed up on its own); see docs/audit.md.",
+                id="jsg_privacy.W014",
+            )
+        ]
+    return []

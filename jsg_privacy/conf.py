@@ -9,12 +9,10 @@ and a one-line description; the system checks and the configuration docs are der
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from django.conf import settings
-
-if TYPE_CHECKING:
-    from jsg_privacy.registry.declarations import Client
+from django.utils.functional import Promise
 
 PREFIX = "JSG_PRIVACY_"
 
@@ -116,7 +114,7 @@ class AppSettings(SettingsGroup):
         "name, instructions and retention ({category: {anchor, years, months, days, action}}).",
     )
 
-    SECURITY_MEASURES = Setting[Sequence[str]](
+    SECURITY_MEASURES = Setting[Sequence[str | Promise]](  # Promise: a lazy translation
         [
             "Personal data is stored in access-controlled UK data centres and sent only over TLS.",
             "Staff accounts use strong passwords; access is limited to staff who need it.",
@@ -132,12 +130,34 @@ class AppSettings(SettingsGroup):
         "comma-separated string from the environment). Empty: a key derived from SECRET_KEY, "
         "refused by check jsg_privacy.E013 when DEBUG is off.",
     )
-    HASH_KEY = Setting[str](
+    HASH_KEY = Setting[Sequence[str] | str](
         "",
-        types=str,
+        types=(str, list, tuple),
         help="The secret for subject keys in the consent ledger and suppression list and for "
-        "keyed-hash columns. Required with DEBUG off (check jsg_privacy.E016); empty with DEBUG on: "
-        "derived from SECRET_KEY (W006).",
+        "keyed-hash columns, independent of SECRET_KEY. Newest first (a list, or a comma-separated "
+        "string): new keys are made with the first, and records made under an older one are still "
+        "found, so an opt-out survives a rotation. Required with DEBUG off (check "
+        "jsg_privacy.E016); empty with DEBUG on: derived from SECRET_KEY (W006).",
+    )
+    LEDGER_KEYS = Setting[Sequence[str] | str](
+        [],
+        types=(list, tuple, str),
+        help="The secrets that sign the consent ledger's chain and its checkpoints, newest first (a "
+        "list, or a comma-separated string from the environment): the first signs, every listed "
+        "key verifies. Never SECRET_KEY, never stored in the database. Required with DEBUG off "
+        "(check jsg_privacy.E035); empty with DEBUG on: a public demo key (W035).",
+    )
+    LEDGER_CHECKPOINT_STORAGE = Setting[str](
+        "default",
+        types=str,
+        help="The STORAGES alias the consent ledger's signed checkpoints are written to: somewhere "
+        "a database writer cannot reach (check jsg_privacy.E036 if it is not in STORAGES).",
+    )
+    LEDGER_CHECKPOINT_EVERY = Setting[int](
+        1000,
+        types=int,
+        help="Take a ledger checkpoint after every this many records of a lane (after the append "
+        "commits, through JSG_PRIVACY_TASK_RUNNER); 0: only privacy_ledger_checkpoint takes them.",
     )
     CONSENT_MAX_AGE = Setting[int](
         182,
@@ -224,6 +244,28 @@ class AppSettings(SettingsGroup):
         "addresses always count; records found only by an address are released to an account "
         "only when it is proven.",
     )
+    ERASURE_JOURNAL = Setting[str](
+        "",
+        types=str,
+        help="A file outside the main database where every erasure is appended (JSON lines, a "
+        "keyed hash of the address, never the address), so privacy_replay_erasures can erase "
+        "subjects again after the database is restored from a backup. Keep it on another volume, "
+        "backed up on its own. Empty: erasure records live in the main database only (W014 with "
+        "DEBUG off).",
+    )
+    RECIPIENT_NOTIFIER = Setting[str](
+        "jsg_privacy.notifiers.email.EmailNotifier",
+        types=str,
+        help="Dotted path of the notifier class that tells a recipient of an erasure, correction "
+        "or restriction (Art. 19) when its declaration names none: by default an e-mail to the "
+        "recipient's declared contact.",
+    )
+    NOTIFIER_TIMEOUT = Setting[float | int](
+        30,
+        types=(int, float),
+        help="Seconds a notifier waits for a recipient (its mail server, its API) before the notice "
+        "counts as failed; it is retried later and the request waits for recipients meanwhile.",
+    )
     EXPORT_STORAGE = Setting[str](
         "default",
         types=str,
@@ -267,35 +309,3 @@ def claim_prefix(prefix: str) -> None:
     """Called by an integration's ``AppConfig.ready()``: its ``JSG_PRIVACY_<prefix>*`` settings are
     its own, so check ``jsg_privacy.W001`` does not call them unknown."""
     claimed_prefixes.add(prefix)
-
-
-def parse_clients(entries: Any) -> tuple[list[Client], list[str]]:
-    """``JSG_PRIVACY_CLIENTS`` as :class:`Client` values, and a message for each bad entry."""
-    from jsg_privacy.registry.declarations import Client
-    from jsg_privacy.registry.rules import Action, Period, Retention
-
-    clients: list[Client] = []
-    problems: list[str] = []
-    if not isinstance(entries, list | tuple):
-        return clients, problems  # a wrong type is reported by jsg_privacy.E001 already
-    for index, entry in enumerate(entries):
-        where = f"{PREFIX}CLIENTS[{index}]"
-        if not isinstance(entry, Mapping) or not entry.get("name"):
-            problems.append(f"{where} needs a mapping with a name.")
-            continue
-        rules: dict[str, Retention] = {}
-        for category, rule in dict(entry.get("retention") or {}).items():
-            try:
-                rules[category] = Retention(
-                    anchor=rule["anchor"],
-                    period=Period(
-                        years=rule.get("years", 0),
-                        months=rule.get("months", 0),
-                        days=rule.get("days", 0),
-                    ),
-                    action=Action(rule.get("action", Action.DELETE)),
-                )
-            except (KeyError, TypeError, ValueError) as exc:
-                problems.append(f"{where}.retention[{category!r}] is invalid: {exc!r}.")
-        clients.append(Client(str(entry["name"]), str(entry.get("instructions", "")), rules))
-    return clients, problems

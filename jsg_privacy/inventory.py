@@ -327,6 +327,8 @@ STRIPE = Recipient(
         "Processes card payments and refunds; card details go from your browser to "
         "Stripe and never reach us."
     ),
+    # Art. 19: an erasure deletes the subject's customers at Stripe through its API.
+    notifier="jsg_privacy.payments.notifier.StripeNotifier",
 )
 
 #: Cookies Django itself sets, strictly necessary for a shop with a cart, log-in and forms.

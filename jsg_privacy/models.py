@@ -36,10 +36,11 @@ class NoticeVersion(models.Model):
 # Models of the sub-packages belong to this app; import them so Django registers them.
 from jsg_privacy.audit.models import ErasureRecord, StaffAccess  # noqa: E402, F401
 from jsg_privacy.consent.models import ConsentRecord, UndeclaredCookie  # noqa: E402, F401
+from jsg_privacy.flows.models import Objection, Restriction  # noqa: E402, F401
 from jsg_privacy.marketing.models import MarketingConsent, Suppression  # noqa: E402, F401
 from jsg_privacy.payments.models import Disclosure, Payment, WebhookEvent  # noqa: E402, F401
-from jsg_privacy.requests.limits import Objection, Restriction  # noqa: E402, F401
 from jsg_privacy.requests.models import Case, CaseEvent, ExportFile  # noqa: E402, F401
+from jsg_privacy.requests.notices import RecipientNotice  # noqa: E402, F401
 from jsg_privacy.retention.models import RetentionRun  # noqa: E402, F401
 from jsg_privacy.usage.models import UsageEvent  # noqa: E402, F401
 

@@ -6,13 +6,16 @@ while the shop has it switched on (:mod:`jsg_privacy.features`): payments and th
 (``payments/sources.py``), usage logging (``usage/sources.py``).
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 from jsg_privacy.audit.models import StaffAccess
-from jsg_privacy.requests.limits import Objection, Restriction
+from jsg_privacy.crypto import subjects
+from jsg_privacy.flows.models import Objection, Restriction
 from jsg_privacy.requests.models import AddressProof, Case
+from jsg_privacy.requests.notices import RecipientNotice
 
 SIX_YEARS = privacy.Period(years=6)
 PROOF = _("proof of how and when we answered your request, for complaints and legal claims")
@@ -155,9 +158,60 @@ class AddressProofSource(privacy.ModelSource):
     erasure = privacy.Delete()
 
 
+NOTICE_FIELDS = ("recipient", "event", "status", "sent_at", "email", "subject_key", "references")
+
+
+# Art. 19: whom we told of an erasure, correction or restriction — proof, like the request. Until a
+# notice is sent it keeps the address and the ids its notifier needs (a retry after erasure).
+@privacy.register(RecipientNotice)
+class RecipientNoticeSource(privacy.ModelSource):
+    label = _("Whom we told of your erasure, correction or restriction")
+    subject = "case__user"
+    subject_email = "case__email"
+    data_subjects = "people exercising their data-protection rights"
+    purposes = REQUEST_PURPOSES
+    fields = {inventory.CORRESPONDENCE: list(NOTICE_FIELDS)}
+    not_personal = [
+        "restriction",
+        "attempts",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+        "result",
+        "error",
+        "fields",
+    ]
+    export = ["recipient", "event", "status", "sent_at"]
+    retention = privacy.Retention(
+        anchor="created_at",
+        period=SIX_YEARS,
+        anchor_label=_("after we tell the recipient"),
+        reason=PROOF,
+    )
+    # Kept as it is: proof that recipients were told, and what a notice still to be sent needs.
+    erasure = privacy.LegalHold(
+        anchor="created_at",
+        period=SIX_YEARS,
+        reason=PROOF,
+        keep=NOTICE_FIELDS,
+        then=privacy.Delete(),
+        anchor_label=_("after we tell the recipient"),
+    )
+
+    def subject_filter(self, subject: privacy.Subject) -> Q:
+        """The notices of the subject's requests, and of restrictions made without a request."""
+        found = super().subject_filter(subject)
+        if subject.user_id is not None:
+            found |= Q(case__isnull=True, restriction__user_id=subject.user_id)
+        if subject.email:
+            keys = subjects.email_keys(subject.email)
+            found |= Q(case__isnull=True, restriction__email_key__in=keys)
+        return found
+
+
 TWO_YEARS = privacy.Period(years=2)
 ACCOUNTABILITY = _("accountability: who looked at customers' data, for complaints and breaches")
-LOGGED = ("at", "action", "model", "object_id", "fields")
+LOGGED = ("at", "action", "model", "object_id", "fields", "context")
 
 
 @privacy.register(StaffAccess)

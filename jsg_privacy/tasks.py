@@ -1,5 +1,6 @@
-"""Background work: exports, erasures. On Celery when ``JSG_PRIVACY_TASK_RUNNER = "celery"``,
-inline otherwise — the same functions either way, so both paths are tested with the same code.
+"""Background work: exports, erasures, notices to recipients. On Celery when
+``JSG_PRIVACY_TASK_RUNNER = "celery"``, inline otherwise — the same functions either way, so both
+paths are tested with the same code.
 
 Celery workers must import this module (``app.autodiscover_tasks()`` finds it).
 """
@@ -7,22 +8,27 @@ Celery workers must import this module (``app.autodiscover_tasks()`` finds it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 
 from jsg_privacy.conf import app_settings
 
+shared_task: Callable[..., Any] | None  # Celery's, or None without the celery extra
 try:
     from celery import shared_task
 except ImportError:  # the celery extra is not installed: tasks run inline
     shared_task = None
 
 
-def _task(func: Callable[..., Any]) -> Callable[..., Any]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _task(func: F) -> F:
+    """``func`` as a Celery task (called like ``func``), or as it is without Celery."""
     if shared_task is None:
         return func
-    return shared_task(name=f"jsg_privacy.{func.__name__}", acks_late=True)(func)
+    return cast(F, shared_task(name=f"jsg_privacy.{func.__name__}", acks_late=True)(func))
 
 
 @_task
@@ -37,6 +43,22 @@ def erase_case(case_id: int, actor_id: int | None = None) -> None:
     from jsg_privacy.requests import service
 
     service.run_erasure(case_id, actor_id)
+
+
+@_task
+def notify_recipients(notice_ids: list[int]) -> None:
+    """Send Art. 19 notices (:mod:`jsg_privacy.requests.recipients`); failures wait for a retry."""
+    from jsg_privacy.requests import recipients
+
+    recipients.send_notices(notice_ids)
+
+
+@_task
+def retry_recipient_notices() -> int:
+    """Retry the Art. 19 notices that are due (Celery beat, e.g. every 15 minutes); how many sent."""
+    from jsg_privacy.requests import recipients
+
+    return recipients.send_due()[0]
 
 
 def enqueue(task: Callable[..., Any], *args: Any, countdown: float | None = None) -> None:
@@ -80,3 +102,12 @@ def enforce_retention(max_rows: int | None = None) -> int:
     from jsg_privacy.retention import engine
 
     return engine.enforce(max_rows=max_rows).pk
+
+
+@_task
+def ledger_checkpoint() -> None:
+    """Sign a checkpoint of the consent ledger (queued every JSG_PRIVACY_LEDGER_CHECKPOINT_EVERY
+    records of a lane); it logs, never raises, when the ledger does not verify."""
+    from jsg_privacy.consent import checkpointing
+
+    checkpointing.take_quietly()

@@ -19,6 +19,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # The consent ledger's checkpoints, emptied after each test (tests/conftest.py).
+    "jsg_privacy_ledger": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp", "jsg_privacy.integrations.saleor"]  # noqa: F405
@@ -37,9 +39,14 @@ JSG_PRIVACY_STRIPE = {
 # first (check jsg_privacy.E013); the key of subject keys and keyed-hash columns (E016).
 JSG_PRIVACY_ENCRYPTION_KEYS = ["gO3mOfiurLs2fNsbiIXMoXZ9ePhZ61wrQHT8Ak2w-N0="]
 JSG_PRIVACY_HASH_KEY = "tests-only-hash-key-not-secret"
+JSG_PRIVACY_LEDGER_KEYS = ["tests-only-ledger-key-not-secret-0123456789"]
+JSG_PRIVACY_LEDGER_CHECKPOINT_STORAGE = "jsg_privacy_ledger"
 
 # The Saleor App's tests replace it with their local stand-in store's API URL.
 JSG_PRIVACY_SALEOR_API_URLS = ["https://saleor.test.invalid/graphql/"]
 
 # CI is where an incomplete inventory must fail: undeclared data is an error here, not a warning.
 JSG_PRIVACY_STRICT = True
+
+# The erasure journal of child processes a test starts (tests/conftest.py gives each test its own).
+JSG_PRIVACY_ERASURE_JOURNAL = os.environ.get("JSG_TEST_ERASURE_JOURNAL", "")

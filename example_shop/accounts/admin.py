@@ -3,22 +3,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from example_shop.accounts.models import CustomerProfile
+from jsg_privacy.crypto.admin import KeyedHashSearchMixin
 from jsg_privacy.requests.admin import export_user_personal_data
 
 User = get_user_model()
 
 
 @admin.register(CustomerProfile)
-class CustomerProfileAdmin(admin.ModelAdmin):
+class CustomerProfileAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
     list_display = ["user", "company_name", "phone", "billing_postcode", "created_at"]
     list_select_related = ["user"]
     list_filter = ["created_at"]
+    # The account's fields (Django's own user model keeps them in clear), or the exact company name
+    # (encrypted here, found through its keyed hash).
     search_fields = [
         "user__username",
         "user__email",
         "user__first_name",
         "user__last_name",
-        "company_name",
     ]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at"]

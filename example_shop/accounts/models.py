@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from example_shop.validators import validate_phone_number, validate_uk_postcode
-from jsg_privacy.crypto.fields import EncryptedCharField
+from jsg_privacy.crypto.fields import EncryptedCharField, KeyedHashField
 
 BILLING_DEFAULTS = ["billing_line1", "billing_line2", "billing_town", "billing_postcode"]
 INSTALLATION_DEFAULTS = [
@@ -19,13 +19,14 @@ INSTALLATION_DEFAULTS = [
 
 
 class CustomerProfile(models.Model):
-    """A customer's saved phone and addresses, encrypted at rest (jsg_privacy.crypto)."""
+    """A customer's saved phone, company and addresses, encrypted at rest (jsg_privacy.crypto)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_profile"
     )
     phone = EncryptedCharField(max_length=32, blank=True, validators=[validate_phone_number])
-    company_name = models.CharField(max_length=150, blank=True)
+    company_name = EncryptedCharField(max_length=150, blank=True)
+    company_name_digest = KeyedHashField("company_name", kind="name")
 
     billing_line1 = EncryptedCharField("billing address line 1", max_length=150, blank=True)
     billing_line2 = EncryptedCharField("billing address line 2", max_length=150, blank=True)

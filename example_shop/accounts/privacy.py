@@ -10,6 +10,9 @@ THREE_YEARS_AFTER_LAST_LOGIN = privacy.Retention(
     period=privacy.Period(years=3),
     anchor_label="after your last log-in",
     reason="An account unused for three years is closed.",
+    # An account nobody ever logged in to is closed three years after it was opened.
+    fallback="date_joined",
+    fallback_label="after it was opened, if you never logged in",
 )
 
 
@@ -61,6 +64,8 @@ class CustomerProfileSource(privacy.ModelSource):
         anchor="user__last_login",
         period=privacy.Period(years=3),
         anchor_label="after your last log-in",
+        fallback="user__date_joined",
+        fallback_label="after your account was opened, if you never logged in",
     )
     erasure = privacy.Delete()
 

@@ -11,7 +11,8 @@ from jsg_privacy.crypto.admin import KeyedHashSearchMixin
 class EnquiryAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "name", "email", "created_at", "answered_at"]
     list_filter = [("answered_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["name", "subject"]  # and an exact e-mail address (KeyedHashSearchMixin)
+    # The subject in part; the name and the e-mail address exactly (KeyedHashSearchMixin).
+    search_fields = ["subject"]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "answered_at", "answered_by"]
     actions = ["mark_answered"]
@@ -36,7 +37,8 @@ class QuoteRequestAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "created_at"]
-    search_fields = ["name", "company_name"]  # and an exact e-mail address (KeyedHashSearchMixin)
+    # Names, company and e-mail are encrypted: an exact one finds the request (KeyedHashSearchMixin).
+    search_fields = []
     date_hierarchy = "created_at"
     filter_horizontal = ["products"]
     raw_id_fields = ["user"]

@@ -15,8 +15,10 @@ from jsg_privacy.crypto.fields import (
 
 
 class Enquiry(models.Model):
-    name = models.CharField(max_length=150)
-    # Contact details and the message are encrypted at rest; the address is found by its keyed hash.
+    # The name, contact details and the message are encrypted at rest; the exact name and address
+    # find an enquiry through their keyed hashes. The subject stays in clear: staff sort by it.
+    name = EncryptedCharField(max_length=150)
+    name_digest = KeyedHashField("name", kind="name")
     email = EncryptedEmailField()
     email_digest = KeyedHashField("email")
     phone = EncryptedCharField(max_length=32, blank=True, validators=[validate_phone_number])
@@ -52,11 +54,13 @@ class QuoteRequest(models.Model):
         DECLINED = "declined", "Declined"
         EXPIRED = "expired", "Expired"
 
-    name = models.CharField(max_length=150)
+    name = EncryptedCharField(max_length=150)
+    name_digest = KeyedHashField("name", kind="name")
     email = EncryptedEmailField()
     email_digest = KeyedHashField("email")
     phone = EncryptedCharField(max_length=32, validators=[validate_phone_number])
-    company_name = models.CharField(max_length=150, blank=True)
+    company_name = EncryptedCharField(max_length=150, blank=True)
+    company_name_digest = KeyedHashField("company_name", kind="name")
     installation_postcode = EncryptedCharField(max_length=10, validators=[validate_uk_postcode])
     products = models.ManyToManyField(
         "catalogue.Product", blank=True, related_name="quote_requests"

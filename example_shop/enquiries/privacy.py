@@ -41,11 +41,16 @@ class EnquirySource(privacy.ModelSource):
     }
     # Who answered is the staff member's data, not the enquirer's.
     not_personal = ["answered_by"]
+    # The name, the address, the phone and the message are encrypted at rest.
+    in_clear = {"subject": "staff sort and search enquiries by their subject line"}
     retention = privacy.Retention(
         anchor="answered_at",
         period=GRACE,
         anchor_label="after we answer your enquiry",
         reason="Seed 002: enquirers who do not become customers are deleted once answered.",
+        fallback="created_at",
+        fallback_period=privacy.Period(years=1),
+        fallback_label="after you send it, if it is never answered",
     )
     erasure = privacy.Delete()
 
@@ -76,5 +81,8 @@ class QuoteRequestSource(privacy.ModelSource):
         period=GRACE,
         anchor_label="after the quote is accepted, declined or expires",
         reason="Seed 002: quote data is deleted when no sale follows.",
+        fallback="created_at",
+        fallback_period=privacy.Period(years=1),
+        fallback_label="after you ask, if the quote is never decided",
     )
     erasure = privacy.Delete()

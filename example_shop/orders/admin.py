@@ -28,9 +28,10 @@ class OrderAdmin(KeyedHashSearchMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "ordered_on_behalf", "created_at"]
-    # Addresses and e-mails are encrypted: a search matches a reference or a name in part, or an
-    # e-mail address exactly (through its keyed hash).
-    search_fields = ["reference", "full_name", "company_name"]
+    # Names, addresses and e-mails are encrypted: a search matches a reference in part, or an
+    # e-mail address, a full name or a company name exactly, in any case (their keyed hashes).
+    search_fields = ["reference"]
+    search_help_text = "A reference, or an exact e-mail address, full name or company name."
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     raw_id_fields = ["user"]

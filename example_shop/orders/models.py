@@ -55,12 +55,13 @@ class Order(models.Model):
         max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT, db_index=True
     )
 
-    # The customer. Contact details, addresses, notes and meter identifiers are encrypted at rest
-    # (jsg_privacy.crypto); names stay in clear so staff can search for them. The e-mail address is
-    # found through its keyed hash.
+    # The customer. Names, contact details, addresses, notes and meter identifiers are encrypted at
+    # rest (jsg_privacy.crypto). Staff find an order by its reference, or by the exact e-mail
+    # address, full name or company name (any case) through their keyed hashes.
     email = EncryptedEmailField()
     email_digest = KeyedHashField("email")
-    full_name = models.CharField(max_length=150)
+    full_name = EncryptedCharField(max_length=150)
+    full_name_digest = KeyedHashField("full_name", kind="name")
     phone = EncryptedCharField(max_length=32, validators=[validate_phone_number])
 
     # Billing address.
@@ -80,7 +81,7 @@ class Order(models.Model):
         "postcode", max_length=10, validators=[validate_uk_postcode]
     )
     installation_country = models.CharField("country", max_length=2, default="GB")
-    site_contact_name = models.CharField(max_length=150, blank=True)
+    site_contact_name = EncryptedCharField(max_length=150, blank=True)
     site_contact_phone = EncryptedCharField(
         max_length=32, blank=True, validators=[validate_phone_number]
     )
@@ -103,8 +104,9 @@ class Order(models.Model):
         choices=OrderedOnBehalf.choices,
         default=OrderedOnBehalf.SELF,
     )
-    company_name = models.CharField(max_length=150, blank=True)
-    agent_name = models.CharField(max_length=150, blank=True)
+    company_name = EncryptedCharField(max_length=150, blank=True)
+    company_name_digest = KeyedHashField("company_name", kind="name")
+    agent_name = EncryptedCharField(max_length=150, blank=True)
     agent_email = EncryptedEmailField(blank=True)
     agent_phone = EncryptedCharField(max_length=32, blank=True, validators=[validate_phone_number])
 

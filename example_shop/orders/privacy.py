@@ -4,6 +4,8 @@ The built-in inventory is worded for any shop; a smart-meter shop installs what 
 books appointments, so it rewords the categories and purposes its orders serve.
 """
 
+import dataclasses
+
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
@@ -13,6 +15,9 @@ from jsg_privacy.registry import anonymisers
 from .models import Order, OrderLine
 
 TAX_HOLD = privacy.Period(years=7)
+#: An order never invoiced (unpaid or cancelled) holds no tax record: kept long enough for
+#: disputes about it, then anonymised like an invoiced one at the end of its hold.
+UNINVOICED = privacy.Period(years=2)
 TAX_REASON = "HMRC requires sales and VAT records to be kept; we keep them 7 years"
 #: What a VAT invoice holds besides the customer's name: kept on erasure until the hold ends.
 INVOICE_FIELDS = (
@@ -27,15 +32,31 @@ INVOICE_FIELDS = (
     "invoiced_at",
 )
 
+#: Art. 19: where each recipient is told when a customer's data is erased, corrected or restricted
+#: (the demo's addresses; a real shop puts the contacts from its data-processing agreements here).
+CONTACTS = {
+    inventory.HOSTING.key: "dpo@hosting.example",
+    inventory.CLOUD_SERVICES.key: "privacy@mail-and-accounts.example",
+    inventory.GROUP_COMPANIES.key: "data-protection@jsg-group.example",
+    inventory.SUPPLIERS_CHINA.key: "privacy@meter-supplier.example",
+    inventory.CHANNEL_PARTNERS.key: "partners-privacy@jsg-group.example",
+}
+
+
+def told_at(recipient: privacy.Recipient) -> privacy.Recipient:
+    return dataclasses.replace(recipient, contact=CONTACTS[recipient.key])
+
+
 privacy.add(
-    inventory.HOSTING,
-    inventory.CLOUD_SERVICES,
-    inventory.GROUP_COMPANIES,
-    inventory.SUPPLIERS_CHINA,
-    # Card payments: Stripe receives only its declared fields (jsg_privacy.payments.outbound).
+    told_at(inventory.HOSTING),
+    told_at(inventory.CLOUD_SERVICES),
+    told_at(inventory.GROUP_COMPANIES),
+    told_at(inventory.SUPPLIERS_CHINA),
+    # Card payments: Stripe receives only its declared fields (jsg_privacy.payments.outbound), and
+    # an erasure deletes the customer's records there through its API.
     inventory.STRIPE,
     # Seed 000 §1.5: with the separate box ticked (JSG_PRIVACY_MARKETING_PARTNERS in settings).
-    inventory.CHANNEL_PARTNERS,
+    told_at(inventory.CHANNEL_PARTNERS),
     inventory.purpose(
         inventory.PARTNER_MARKETING,
         description=_(
@@ -106,6 +127,11 @@ class OrderSource(privacy.ModelSource):
     }
     # The agent and the site contact are other people: a customer's export shows them redacted.
     redact = ("agent_name", "agent_email", "agent_phone", "site_contact_name", "site_contact_phone")
+    # Everything else that holds text is encrypted at rest (check I001 lists what is not).
+    in_clear = {
+        "billing_country": "a country code identifies nobody on its own; VAT reports group by it",
+        "installation_country": "a country code identifies nobody on its own",
+    }
     # The order's number, its unguessable page id, and where it stands.
     not_personal = ["reference", "public_id", "status", "completed_at"]
     retention = privacy.Retention(
@@ -114,6 +140,10 @@ class OrderSource(privacy.ModelSource):
         action=privacy.Action.ANONYMISE,
         anchor_label="after the order is invoiced",
         reason=TAX_REASON,
+        # An order never invoiced (unpaid, cancelled) is no tax record: anonymised sooner.
+        fallback="created_at",
+        fallback_period=UNINVOICED,
+        fallback_label="after it is placed, if it is never invoiced (unpaid or cancelled)",
     )
     erasure = privacy.LegalHold(
         anchor="invoiced_at",
@@ -145,12 +175,16 @@ class OrderLineSource(privacy.ModelSource):
     subject_email = "order__email"
     fields = {inventory.ORDER: ["product_name", "unit_price", "quantity"]}
     not_personal = ["product"]  # the catalogue entry; its name as ordered is in product_name
+    in_clear = {"product_name": "the catalogue's name of the product, the same for every buyer"}
     retention = privacy.Retention(
         anchor="order__invoiced_at",
         period=TAX_HOLD,
         action=privacy.Action.DELETE,
         anchor_label="after the order is invoiced",
         reason=TAX_REASON,
+        fallback="order__created_at",
+        fallback_period=UNINVOICED,
+        fallback_label="after the order is placed, if it is never invoiced",
     )
     erasure = privacy.LegalHold(
         anchor="order__invoiced_at",

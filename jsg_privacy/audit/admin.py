@@ -14,18 +14,27 @@ from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.admin import ReadOnlyAdmin
 from jsg_privacy.audit.models import ErasureRecord, StaffAccess
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 
 
 class StaffAccessAdmin(ReadOnlyAdmin):
     """Who looked at or exported whose data. Search by the customer's e-mail address or account id."""
 
-    list_display = ["at", "staff", "action", "model", "object_id", "short_subject", "fields"]
+    list_display = [
+        "at",
+        "staff",
+        "action",
+        "model",
+        "object_id",
+        "short_subject",
+        "fields",
+        "context",
+    ]
     list_filter = ["action", "model"]
     list_select_related = ["staff"]
     search_fields = ["=subject_key"]
     date_hierarchy = "at"
-    fields = ["at", "staff", "action", "subject_key", "model", "object_id", "fields"]
+    fields = ["at", "staff", "action", "subject_key", "model", "object_id", "fields", "context"]
     show_full_result_count = False
 
     @admin.display(description=_("whose"))

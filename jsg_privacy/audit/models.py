@@ -24,12 +24,19 @@ class AppendOnly(models.Model):
 
 
 class StaffAccess(AppendOnly):
-    """A staff member viewed or exported a customer's personal data: who, whose, when, what."""
+    """A staff member viewed or exported a customer's personal data: who, whose, when, what.
+
+    A list page, a search or an admin action shows many people's rows: it writes one entry per
+    person shown, all with the same ``at``, each naming that person's rows in ``object_id``.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
         EXPORT = "export", _("exported")
         CHANGE = "change", _("changed")
+        LIST = "list", _("listed")
+        SEARCH = "search", _("found by a search")
+        ACTION = "action", _("selected for an action")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     staff = models.ForeignKey(
@@ -43,8 +50,12 @@ class StaffAccess(AppendOnly):
     #: Keyed hash of the customer (user or e-mail): whose data, without copying it here.
     subject_key = models.CharField(_("whose (subject key)"), max_length=64, db_index=True)
     model = models.CharField(_("record type"), max_length=100)
-    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    #: The record's id; for a list page, search or action, the ids of the person's rows shown.
+    object_id = models.CharField(_("record id"), max_length=255, blank=True)
     fields = models.TextField(_("fields shown or exported"), blank=True)
+    #: Where: "list, page 2", "search by e-mail address", "action: …", "erasure plan". Never the
+    #: search term itself, nor any value shown.
+    context = models.CharField(_("where"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("staff access")

@@ -23,8 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jsg_privacy.audit import journal
 from jsg_privacy.audit.models import ErasureRecord
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.flows import erase
 from jsg_privacy.registry import Subject, registry
 
@@ -49,11 +50,14 @@ def record_erasure(subject: Subject, case_reference: str = "") -> ErasureRecord:
     Erasing a subject goes through :func:`erase_and_record`, which writes this with the erasure.
     """
     user_id = subject.user_id
-    return ErasureRecord.objects.create(
+    record = ErasureRecord.objects.create(
         user_id=int(user_id) if user_id is not None else None,
         email_key=subjects.for_email(subject.email) if subject.email else "",
         case_reference=case_reference,
     )
+    # Outside the database too, before the erasure commits: a restore does not bring it back.
+    journal.append(record)
+    return record
 
 
 @dataclass
@@ -92,9 +96,9 @@ def _emails_by_key(keys: set[str]) -> dict[str, set[str]]:
             rows = rows.filter(**{f"{digest}__in": keys})
         values = rows.values_list(path, flat=True).distinct()
         for value in values.iterator(chunk_size=BATCH):
-            key = subjects.for_email(str(value))
-            if key in keys:
-                found.setdefault(key, set()).add(str(value).strip().lower())
+            for key in subjects.email_keys(str(value)):  # a record made before a key rotation
+                if key in keys:
+                    found.setdefault(key, set()).add(str(value).strip().lower())
     return found
 
 
@@ -109,7 +113,7 @@ def _account_id(record: ErasureRecord) -> tuple[Any, str]:
         user is not None
         and record.email_key
         and email
-        and subjects.for_email(email) != record.email_key
+        and record.email_key not in subjects.email_keys(email)
     ):
         return None, f"account {record.user_id} now belongs to another e-mail address"
     return record.user_id, ""

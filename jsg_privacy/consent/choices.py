@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 
-from jsg_privacy.consent import groups, ledger, state, subjects
-from jsg_privacy.consent.models import Action
+from jsg_privacy.consent import groups, ledger, state
+from jsg_privacy.consent.models import Action, Channel, ConsentRecord
 from jsg_privacy.consent.state import ConsentState
+from jsg_privacy.crypto import subjects
 
 
 def subject_key(request: HttpRequest, current: ConsentState) -> str:
@@ -16,6 +17,33 @@ def subject_key(request: HttpRequest, current: ConsentState) -> str:
     if user is not None and user.is_authenticated:
         return subjects.for_user(user)
     return subjects.for_consent_id(current.consent_id)
+
+
+def record_gpc(request: HttpRequest, current: ConsentState) -> None:
+    """Record that a GPC signal refused the marketing groups for the visitor of ``current``.
+
+    A purpose whose newest record for this subject is already a GPC signal gets no second one: a
+    replayed cookie, or a client that drops the cookie a signed-in customer's signal set, adds
+    nothing (one indexed query per purpose)."""
+    key = subject_key(request, current)
+    known = groups.by_key()
+    targets = [key_ for key_ in known if key_ in groups.GPC_PURPOSES] or ["marketing"]
+    for purpose in targets:
+        newest = (
+            ConsentRecord.objects.filter(subject_key=key, purpose=purpose)
+            .order_by("-id")
+            .values_list("action", "channel")
+            .first()
+        )
+        if newest == (Action.SIGNAL, Channel.GPC):
+            continue
+        ledger.append(
+            subject_key=key,
+            purpose=purpose,
+            action=Action.SIGNAL,
+            channel=Channel.GPC,
+            version=known[purpose].version if purpose in known else "",
+        )
 
 
 def apply(
@@ -36,6 +64,8 @@ def apply(
     key = subject_key(request, after)
     known = groups.by_key()
     with transaction.atomic():
+        if before.gpc_pending:  # honoured on the first request: recorded before this choice
+            record_gpc(request, before)
         for group, accepted in changes.items():
             previously = before.accepted(group)
             if accepted:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +22,11 @@ class ChoiceForm(forms.Form):
     all = forms.ChoiceField(required=False, choices=[("", ""), ("1", _("all groups"))])
     channel = forms.ChoiceField(required=False, choices=[(c.value, c.label) for c in CHANNELS])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["groups"].choices = [(g.key, g.label) for g in groups.current()]
-        self.fields["groups"].error_messages["invalid_choice"] = _(
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.MultipleChoiceField, self.fields["groups"])
+        field.choices = [(g.key, g.label) for g in groups.current()]
+        field.error_messages["invalid_choice"] = _(
             "%(value)s is not a cookie group. Known groups: "
             + ", ".join(g.key for g in groups.current())
             + "."

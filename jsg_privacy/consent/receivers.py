@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from jsg_privacy.consent import ledger, state, subjects
+from jsg_privacy.consent import ledger, state
 from jsg_privacy.consent.models import Action, Channel, ConsentRecord
+from jsg_privacy.crypto import subjects
 
 
 @receiver(user_logged_in, dispatch_uid="jsg_privacy.consent.link_visitor")

@@ -106,11 +106,11 @@ def _literal(pattern: object) -> str | None:
     if isinstance(pattern, LocalePrefixPattern):
         return pattern.language_prefix
     if isinstance(pattern, RoutePattern):
-        return None if pattern.converters else str(pattern._route)
+        return None if pattern.converters else str(pattern)  # its route
     if isinstance(pattern, RegexPattern):
         if pattern.regex.groups:
             return None
-        text = str(pattern._regex).removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+        text = str(pattern).removeprefix("^").removesuffix("$").removesuffix(r"\Z")
         text = re.sub(r"\\([./\-_~])", r"\1", text)
         return None if REGEX_SYNTAX.search(text) else text
     return None
@@ -149,15 +149,13 @@ def scan(paths: Iterable[str], *, accept_all: bool = False) -> Scan:
                 client.cookies = (
                     accepted_all_cookies() if visitor == ACCEPTED_ALL else SimpleCookie()
                 )
-                savepoint = transaction.savepoint()
                 try:
-                    response = client.get(path, secure=secure)
+                    with transaction.atomic():  # a savepoint, rolled back whatever the page did
+                        response = client.get(path, secure=secure)
+                        transaction.set_rollback(True)
                 except Exception as error:  # a broken page is reported, the scan goes on
                     result.failures.append(Failure(path, visitor, None, type(error).__name__))
                     continue
-                finally:
-                    transaction.savepoint_rollback(savepoint)
-                    transaction.set_rollback(False)
                 if response.status_code >= 400:
                     result.failures.append(Failure(path, visitor, response.status_code))
                 _collect(result, path, visitor, response)

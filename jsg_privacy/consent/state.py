@@ -39,6 +39,9 @@ class ConsentState:
     versions: dict[str, str] = field(default_factory=dict)
     #: True once a Global Privacy Control signal was honoured for this visitor.
     gpc: bool = False
+    #: Honoured, but not in the ledger yet: it is recorded when the browser sends the cookie back,
+    #: so a client that keeps no cookies adds no ledger rows (each of its requests is a stranger).
+    gpc_pending: bool = False
 
     def accepted(self, group: str) -> bool | None:
         """True, False, or None when undecided (or decided on an older version of the group)."""
@@ -80,7 +83,7 @@ def max_age() -> timedelta:
 
 def read(request: HttpRequest) -> ConsentState:
     """The request's consent state, parsed once per request; anything invalid counts as undecided."""
-    cached = getattr(request, REQUEST_ATTRIBUTE, None)
+    cached: ConsentState | None = getattr(request, REQUEST_ATTRIBUTE, None)
     if cached is not None:
         return cached
     state = _parse(request.COOKIES.get(cookie_name(), ""))
@@ -124,21 +127,22 @@ def _verify(raw: str) -> ConsentState:
             return ConsentState()
         choices = {str(k): bool(v[0]) for k, v in entries.items()}
         versions = {str(k): str(v[1]) for k, v in entries.items()}
-        return ConsentState(consent_id, choices, versions, gpc=payload.get("g") == 1)
+        gpc = payload.get("g")
+        return ConsentState(consent_id, choices, versions, gpc=gpc in (1, 2), gpc_pending=gpc == 2)
     except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError):
         return ConsentState()
 
 
 def write(request: HttpRequest, response: HttpResponseBase, state: ConsentState) -> None:
     """Store ``state`` in the signed cookie and its readable mirror, and remember it for the request."""
-    payload = {
+    payload: dict[str, Any] = {
         "i": state.consent_id,
         "c": {k: [int(v), state.versions.get(k, "")] for k, v in state.choices.items()},
     }
     if state.gpc:
-        payload["g"] = 1
+        payload["g"] = 2 if state.gpc_pending else 1
     age = int(max_age().total_seconds())
-    common = {
+    common: dict[str, Any] = {
         "max_age": age,
         "secure": settings.SESSION_COOKIE_SECURE or request.is_secure(),
         "samesite": "Lax",

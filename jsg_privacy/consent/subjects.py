@@ -1,41 +1,13 @@
-"""Subject keys: who a consent record is about, as a keyed hash, never as a raw identifier.
+"""Moved to :mod:`jsg_privacy.crypto.subjects` (subject keys are the base layer's); this name
+stays for imports written before, with a warning."""
 
-The ledger and the suppression list store only these keys. The key is an HMAC-SHA256 with
-``JSG_PRIVACY_HASH_KEY`` (:func:`jsg_privacy.crypto.keys.hash_key`), so the records identify nobody
-to someone who reads the table without the key, while the shop can still find a subject's records.
-With ``DEBUG`` off and no ``JSG_PRIVACY_HASH_KEY``, computing a key raises ``ImproperlyConfigured``.
-"""
+import warnings
 
-from __future__ import annotations
+from jsg_privacy.crypto.subjects import *  # noqa: F403
+from jsg_privacy.crypto.subjects import __all__  # noqa: F401  (re-exported)
 
-import hashlib
-import hmac
-from typing import Any
-
-from jsg_privacy.crypto import keys
-
-
-def keyed_hash(kind: str, value: str) -> str:
-    """``HMAC-SHA256(key, "<kind>:<value>")`` as 64 hex characters."""
-    return hmac.new(keys.hash_key(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def for_user(user: Any) -> str:
-    """The key of a user (or a user id)."""
-    return keyed_hash("user", str(getattr(user, "pk", user)))
-
-
-def for_email(email: str) -> str:
-    """The key of an e-mail address, case-insensitive and without surrounding spaces."""
-    return keyed_hash("email", email.strip().lower())
-
-
-def for_consent_id(consent_id: str) -> str:
-    """The key of an anonymous visitor, from the random id in their consent cookie."""
-    return keyed_hash("visitor", consent_id)
-
-
-def keys_for(subject: Any) -> list[str]:
-    """The keys a :class:`~jsg_privacy.registry.Subject`'s records carry: user key, then e-mail key."""
-    found = [for_user(subject.user_id)] if subject.user_id is not None else []
-    return found + ([for_email(subject.email)] if subject.email else [])
+warnings.warn(
+    "jsg_privacy.consent.subjects moved to jsg_privacy.crypto.subjects.",
+    DeprecationWarning,
+    stacklevel=2,
+)

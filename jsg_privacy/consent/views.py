@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cookie_consent.views import CookieGroupAcceptView, CookieGroupDeclineView, CookieStatusView
+from cookie_consent.views import CookieGroupAcceptView, CookieStatusView
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -63,7 +63,9 @@ class ChoiceView(CookieGroupAcceptView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         form = ChoiceForm(request.POST)
         if not form.is_valid():
-            return self.bad_request(request, " ".join(m for ms in form.errors.values() for m in ms))
+            return self.bad_request(
+                request, " ".join(str(m) for ms in form.errors.values() for m in ms)
+            )
         selected = form.selected()
         changes = dict.fromkeys(selected, self.accept)
         if self.decline_others:
@@ -90,7 +92,7 @@ class AcceptView(ChoiceView):
     accept = True
 
 
-class DeclineView(ChoiceView, CookieGroupDeclineView):
+class DeclineView(ChoiceView):
     accept = False
 
 

@@ -24,10 +24,9 @@ from typing import Any
 
 from django.core.exceptions import FieldError
 from django.db import models
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, In
 
-from jsg_privacy.consent import subjects
-from jsg_privacy.crypto import keys
+from jsg_privacy.crypto import keys, subjects
 
 __all__ = [
     "DecryptionError",
@@ -59,7 +58,12 @@ class _EmptyOnlyExact(Exact):
 
 
 class EncryptedFieldMixin:
-    """Encrypts on the way into the database and decrypts on the way out."""
+    """Encrypts on the way into the database and decrypts on the way out.
+
+    Not typed as a ``Field`` subclass: that would make every encrypted field's value ``Any`` to
+    mypy (an ``EncryptedEmailField`` holds a ``str``). Hence the ignores on what it reaches through
+    the field it is mixed into.
+    """
 
     #: Read by the registry, the Art. 30 record, the system checks and ``privacy_rotate_keys``.
     encrypted = True
@@ -115,21 +119,43 @@ class EncryptedEmailField(EncryptedFieldMixin, models.EmailField):
     description = "E-mail address, encrypted at rest"
 
 
+def _normalised(kind: str, value: Any) -> str:
+    """``"name"`` (a person's or a company's name) ignores case and how many spaces separate the
+    words; other kinds but ``"email"``, surrounding spaces only."""
+    if kind == "name":
+        return " ".join(str(value).split()).casefold()
+    return str(value).strip()
+
+
 def digest(kind: str, value: Any) -> str:
-    """The keyed hash stored for ``value``: ``""`` for an empty value, so blanks match nothing."""
+    """The keyed hash stored for ``value``: ``""`` for an empty value, so blanks match nothing.
+
+    ``"email"`` ignores case and surrounding spaces, like a subject key; ``"name"`` ignores case and
+    spacing; any other kind, surrounding spaces only.
+    """
     if value is None or str(value).strip() == "":
         return ""
     if kind == "email":
         return subjects.for_email(str(value))
-    return subjects.keyed_hash(kind, str(value).strip())
+    return subjects.keyed_hash(kind, _normalised(kind, value))
+
+
+def digests(kind: str, value: Any) -> list[str]:
+    """:func:`digest` under every configured hash key, newest first (what a lookup matches)."""
+    if value is None or str(value).strip() == "":
+        return []
+    if kind == "email":
+        return subjects.email_keys(str(value))
+    return subjects.keyed_hashes(kind, _normalised(kind, value))
 
 
 class KeyedHashField(models.CharField):
     """An HMAC-SHA256 of another field (``JSG_PRIVACY_HASH_KEY``), recomputed on every ``save()``.
 
-    ``kind="email"`` (the default) normalises like :func:`jsg_privacy.consent.subjects.for_email`
+    ``kind="email"`` (the default) normalises like :func:`jsg_privacy.crypto.subjects.for_email`
     (case and surrounding spaces ignored), so the digest equals the subject key the consent ledger
-    uses. ``QuerySet.update()`` and ``bulk_update()`` bypass ``save()``: jsg_privacy's own erasure
+    uses; ``kind="name"`` finds a name typed in any case (``KeyedHashField("full_name",
+    kind="name")``). ``QuerySet.update()`` and ``bulk_update()`` bypass ``save()``: jsg_privacy's own erasure
     and retention keep digests in step; ``privacy_rotate_keys --rehash`` repairs them otherwise.
     """
 
@@ -186,8 +212,9 @@ class KeyedHashField(models.CharField):
 
 
 @KeyedHashField.register_lookup
-class Matches(Exact):
-    """``filter(email_digest__matches="a@example.com")``: hashes the value, then compares."""
+class Matches(In):
+    """``filter(email_digest__matches="a@example.com")``: hashes the value under every configured
+    hash key, then compares (a row written before a key rotation is still found)."""
 
     lookup_name = "matches"
     prepare_rhs = False
@@ -195,11 +222,8 @@ class Matches(Exact):
     def get_prep_lookup(self) -> Any:
         if hasattr(self.rhs, "resolve_expression"):
             raise FieldError("__matches takes a plain value, not an expression.")
-        found = digest(self.lhs.output_field.kind, self.rhs)
-        return found or "-"  # an empty value matches no row (a digest is 64 hex characters)
-
-    def get_rhs_op(self, connection: Any, rhs: str) -> str:
-        return connection.operators["exact"] % rhs
+        found = digests(self.lhs.output_field.kind, self.rhs)
+        return found or ["-"]  # an empty value matches no row (a digest is 64 hex characters)
 
 
 def is_encrypted(field: Any) -> bool:
@@ -228,9 +252,9 @@ def refresh_digests(instance: models.Model, changed: Iterable[str]) -> list[str]
     changed = set(changed)
     refreshed = []
     for field in digest_fields(type(instance)):
-        if (
-            field.source in changed
-            or type(instance)._meta.get_field(field.source).attname in changed
+        source = type(instance)._meta.get_field(field.source)  # a concrete field (check E014)
+        if field.source in changed or (
+            isinstance(source, models.Field) and source.attname in changed
         ):
             setattr(instance, field.attname, field.compute(instance))
             refreshed.append(field.attname)

@@ -71,17 +71,33 @@ def derived_key() -> str:
     return base64.urlsafe_b64encode(from_secret_key(SALT, ENCRYPTION_SETTING)).decode()
 
 
+def configured_hash_keys() -> tuple[str, ...]:
+    """``JSG_PRIVACY_HASH_KEY`` as a tuple, newest first (a string is a comma-separated list)."""
+    secret = app_settings.HASH_KEY
+    if isinstance(secret, str):
+        secret = secret.split(",")
+    return tuple(key.strip() for key in secret if isinstance(key, str) and key.strip())
+
+
 def uses_derived_hash_key() -> bool:
-    return not app_settings.HASH_KEY
+    return not configured_hash_keys()
+
+
+def hash_keys() -> tuple[bytes, ...]:
+    """Every HMAC key of subject keys and ``KeyedHashField`` digests, newest first: new hashes are
+    made with the first; records made under an older one are still found (a rotation must never
+    undo an opt-out: the suppression list keeps hashes only, which cannot be recomputed)."""
+    return _hash_keys(configured_hash_keys()) or (from_secret_key(HASH_SALT, HASH_SETTING),)
+
+
+@lru_cache(maxsize=8)
+def _hash_keys(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(hashlib.sha256(HASH_SALT + secret.encode()).digest() for secret in secrets)
 
 
 def hash_key() -> bytes:
-    """The HMAC key of subject keys and ``KeyedHashField`` digests, from ``JSG_PRIVACY_HASH_KEY``
-    (derived from ``SECRET_KEY`` when it is empty, with DEBUG on only)."""
-    secret = app_settings.HASH_KEY
-    if not secret:
-        return from_secret_key(HASH_SALT, HASH_SETTING)
-    return hashlib.sha256(HASH_SALT + secret.encode()).digest()
+    """The newest HMAC key (derived from ``SECRET_KEY`` when none is set, with DEBUG on only)."""
+    return hash_keys()[0]
 
 
 def invalid_keys(keys: tuple[str, ...]) -> list[int]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models, router, transaction
 
 from jsg_privacy.crypto import keys
 from jsg_privacy.crypto.fields import digest, digest_fields, encrypted_fields
+
+if TYPE_CHECKING:
+    from jsg_privacy.registry.paths import AnyField
 
 BATCH = 500
 
@@ -64,10 +67,10 @@ def rewrite(
     """
     opts = model._meta
     chosen = [opts.get_field(name) for name in fields] if fields else encrypted_fields(model)
-    columns = [f.column for f in chosen]
+    columns = [_column(f) for f in chosen]
     # digest column -> (the column it hashes, the digest's kind)
     sources = {
-        d.column: (opts.get_field(d.source).column, d.kind)
+        _column(d): (_column(opts.get_field(d.source)), d.kind)
         for d in (digest_fields(model) if rehash else ())
     }
     needed = list(dict.fromkeys([*columns, *(column for column, _ in sources.values())]))
@@ -75,7 +78,7 @@ def rewrite(
         return Outcome()
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    pk = opts.pk.column
+    pk = _column(opts.pk)
     # Identifiers come from the model and are quoted by the backend; values are parameters.
     select = f"SELECT {quote(pk)}, {', '.join(map(quote, needed))} FROM {quote(opts.db_table)} "  # noqa: S608
     order = f"ORDER BY {quote(pk)} LIMIT {int(batch)}"
@@ -107,6 +110,13 @@ def rewrite(
         last = rows[-1][0]
         if progress:
             progress(outcome.rows)
+
+
+def _column(field: AnyField | None) -> str:
+    """The column of a concrete field: an encrypted field, a keyed hash, its source, the key."""
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{field!r} is not a field with a column of its own.")
+    return field.column
 
 
 def _row(

@@ -23,6 +23,7 @@ from jsg_privacy.registry import (
     Delete,
     LegalHold,
     ModelSource,
+    RemoteSource,
     Source,
     Subject,
     anonymisers,
@@ -93,9 +94,9 @@ def plan(subject: Subject) -> list[Step]:
         for row in source.rows_for(subject).iterator(chunk_size=BATCH):
             _count(step, source, *_row_action(source, row))
         steps.append(step)
-    for source in registry.sources.values():
-        if not isinstance(source, ModelSource):
-            steps.append(_remote_step(source, source.count(subject)))  # type: ignore[attr-defined]
+    for remote in registry.sources.values():
+        if isinstance(remote, RemoteSource):
+            steps.append(_remote_step(remote, remote.count(subject)))
     return steps
 
 
@@ -137,8 +138,8 @@ def erase(subject: Subject) -> list[Step]:
         decided = []
         for source in _model_sources():
             step = Step(source.key, str(source.name))
-            rows = list(source.rows_for(subject).select_for_update(of=("self",)))
-            decided.append((source, step, [(row, *_row_action(source, row)) for row in rows]))
+            found = list(source.rows_for(subject).select_for_update(of=("self",)))
+            decided.append((source, step, [(row, *_row_action(source, row)) for row in found]))
             steps.append(step)
         # Deletions last, and rows that protect others (on_delete=PROTECT) before those.
         ranks = protection_order([source for source, _step, _rows in decided])
@@ -147,12 +148,12 @@ def erase(subject: Subject) -> list[Step]:
             for row, action, until in rows:
                 _apply(source, row, action)
                 _count(step, source, action, until)
-        for source in registry.sources.values():
-            if not isinstance(source, ModelSource):
+        for remote in registry.sources.values():
+            if isinstance(remote, RemoteSource):
                 # Under a hold the records are kept: what is held is what was there.
-                counted = source.count(subject) if isinstance(source.erasure, LegalHold) else None  # type: ignore[attr-defined]
-                changed = source.erase(subject)  # type: ignore[attr-defined]
-                steps.append(_remote_step(source, changed if counted is None else counted))
+                counted = remote.count(subject) if isinstance(remote.erasure, LegalHold) else None
+                changed = remote.erase(subject)
+                steps.append(_remote_step(remote, changed if counted is None else counted))
     return steps
 
 
@@ -199,6 +200,8 @@ def anonymise_row(
         if "__" in name:
             continue  # a related row's field: that row's own source erases it
         model_field = resolve_field(type(row), name)
+        if not isinstance(model_field, models.Field):
+            continue  # a relation from another model, reported by check E004: not on this row
         if model_field.many_to_many:
             getattr(row, name).clear()
             continue
@@ -222,6 +225,8 @@ def _anonymise_key(
 ) -> None:
     """Replace (or remove) one declared key of a JSON field in a copy of the field's value."""
     field = row._meta.get_field(key.field_path)
+    if not isinstance(field, models.JSONField):
+        return  # json_key() answers only paths into a JSON field
     if field.attname not in documents:
         documents[field.attname] = copy.deepcopy(getattr(row, field.attname))
     parent = documents[field.attname]

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.apps import apps
 
-from jsg_privacy.consent import subjects
 from jsg_privacy.consent.models import Action, ConsentRecord
+from jsg_privacy.crypto import subjects
 from jsg_privacy.flows.subject_data import plain
 from jsg_privacy.registry import Subject
 

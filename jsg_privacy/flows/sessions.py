@@ -17,16 +17,18 @@ past the cache's or the cookie's own expiry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.inventory import ACCOUNT
 from jsg_privacy.registry import Delete, Period, Registry, RemoteSource, Retention, Subject
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.models import Session
 
 DB_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
 BATCH = 2000
@@ -39,7 +41,7 @@ class SessionSource(RemoteSource):
     label = "Your signed-in sessions"
     data_subjects = "customers who sign in"
     fields: ClassVar[Mapping[str, list[str]]] = {ACCOUNT: ["session_data", "expire_date"]}
-    export_fields = ("expire_date",)
+    exported = ("expire_date",)
     retention = Retention(
         anchor="expire_date",
         period=Period(),
@@ -49,23 +51,26 @@ class SessionSource(RemoteSource):
     erasure = Delete()
 
     @property
-    def model(self) -> type[models.Model]:
+    def model(self) -> type[Session]:
         from django.contrib.sessions.models import Session
 
         return Session
 
-    def rows(self, subject: Subject) -> Iterator[models.Model]:
+    def table(self) -> type[Session]:
+        return self.model
+
+    def rows(self, subject: Subject) -> Iterator[Session]:
         """The subject's unexpired sessions (database-backed sessions only)."""
         if subject.user_id is None or settings.SESSION_ENGINE not in DB_ENGINES:
             return
         wanted = str(subject.user_id)
         live = self.model._default_manager.filter(expire_date__gt=timezone.now()).order_by("pk")
         for session in live.iterator(chunk_size=BATCH):
-            if str(session.get_decoded().get(SESSION_KEY, "")) == wanted:  # type: ignore[attr-defined]
+            if str(session.get_decoded().get(SESSION_KEY, "")) == wanted:
                 yield session
 
     def export(self, subject: Subject) -> Iterable[Mapping[str, Any]]:
-        return [{"expire_date": session.expire_date} for session in self.rows(subject)]  # type: ignore[attr-defined]
+        return [{"expire_date": session.expire_date} for session in self.rows(subject)]
 
     def count(self, subject: Subject) -> int:
         return sum(1 for _session in self.rows(subject))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 
-from jsg_privacy.registry import ModelSource, Source, Subject, registry
+from jsg_privacy.registry import ModelSource, RemoteSource, Source, Subject, registry
 from jsg_privacy.registry.paths import resolve_field
 
 REDACTED = "[redacted: another person's data]"
@@ -43,7 +43,8 @@ def sources() -> list[Source]:
 
 def export_fields(source: ModelSource) -> tuple[list[str], list[str]]:
     """(plain fields, many-to-many fields) of a model source's export."""
-    simple, many = [], []
+    simple: list[str] = []
+    many: list[str] = []
     for name in source.export_fields():
         field = resolve_field(source.model, name)
         (many if field.many_to_many else simple).append(name)
@@ -63,7 +64,11 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
         target = resolve_field(source.model, name).related_model
         labels = {
             obj.pk: str(obj)
-            for obj in target._default_manager.filter(pk__in=through.values(f"{name}__pk"))
+            for obj in (
+                target._default_manager.filter(pk__in=through.values(f"{name}__pk"))
+                if target is not None  # always, for a many-to-many field
+                else ()
+            )
         }
         mapping: dict[Any, list[str]] = {}
         for pk, other in through.iterator(chunk_size=CHUNK):
@@ -88,9 +93,10 @@ def _redacted(source: ModelSource, name: str, value: Any) -> Any:
 def rows(source: Source, subject: Subject) -> Iterator[Mapping[str, Any]]:
     if isinstance(source, ModelSource):
         return model_rows(source, subject)
+    if not isinstance(source, RemoteSource):
+        raise TypeError(f"{source!r} is neither a ModelSource nor a RemoteSource.")
     return (
-        {name: plain(value) for name, value in record.items()}
-        for record in source.export(subject)  # type: ignore[attr-defined]
+        {name: plain(value) for name, value in record.items()} for record in source.export(subject)
     )
 
 
@@ -112,6 +118,4 @@ def found_only_by_address(user_id: Any, email: str) -> dict[str, int]:
 
 
 def columns(source: Source) -> list[str]:
-    if isinstance(source, ModelSource):
-        return list(source.export_fields())
-    return list(getattr(source, "export_fields", ()) or source.personal_fields())
+    return list(source.export_fields())

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from jsg_privacy.admin import ReadOnlyAdmin
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing.models import MarketingConsent, Suppression
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jsg_privacy.consent import subjects
 from jsg_privacy.consent.models import Channel
+from jsg_privacy.crypto import subjects
+from jsg_privacy.flows import restrict as restriction
 from jsg_privacy.inventory import MARKETING_CONSENT
 from jsg_privacy.marketing import choices, suppression, wording
 from jsg_privacy.marketing.choices import Outcome, Person
@@ -29,7 +30,6 @@ from jsg_privacy.marketing.unsubscribe import (
     unsubscribe,
     unsubscribe_url,
 )
-from jsg_privacy.requests import restriction
 
 __all__ = [
     "Outcome",
@@ -59,7 +59,7 @@ def has_consent(purpose: str, *, email: str = "", user: Any = None, medium: str 
     person = _person(user, email)
     if person is None or restriction.is_restricted(user=user, email=email):
         return False  # a restricted subject's data is not used for marketing (Art. 18)
-    if medium and suppression.is_suppressed(person.email_key, medium):
+    if medium and suppression.is_suppressed(person.all_email_keys, medium):
         return False
     latest = choices.current(person, purpose, medium)
     return latest is not None and latest.granted and not latest.pending
@@ -134,4 +134,4 @@ def suppress(email: str, medium: str = "email", *, channel: str = Channel.API) -
 
 def is_suppressed(email: str, medium: str = "email") -> bool:
     """True if ``email`` asked not to receive marketing by ``medium``."""
-    return suppression.is_suppressed(subjects.for_email(email), medium)
+    return suppression.is_suppressed(subjects.email_keys(email), medium)

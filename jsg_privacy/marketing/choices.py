@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jsg_privacy.conf import app_settings
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
 from jsg_privacy.consent.models import Action
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing import double_opt_in, suppression, wording
 from jsg_privacy.marketing.models import MarketingConsent
 
@@ -38,28 +39,40 @@ class Person:
     subject_key: str
     email_key: str = ""
     proven: bool = True
+    #: The same keys under every configured hash key (newest first), for look-ups: choices and
+    #: opt-outs recorded before a key rotation are still found. Empty: only the keys above.
+    subject_keys: tuple[str, ...] = ()
+    email_keys: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, *, user: Any = None, email: str = "", proven: bool = True) -> Person:
         """A signed-in user (with ``email``, or their account's), else the owner of ``email``."""
+        email_keys = tuple(subjects.email_keys(email)) if email else ()
         if user is not None and getattr(user, "is_authenticated", False) and user.pk is not None:
             email = email or getattr(user, "email", "") or ""
-            key = subjects.for_email(email) if email else ""
-            return cls(subjects.for_user(user), key, proven)
+            email_keys = tuple(subjects.email_keys(email)) if email else ()
+            user_keys = tuple(subjects.user_keys(user))
+            return cls(
+                user_keys[0], email_keys[0] if email_keys else "", proven, user_keys, email_keys
+            )
         if not email:
             raise ValueError("A marketing choice needs a signed-in user or an e-mail address.")
-        key = subjects.for_email(email)
-        return cls(key, key, proven)
+        return cls(email_keys[0], email_keys[0], proven, email_keys, email_keys)
 
     @classmethod
     def by_email_key(cls, key: str) -> Person:
         return cls(key, key)
 
-    def rows(self, purpose: str, medium: str) -> Any:
+    @property
+    def all_email_keys(self) -> tuple[str, ...]:
+        return self.email_keys or ((self.email_key,) if self.email_key else ())
+
+    def rows(self, purpose: str, medium: str) -> QuerySet[MarketingConsent]:
         """This person's state rows for one box, newest first (an unproven person's own only)."""
-        found = Q(subject_key=self.subject_key)
+        found = Q(subject_key__in=self.subject_keys or (self.subject_key,))
         if self.email_key and self.proven:
-            found |= Q(subject_key=self.email_key) | Q(contact_key=self.email_key)
+            emails = self.all_email_keys
+            found |= Q(subject_key__in=emails) | Q(contact_key__in=emails)
         return MarketingConsent.objects.filter(found, purpose=purpose, medium=medium).order_by(
             "-updated_at", "-pk"
         )
@@ -134,7 +147,7 @@ def _needs_confirmation(box: wording.Box, latest: MarketingConsent | None, perso
         return False
     if app_settings.MARKETING_DOUBLE_OPT_IN:
         return True
-    return not person.proven and suppression.is_suppressed(person.email_key, "email")
+    return not person.proven and suppression.is_suppressed(person.all_email_keys, "email")
 
 
 def _own_row(person: Person, purpose: str, medium: str, channel: str) -> MarketingConsent:
@@ -179,7 +192,7 @@ def _grant(
         version=version,
     )
     if medium and person.proven:
-        suppression.lift(person.email_key, medium)  # an explicit opt-in by the owner lifts it
+        suppression.lift(person.all_email_keys, medium)  # an explicit opt-in by the owner lifts it
     return True
 
 

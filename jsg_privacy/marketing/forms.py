@@ -17,7 +17,7 @@ After ``is_valid()``, call :meth:`~MarketingConsentMixin.record_marketing`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import HttpRequest
@@ -46,7 +46,13 @@ class TokenField(forms.CharField):
         return initial
 
 
-class MarketingConsentMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # what the mixin is mixed into, for the type checker
+else:
+    _FormBase = object
+
+
+class MarketingConsentMixin(_FormBase):
     """Unticked marketing boxes with server-side checks; put it before the form class it extends."""
 
     #: The ledger's channel for choices made in this form: ``checkout``, ``signup``, ...
@@ -61,11 +67,6 @@ class MarketingConsentMixin:
     marketing_texts: Mapping[str, tuple[str, str]] = {}
     #: Refuse a POST without the token even when no box is ticked (it records nothing either way).
     marketing_token_required: bool = False
-
-    fields: dict[str, forms.Field]
-    initial: dict[str, Any]
-    data: Any
-    cleaned_data: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,7 +107,7 @@ class MarketingConsentMixin:
     def marketing_fields(self) -> list[forms.BoundField]:
         """The boxes, then the hidden token: render all of them inside the ``<form>``."""
         names = [PREFIX + box.name for box in self.marketing_boxes] + [TOKEN_FIELD]
-        return [self[name] for name in names]  # type: ignore[index]
+        return [self[name] for name in names]
 
     def marketing_initial(self, box: wording.Box) -> bool:
         """A box's initial state: unticked. A preferences form shows the current choice instead."""
@@ -125,11 +126,11 @@ class MarketingConsentMixin:
         try:
             shown = tokens.read_offer(raw, self.marketing_channel)
         except tokens.InvalidToken:
-            self.add_error(None, TAMPERED)  # type: ignore[attr-defined]
+            self.add_error(None, TAMPERED)
             return {}
         offered = {box.name for box in self.marketing_boxes}
         if not ticked <= offered & set(shown) or unknown:
-            self.add_error(None, TAMPERED)  # type: ignore[attr-defined]
+            self.add_error(None, TAMPERED)
             return {}
         self.marketing_versions = {name: shown[name] for name in offered & set(shown)}
         return shown
@@ -141,7 +142,7 @@ class MarketingConsentMixin:
 
     def _unknown_boxes(self) -> list[str]:
         """``marketing_*`` values the form never offered (a box added to the page by hand)."""
-        prefix = self.add_prefix(PREFIX)  # type: ignore[attr-defined]
+        prefix = self.add_prefix(PREFIX)
         unknown = []
         for key in self.data:
             if not key.startswith(prefix):

@@ -8,23 +8,13 @@ undeclared-data check that the model is covered).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jsg_privacy.consent import subjects
 from jsg_privacy.inventory import MARKETING, MARKETING_CONSENT, PARTNER_MARKETING, TESTIMONIALS
 from jsg_privacy.marketing.models import MarketingConsent, Suppression
-from jsg_privacy.registry import (
-    Delete,
-    LegalHold,
-    Period,
-    RemoteSource,
-    Retention,
-    Subject,
-)
+from jsg_privacy.registry import Delete, LegalHold, Period, Retention, Subject
+from jsg_privacy.registry.keyed import KeyedTableSource, subject_keys
 
 #: How long a choice is kept after it last changed: then it is asked for again (ICO guidance:
 #: refresh consent rather than rely on it indefinitely).
@@ -37,31 +27,6 @@ SUPPRESSION_REASON = _(
 )
 
 
-def subject_keys(subject: Subject) -> tuple[list[str], str]:
-    """The subject's keys (user key, e-mail key) and the e-mail key alone ("" without an e-mail)."""
-    email_key = subjects.for_email(subject.email) if subject.email else ""
-    return subjects.keys_for(subject), email_key
-
-
-class KeyedTableSource(RemoteSource):
-    """A table of this app whose rows are found by keyed hash; exports hold declared fields only.
-
-    ``label`` and ``data_subjects`` are plain strings: the Art. 30 record serialises them as they are.
-    """
-
-    model: ClassVar[type[models.Model]]
-    export_fields: ClassVar[tuple[str, ...]] = ()
-
-    def rows(self, subject: Subject) -> models.QuerySet:
-        raise NotImplementedError
-
-    def export(self, subject: Subject) -> Iterable[Mapping[str, Any]]:
-        return list(self.rows(subject).values(*self.export_fields))
-
-    def count(self, subject: Subject) -> int:
-        return self.rows(subject).count()
-
-
 class MarketingConsentSource(KeyedTableSource):
     key = MarketingConsent._meta.label
     label = "Your marketing choices"
@@ -69,7 +34,7 @@ class MarketingConsentSource(KeyedTableSource):
     fields = {
         MARKETING: ["purpose", "medium", "granted", "pending", "channel", "version", "updated_at"]
     }
-    export_fields = ("purpose", "medium", "granted", "pending", "channel", "version", "updated_at")
+    exported = ("purpose", "medium", "granted", "pending", "channel", "version", "updated_at")
     data_subjects = "customers and people who gave us their e-mail address"
     # The choices made in each box: the purposes of the optional boxes count only while they are on
     # (declared in the registry), even though no source holds testimonials of its own.
@@ -83,10 +48,10 @@ class MarketingConsentSource(KeyedTableSource):
     erasure = Delete()
 
     def rows(self, subject: Subject) -> models.QuerySet:
-        keys, email_key = subject_keys(subject)
+        keys, email_keys = subject_keys(subject)
         found = models.Q(subject_key__in=keys)
-        if email_key:
-            found |= models.Q(contact_key=email_key)
+        if email_keys:
+            found |= models.Q(contact_key__in=email_keys)
         return MarketingConsent.objects.filter(found)
 
     def erase(self, subject: Subject) -> int:
@@ -99,7 +64,7 @@ class SuppressionSource(KeyedTableSource):
     label = "Marketing suppression list"
     model = Suppression
     fields = {MARKETING: ["key", "medium", "channel", "created_at"]}
-    export_fields = ("medium", "channel", "created_at")
+    exported = ("medium", "channel", "created_at")
     data_subjects = "people who unsubscribed from our marketing"
     retention = Retention(
         anchor="created_at",
@@ -116,10 +81,8 @@ class SuppressionSource(KeyedTableSource):
     )
 
     def rows(self, subject: Subject) -> models.QuerySet:
-        _keys, email_key = subject_keys(subject)
-        return (
-            Suppression.objects.filter(key=email_key) if email_key else Suppression.objects.none()
-        )
+        _keys, email_keys = subject_keys(subject)
+        return Suppression.objects.filter(key__in=email_keys)
 
     def erase(self, subject: Subject) -> int:
         """Erasure keeps the entries (the legal hold above): erasing them would re-open marketing."""

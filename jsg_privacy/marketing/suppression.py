@@ -8,6 +8,8 @@ once everything else about the person is gone, and it holds nothing but a keyed 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
 from jsg_privacy.marketing.models import Suppression
@@ -27,13 +29,19 @@ def add(key: str, medium: str, *, channel: str) -> bool:
     return True
 
 
-def lift(key: str, medium: str) -> bool:
-    """Remove the entry after an explicit opt-in; True if there was one."""
-    if not key:
+def lift(key: str | Iterable[str], medium: str) -> bool:
+    """Remove the entry after an explicit opt-in (under every key given: the address under each
+    configured hash key); True if there was one."""
+    keys = [k for k in ([key] if isinstance(key, str) else key) if k]
+    if not keys:
         return False
-    deleted, _ = Suppression.objects.filter(key=key, medium=medium).delete()
+    deleted, _ = Suppression.objects.filter(key__in=keys, medium=medium).delete()
     return bool(deleted)
 
 
-def is_suppressed(key: str, medium: str) -> bool:
-    return bool(key) and Suppression.objects.filter(key=key, medium=medium).exists()
+def is_suppressed(key: str | Iterable[str], medium: str) -> bool:
+    """Whether ``medium`` is suppressed for an e-mail key, or any of several (the same address
+    under each configured hash key: an opt-out made before a key rotation still counts)."""
+    keys = [key] if isinstance(key, str) else list(key)
+    keys = [k for k in keys if k]
+    return bool(keys) and Suppression.objects.filter(key__in=keys, medium=medium).exists()

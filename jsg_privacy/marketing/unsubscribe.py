@@ -12,8 +12,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
 from jsg_privacy.consent.models import Action, Channel
+from jsg_privacy.crypto import subjects
 from jsg_privacy.inventory import MARKETING_CONSENT, PARTNER_MARKETING
 from jsg_privacy.marketing import suppression, tokens, wording
 from jsg_privacy.marketing.choices import Person, withdraw

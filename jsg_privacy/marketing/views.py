@@ -7,6 +7,8 @@ A forged, altered or expired link shows a page saying so — 400 or 410 — and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +24,9 @@ from jsg_privacy.conf import app_settings
 from jsg_privacy.marketing import choices, double_opt_in, suppression, tokens, wording
 from jsg_privacy.marketing import unsubscribe as unsubscribing
 from jsg_privacy.marketing.forms import PREFIX, MarketingPreferencesForm
+
+if TYPE_CHECKING:
+    from jsg_privacy.requests.views import AuthenticatedHttpRequest
 
 LINK_PROBLEM_TEMPLATE = "jsg_privacy/marketing/link_problem.html"
 
@@ -41,7 +46,11 @@ def box_status(person: choices.Person, box: wording.Box) -> str:
         return _("Yes, since %(date)s.") % {"date": since}
     if latest is not None and latest.pending:
         return _("Waiting for you to confirm with the link we e-mailed you.")
-    if box.medium and person.proven and suppression.is_suppressed(person.email_key, box.medium):
+    if (
+        box.medium
+        and person.proven
+        and suppression.is_suppressed(person.all_email_keys, box.medium)
+    ):
         return _("No: you unsubscribed.")
     return _("No.")
 
@@ -49,13 +58,14 @@ def box_status(person: choices.Person, box: wording.Box) -> str:
 @login_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Choices recorded for the address alone (a guest's, at checkout) are shown, and changed, only
     # once the account has proven the address: a stranger who signed up with it must neither learn
     # them nor undo them.
     from jsg_privacy.requests.identity import address_proven  # the page sits above both layers
 
-    proven = address_proven(request.user, request.user.email)
+    field = request.user.get_email_field_name()
+    proven = address_proven(request.user, str(getattr(request.user, field, "") or ""))
     person = choices.Person.of(user=request.user, proven=proven)
     data = request.POST if request.method == "POST" else None
     form = MarketingPreferencesForm(data, person=person)
@@ -83,7 +93,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except tokens.InvalidToken as error:
         return link_problem(request, error, "unsubscribe")
     heading, text = wording.unsubscribe_text(link.medium)
-    context = {"heading": heading, "text": text, "medium": link.medium}
+    context: dict[str, Any] = {"heading": heading, "text": text, "medium": link.medium}
     if request.method == "POST":
         context["changed"] = unsubscribing.follow(link)
         return render(request, "jsg_privacy/marketing/unsubscribed.html", context)

@@ -5,7 +5,14 @@ deliberate reset, stays possible). SQLite refuses UPDATE; DELETE stays refused b
 because Django's test flush deletes rows on SQLite.
 """
 
+from collections.abc import Callable
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+#: A RunPython function.
+Operation = Callable[[StateApps, BaseDatabaseSchemaEditor], None]
 
 TABLE = "jsg_privacy_consentrecord"
 
@@ -29,8 +36,8 @@ BEGIN SELECT RAISE(ABORT, 'jsg_privacy: consent records are append-only (UPDATE 
 SQLITE_DOWN = "DROP TRIGGER IF EXISTS jsg_privacy_ledger_no_update;"
 
 
-def run(sql_by_vendor):
-    def apply(apps, schema_editor):
+def run(sql_by_vendor: dict[str, str]) -> Operation:
+    def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         sql = sql_by_vendor.get(schema_editor.connection.vendor)
         if sql:
             schema_editor.execute(sql, None)  # None: no placeholders, "%" is literal

@@ -6,7 +6,14 @@ a PL/pgSQL function takes a fresh snapshot, so the newest hash read after the lo
 previous writer committed. Other databases append from Python (jsg_privacy.consent.ledger).
 """
 
+from collections.abc import Callable
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+#: A RunPython function.
+Operation = Callable[[StateApps, BaseDatabaseSchemaEditor], None]
 
 UP = """
 CREATE OR REPLACE FUNCTION jsg_privacy_ledger_append(
@@ -38,8 +45,8 @@ $$;
 DOWN = "DROP FUNCTION IF EXISTS jsg_privacy_ledger_append(bigint, timestamptz, text, text, text, text, text, text, text, text, text);"
 
 
-def run(sql):
-    def apply(apps, schema_editor):
+def run(sql: str) -> Operation:
+    def apply(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(sql, None)  # None: no placeholders, "%" is literal
 

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.db import models
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from jsg_privacy import features
-from jsg_privacy.conf import app_settings, parse_clients
+from jsg_privacy.conf import app_settings
 from jsg_privacy.notice.rights import RESPONSE_TIME, RIGHTS
 from jsg_privacy.registry import (
     Basis,
@@ -29,6 +30,7 @@ from jsg_privacy.registry import (
     Safeguard,
     Source,
 )
+from jsg_privacy.registry.clients import parse_clients
 from jsg_privacy.registry.declarations import Client
 from jsg_privacy.registry.paths import PathError, resolve_field
 
@@ -123,7 +125,9 @@ def field_label(source: Source, name: str) -> str:
     label = name.replace("__", " ").replace("_", " ")
     if isinstance(source, ModelSource):
         with contextlib.suppress(PathError):  # reported by check jsg_privacy.E004
-            label = str(resolve_field(source.model, name).verbose_name)
+            field = resolve_field(source.model, name)
+            if isinstance(field, models.Field):  # a relation from another model is E004 too
+                label = str(field.verbose_name)
     return label
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from jsg_privacy.conf import app_settings, parse_clients
+from jsg_privacy.conf import app_settings
 from jsg_privacy.crypto.fields import encrypted_fields
 from jsg_privacy.notice import content
 from jsg_privacy.registry import Basis, Registry
+from jsg_privacy.registry.clients import parse_clients
 
 
 @dataclass

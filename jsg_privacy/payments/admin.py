@@ -7,6 +7,7 @@ disclosure log and the processed webhook events are read-only, like the consent 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +47,7 @@ class PaymentAdmin(KeyedSearchMixin, ReadOnlyAdmin):
         "paid_at",
         "refunded_at",
     ]
-    readonly_fields = fields
+    readonly_fields = flatten(fields)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
+from jsg_privacy.flows.restrict import is_restricted
 from jsg_privacy.payments.adapter import get_adapter
 from jsg_privacy.payments.base import (
     Event,
@@ -112,7 +114,10 @@ def pay(
     payment = start(payable, gateway)
     try:
         result = gateway.charge(
-            payable, token, subject_key=payment.subject_key, key=f"jsg-{uuid.uuid4().hex}"
+            needed_only(payable),
+            token,
+            subject_key=payment.subject_key,
+            key=f"jsg-{uuid.uuid4().hex}",
         )
     except Exception as error:
         ids = error.ids if isinstance(error, PaymentError) else {}
@@ -121,6 +126,18 @@ def pay(
         )
         raise
     return record(payment, result), result
+
+
+def needed_only(payable: Payable) -> Payable:
+    """What the provider may be sent for ``payable``: while the payer's processing is restricted
+    (Art. 18), only what paying the order needs — the amount, currency, card token and order
+    reference — and none of what the shop sends besides (the e-mail address for receipts, extra
+    metadata). Refunds and the erasure's deletion send nothing more than they need anyway."""
+    if not (payable.email or payable.metadata):
+        return payable
+    if not is_restricted(user=payable.user_id, email=payable.email):
+        return payable
+    return replace(payable, email="", metadata={})
 
 
 def confirm(payment: Payment) -> PaymentResult:

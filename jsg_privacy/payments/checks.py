@@ -5,6 +5,9 @@
 - E018: Stripe's webhook secret is missing while ``DEBUG`` is off, or is localstripe's public one
   outside the demo.
 - E019 (``check --deploy``): the test-only ``"local_for_tests"`` opt-in is set.
+- W030: the card-data guard comes after a middleware that reads the request (sessions, CSRF,
+  authentication, messages, locale, the consent middleware…), which then sees card data first.
+- W031: payments are switched on and the card-data guard is not in ``MIDDLEWARE``.
 
 E017-E019 concern the payments feature: a shop that has not switched it on (no
 ``JSG_PRIVACY_PAYMENT_ADAPTER``) takes no payment through jsg_privacy and is not asked for keys.
@@ -17,13 +20,14 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import models
 from django.utils.module_loading import import_string
 
 from jsg_privacy import features
 from jsg_privacy.conf import app_settings
-from jsg_privacy.payments.guard import is_card_field_name
+from jsg_privacy.payments.card_data import is_card_field_name
+from jsg_privacy.payments.guard import CardDataGuardMiddleware
 from jsg_privacy.payments.localstripe import LOCAL_FOR_TESTS
 
 STRIPE_KEYS = (
@@ -55,6 +59,61 @@ def check_card_fields(
         for model in models_to_check
         for field in model._meta.local_concrete_fields
         if is_card_field_name(field.name)
+    ]
+
+
+GUARD = "jsg_privacy.payments.guard.CardDataGuardMiddleware"
+# Middleware that may come before the guard: they read nothing a customer typed.
+_BEFORE_GUARD_OK = {
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.cache.UpdateCacheMiddleware",
+}
+
+
+def _is_guard(path: str) -> bool:
+    if path == GUARD:
+        return True
+    try:
+        middleware = import_string(path)
+    except ImportError:
+        return False  # Django reports a middleware it cannot import
+    return isinstance(middleware, type) and issubclass(middleware, CardDataGuardMiddleware)
+
+
+@register(Tags.security, "jsg_privacy")
+def check_guard_position(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """W030: the card-data guard runs after a middleware that reads the request; W031: payments
+    are on and no card-data guard is installed."""
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or ())
+    position = next((index for index, path in enumerate(middleware) if _is_guard(path)), None)
+    if position is None:
+        if not features.payments():
+            return []
+        return [
+            Warning(
+                "Payments are switched on, but the card-data guard is not in MIDDLEWARE: a card "
+                "number typed into any other form would reach the shop's views, sessions and logs.",
+                hint=f"Add {GUARD!r} to MIDDLEWARE, right after SecurityMiddleware.",
+                id="jsg_privacy.W031",
+            )
+        ]
+    before = [path for path in middleware[:position] if path not in _BEFORE_GUARD_OK]
+    if not before:
+        return []
+    return [
+        Warning(
+            f"The card-data guard comes after {', '.join(before)}: "
+            f"{'it reads' if len(before) == 1 else 'they read'} a request (a session, a CSRF "
+            "token, a log line…) before the guard can refuse one carrying card data.",
+            hint=f"Move {middleware[position]!r} up, right after SecurityMiddleware.",
+            id="jsg_privacy.W030",
+        )
     ]
 
 

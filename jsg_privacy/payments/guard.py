@@ -1,30 +1,59 @@
 """The card-data guard: card numbers and security codes never reach the shop.
 
-``CardDataGuardMiddleware`` refuses, with a 400, any request whose query or body holds a value that
-looks like a payment card number (13-19 digits, Luhn-valid, written with or without single spaces or
-dashes) or a filled-in field named like a card number or CVV. The value is never echoed or logged.
-Fields named in ``JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS`` pass when their validator accepts the value:
-an MPAN core can pass the Luhn test. See docs/card-data-guard.md.
+``CardDataGuardMiddleware`` refuses, with a 400, any request that carries a card-number-like value
+(13-19 digits, Luhn-valid, written unbroken, with single spaces or dashes, or printed in groups with
+dots, slashes or several spaces; full-width digits too) or a filled-in field named like a card
+number or CVV: in its URL path, query, headers, cookies, or a form, JSON, XML or text body, including
+a card number typed in parts over several fields. The value is never echoed or logged. Fields named
+in ``JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS`` pass when their validator accepts the value: an MPAN core
+can pass the Luhn test. What counts as card data is :mod:`jsg_privacy.payments.card_data`; see
+docs/card-data-guard.md.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from contextlib import suppress
+from http.cookies import CookieError
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, unquote_plus
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, UnreadablePostError
 from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from jsg_privacy.conf import app_settings
+from jsg_privacy.payments import request_fields
+from jsg_privacy.payments.card_data import (
+    MASK,
+    could_hold_card_number,
+    find_card_numbers,
+    fold,
+    is_card_field_name,
+    is_card_number,
+    luhn_valid,
+    mask_card_numbers,
+)
+from jsg_privacy.payments.request_fields import is_exempt
+
+__all__ = [
+    "MASK",
+    "CardDataGuardMiddleware",
+    "Finding",
+    "find_card_data",
+    "find_card_field",
+    "find_card_numbers",
+    "is_card_field_name",
+    "is_card_number",
+    "is_exempt",
+    "is_mpan",
+    "luhn_valid",
+    "mask_card_numbers",
+    "refuse",
+]
 
 logger = logging.getLogger("jsg_privacy.payments.guard")
 
@@ -33,238 +62,38 @@ REFUSAL_MESSAGE = _(
     "For your safety we never accept card details on this site; card payments go straight to our "
     "payment provider."
 )
-MASK = "[card number removed]"
-
-# A run of at least 13 digits, single separators between them, not glued to a word or a longer run.
-_SEPARATOR = r"[ \-\u00a0]"
-# (The first digit comes before the look-behinds so that the regex engine can skip to digits.)
-_RUN = re.compile(rf"[0-9](?<!\w[0-9])(?<![0-9]{_SEPARATOR}[0-9])(?:{_SEPARATOR}?[0-9]){{12,}}")
-# For log lines: also URL-encoded spaces ("+", "%20") and dashes ("%2D") of a raw request line.
-_LOOSE_SEPARATOR = r"(?:[ \-\u00a0+]|%20|%2[dD])"
-_LOOSE_RUN = re.compile(
-    rf"[0-9](?<!\w[0-9])(?<![0-9][ \-\u00a0+][0-9])(?:{_LOOSE_SEPARATOR}?[0-9]){{12,}}"
-)
-_GROUPS = re.compile(r"[0-9]+")
-_ENCODED_SEPARATOR = re.compile(r"%2[0dD]")
-_GLUED_BEFORE = re.compile(r"[0-9][.,]|\w-")
-_GLUED_AFTER = re.compile(r"-\w|[.,][0-9]|\w")
-# No payment card starts with 0, 1, 20, 21, 28, 29 (Mastercard and Mir use 22-27) or 89 (a SIM
-# card's ICCID): this keeps millisecond timestamps, zero-led phone numbers and ICCIDs out.
-_NOT_A_CARD = re.compile(r"[01]|2[0189]|89")
-# How card numbers are usually printed: Visa/Mastercard 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4.
-_USUAL_GROUPINGS = ((4, 4, 4, 4, 3), (4, 4, 4, 4), (4, 6, 5), (4, 6, 4))
-_IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}[ A-Za-z0-9]*$")
-_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 MPAN_WEIGHTS = (3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43)
-
-
-def luhn_valid(digits: str) -> bool:
-    """Whether a string of ASCII digits passes the Luhn (mod 10) check that card numbers carry."""
-    if not digits.isascii() or not digits.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = ord(char) - 48
-        total += _DOUBLED[digit] if position % 2 else digit
-    return total % 10 == 0
-
-
-def _could_be_card(digits: str) -> bool:
-    return 13 <= len(digits) <= 19 and not _NOT_A_CARD.match(digits) and luhn_valid(digits)
-
-
-def _card_in_run(groups: list[str]) -> int | None:
-    """How many of ``groups`` form a card number: all of them, or a usually printed head of them
-    followed by more digits (an expiry date or a CVV typed straight after the number)."""
-    if _could_be_card("".join(groups)):
-        return len(groups)
-    if len(groups) > 1:
-        sizes = tuple(len(group) for group in groups)
-        heads = [1] + [
-            len(g) for g in _USUAL_GROUPINGS if sizes[: len(g)] == g and len(sizes) > len(g)
-        ]
-        for head in heads:
-            if _could_be_card("".join(groups[:head])):
-                return head
-    return None
-
-
-def _is_iban_tail(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` ends an IBAN (a UK one holds 14 digits after its bank code)."""
-    head = _IBAN_HEAD.search(text, max(0, start - 40), start)
-    if head is None:
-        return False
-    iban = re.sub(r"[^A-Za-z0-9]", "", head.group() + text[start:end]).upper()
-    return (
-        15 <= len(iban) <= 34
-        and int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1
-    )
-
-
-def _scan(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str]]:
-    """(start, end) of each digit run holding a card number, and the card number as written."""
-    for match in pattern.finditer(text):
-        start, end = match.span()
-        before, after = text[max(0, start - 2) : start], text[end : end + 2]
-        if before.endswith("+") or _GLUED_BEFORE.fullmatch(before):
-            continue  # an international phone number, a decimal, a reference such as JSG-…
-        if _GLUED_AFTER.match(after):
-            continue  # glued to a word, or the integer part of a decimal
-        # URL-encoded separators become spaces of the same length, so positions still hold.
-        groups = list(_GROUPS.finditer(_ENCODED_SEPARATOR.sub("   ", match.group())))
-        head = _card_in_run([group.group() for group in groups])
-        if head is not None and not _is_iban_tail(text, start, end):
-            yield start, end, text[start : start + groups[head - 1].end()]
-
-
-def find_card_numbers(text: str) -> list[str]:
-    """Every card-number-like value in ``text``, as written (with its spaces or dashes)."""
-    if len(text) < 13:
-        return []
-    return [card for _start, _end, card in _scan(text, _RUN)]
-
-
-def is_card_number(value: object) -> bool:
-    """Whether ``value`` as a whole is a card-number-like value."""
-    text = str(value).strip()
-    return bool(re.fullmatch(rf"[0-9](?:{_SEPARATOR}?[0-9]){{12,18}}", text)) and _could_be_card(
-        re.sub(r"[^0-9]", "", text)
-    )
-
-
-def mask_card_numbers(text: str, replacement: str = MASK) -> str:
-    """``text`` with every card-number-like run replaced, including URL-encoded ones of a log line."""
-    if len(text) < 13:
-        return text
-    parts, position = [], 0
-    for start, end, _card in _scan(text, _LOOSE_RUN):
-        parts += [text[position:start], replacement]
-        position = end
-    return "".join(parts) + text[position:] if parts else text
 
 
 def is_mpan(value: object) -> bool:
     """Whether ``value`` is a 13-digit MPAN core (spaces or dashes allowed) with a valid check digit:
     the first 12 digits weighted by ``MPAN_WEIGHTS``, summed, mod 11, mod 10."""
-    core = re.sub(r"[\s\-]", "", str(value))
+    core = re.sub(r"[\s\-]", "", fold(str(value)))
     if len(core) != 13 or not core.isascii() or not core.isdigit():
         return False
     total = sum(int(digit) * weight for digit, weight in zip(core[:12], MPAN_WEIGHTS, strict=True))
     return total % 11 % 10 == int(core[12])
 
 
-# -- field names -------------------------------------------------------------------------------
-
-_WORDS = re.compile(r"[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
-_CARD_NAME_ENDINGS = {
-    tuple(name.split())
-    for name in [
-        "card number", "card no", "card num", "card nr", "cardnumber", "cardno", "cardnum",
-        "cc number", "cc no", "cc num", "ccnumber", "ccno", "ccnum", "card pan",
-        "primary account number", "cvv", "cvv2", "cvc", "cvc2", "csc", "cvn", "cvv code",
-        "cvc code", "card verification", "card verification code", "card verification value",
-        "card security code",
-    ]
-}  # fmt: skip
-# Ordinary words elsewhere (a frying pan, an SMS security code): only as the whole name.
-_CARD_WHOLE_NAMES = {("pan",), ("security", "code")}
-
-
-@lru_cache(maxsize=2048)
-def is_card_field_name(name: str) -> bool:
-    """Whether a form field, JSON key (or dotted path) or model field is named like a card number
-    or CVV: ``card_number``, ``cardNumber``, ``payment[card][number]``, ``cc-num``, ``cvv2``, ``pan``…
-
-    Names are split into words (on ``_``, ``-``, ``.``, brackets and camelCase); a name matches when
-    its last words are a card-number or CVV name. ``company``, ``span`` or ``cvc_check`` do not."""
-    words = tuple(word.lower() for word in _WORDS.findall(name))
-    if words in _CARD_WHOLE_NAMES:
-        return True
-    return any(words[-size:] in _CARD_NAME_ENDINGS for size in (1, 2, 3) if len(words) >= size)
-
-
-# -- exemptions --------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=32)
-def _exempt_validator(path: str) -> Callable[[Any], Any]:
-    try:
-        return import_string(path)
-    except ImportError as error:
-        raise ImproperlyConfigured(
-            f"JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS names {path!r}, which cannot be imported: {error}"
-        ) from error
-
-
-def is_exempt(name: str, value: object) -> bool:
-    """Whether the field ``name`` is in ``JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS`` and its validator
-    accepts ``value``: a predicate returning true, or a Django validator that does not raise."""
-    path = app_settings.CARD_GUARD_EXEMPT_FIELDS.get(name)
-    if path is None:
-        return False
-    try:
-        accepted = _exempt_validator(path)(value)
-    except ValidationError:
-        return False
-    return accepted is None or bool(accepted)
-
-
 # -- requests ----------------------------------------------------------------------------------
 
-BODY_FIELD = "(request body)"
+BODY_FIELD = request_fields.BODY_FIELD
+PATH_FIELD = "(URL path)"
 _NO_BODY = {"GET", "HEAD", "OPTIONS", "TRACE"}
 _FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+_XML = {"application/xml", "text/xml"}
+
+
+class Finding(NamedTuple):
+    """Where a request carries card data: a field, the path, a header or a cookie (by name only)."""
+
+    field: str
+    header: str | None = None  #: the ``META`` key of the header
+    cookie: str | None = None
 
 
 class _Unreadable(Exception):
     """The client stopped sending the body; nothing of it can reach a view either."""
-
-
-def _blank(value: object) -> bool:
-    return (
-        value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip())
-    )
-
-
-def _holds_card_data(name: str, path: str, value: object) -> bool:
-    if _blank(value):
-        return False
-    hit = (
-        is_card_field_name(name)
-        or (path != name and is_card_field_name(path))
-        or bool(find_card_numbers(value if isinstance(value, str) else str(value)))
-    )
-    return hit and not is_exempt(name, value)
-
-
-def _inspect_pairs(pairs: Iterable[tuple[str, list[str]]]) -> str | None:
-    for name, values in pairs:
-        if find_card_numbers(name):
-            return name
-        for value in values:
-            if _holds_card_data(name, name, value):
-                return name
-    return None
-
-
-def _inspect_json(body: bytes) -> str | None:
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # not JSON after all: look at it as text
-        return BODY_FIELD if find_card_numbers(body.decode("utf-8", "replace")) else None
-    stack: list[tuple[str, str, Any]] = [(BODY_FIELD, BODY_FIELD, data)]
-    while stack:
-        name, path, value = stack.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if find_card_numbers(key):
-                    return key
-                stack.append((key, key if path == BODY_FIELD else f"{path}.{key}", item))
-        elif isinstance(value, list):
-            stack.extend((name, path, item) for item in value)
-        elif _holds_card_data(name, path, value):
-            return path
-    return None
 
 
 def _body_field(request: HttpRequest) -> str | None:
@@ -272,15 +101,17 @@ def _body_field(request: HttpRequest) -> str | None:
     try:
         if content_type in _FORMS:
             if request.method == "POST":  # multipart: the text fields only, files stay unread
-                return _inspect_pairs(request.POST.lists())
+                return request_fields.in_pairs(request.POST.lists())
             if content_type == "multipart/form-data":
                 return None  # Django parses multipart bodies of POST requests only
-            return _inspect_pairs(QueryDict(request.body, encoding=request.encoding).lists())
+            query = QueryDict(request.body, encoding=request.encoding)
+            return request_fields.in_pairs(query.lists())
         if content_type == "application/json" or content_type.endswith("+json"):
-            return _inspect_json(request.body)
+            return request_fields.in_json(request.body)
+        if content_type in _XML or content_type.endswith("+xml"):
+            return request_fields.in_xml(_text(request))
         if content_type.startswith("text/"):
-            text = request.body.decode(request.encoding or "utf-8", "replace")
-            return BODY_FIELD if find_card_numbers(text) else None
+            return BODY_FIELD if find_card_numbers(_text(request)) else None
     except RawPostDataException:
         return None  # read as a stream before the guard ran: a view cannot read it again either
     except UnreadablePostError as error:
@@ -288,15 +119,119 @@ def _body_field(request: HttpRequest) -> str | None:
     return None  # files, images and other binary bodies are never read
 
 
-def find_card_field(request: HttpRequest) -> str | None:
-    """The name of the first query parameter or body field holding card data, or ``None``."""
+def _text(request: HttpRequest) -> str:
+    return request.body.decode(request.encoding or "utf-8", "replace")
+
+
+def _in_url_encoded(value: str) -> bool:
+    """Whether a header or cookie value holds a card number, as written or URL-decoded."""
+    if find_card_numbers(value):
+        return True
+    return ("%" in value or "+" in value) and bool(find_card_numbers(unquote_plus(value)))
+
+
+# Strings of request environments seen to hold no card number (header values, cookies, paths), so
+# that what a browser sends on every request is not searched again each time. A bounded memo of a
+# pure function: a string once found clean is clean for good.
+_CLEAN: dict[str, None] = {}
+_CLEAN_MAX_ENTRIES = 1024
+_CLEAN_MAX_LENGTH = 4096
+
+
+def _could_hold_card_data(request: HttpRequest) -> bool:
+    """A quick look, with no false negatives, at the path and every header and cookie at once."""
+    meta = request.META
+    cookies = meta.get("HTTP_COOKIE", "")
+    fresh = [
+        value
+        for value in meta.values()
+        if value.__class__ is str
+        and len(value) >= 13
+        and value is not cookies
+        and value not in _CLEAN
+    ]
+    also_clean = []
+    if len(cookies) >= 13 and cookies not in _CLEAN:
+        # Cookie by cookie: most of them stay the same from one request to the next.
+        parts = cookies.split(";")
+        if "\\" in cookies:  # quoted values with escapes: as Django reads them too
+            parts += request.COOKIES.values()
+        fresh += [part for part in parts if len(part) >= 13 and part not in _CLEAN]
+        also_clean.append(cookies)
+    if fresh:
+        text = "\n".join(fresh)
+        if could_hold_card_number(unquote_plus(text) if "%" in text else text):
+            return True
+    _remember(fresh + also_clean)
+    return False
+
+
+def _remember(clean: list[str]) -> None:
+    if len(_CLEAN) > _CLEAN_MAX_ENTRIES:
+        _CLEAN.clear()
+    for value in clean:
+        if len(value) <= _CLEAN_MAX_LENGTH:
+            _CLEAN[value] = None
+
+
+def _in_referer(url: str) -> bool:
+    """Whether the URL of a Referer holds a card number: in its path, or in its query's fields but
+    for exempt ones (the page a customer comes from may have had ``?mpan=…`` in its address)."""
+    base, _, query = url.partition("?")
+    return _in_url_encoded(base) or any(
+        (find_card_numbers(value) and not is_exempt(name, value)) or find_card_numbers(name)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    )
+
+
+def _in_path_or_headers(request: HttpRequest) -> Finding | None:
+    """The path, or the first header or cookie, holding a card number."""
+    meta = request.META
+    path = request.path_info
+    # The environment holds the path too, but a non-ASCII one only as undecoded bytes.
+    if meta.get("PATH_INFO") != path and find_card_numbers(path):
+        return Finding(PATH_FIELD)
+    if not _could_hold_card_data(request):
+        return None
+    if find_card_numbers(path):
+        return Finding(PATH_FIELD)
+    # Cookies as Django reads them (quoted values unescaped), then as sent (a name sent twice).
+    chunks = (chunk.partition("=") for chunk in meta.get("HTTP_COOKIE", "").split(";"))
+    raw = [(name.strip(), value.strip()) for name, _, value in chunks]
+    for name, cookie in [*request.COOKIES.items(), *raw]:
+        if (_in_url_encoded(cookie) or _in_url_encoded(name)) and not is_exempt(name, cookie):
+            return Finding(f"(cookie {name})", cookie=name)
+    for key, value in meta.items():
+        if not key.startswith("HTTP_") or key == "HTTP_COOKIE" or value.__class__ is not str:
+            continue
+        if value in _CLEAN:
+            continue
+        if _in_referer(value) if key == "HTTP_REFERER" else _in_url_encoded(value):
+            return Finding(f"(header {key[5:].replace('_', '-').title()})", header=key)
+        if key != "HTTP_REFERER":
+            _remember([value])  # found clean: not searched again
+    return None
+
+
+def find_card_data(request: HttpRequest) -> Finding | None:
+    """Where ``request`` carries card data (its path, query, headers, cookies or body), or ``None``."""
+    finding = _in_path_or_headers(request)
+    if finding is not None:
+        return finding
     if request.META.get("QUERY_STRING"):
-        field = _inspect_pairs(request.GET.lists())
+        field = request_fields.in_pairs(request.GET.lists())
         if field is not None:
-            return field
+            return Finding(field)
     if request.method in _NO_BODY:
         return None
-    return _body_field(request)
+    field = _body_field(request)
+    return None if field is None else Finding(field)
+
+
+def find_card_field(request: HttpRequest) -> str | None:
+    """The name of the first field (or path, header, cookie) holding card data, or ``None``."""
+    finding = find_card_data(request)
+    return None if finding is None else finding.field
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -308,17 +243,33 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
-def refuse(request: HttpRequest) -> HttpResponse:
-    """The 400 answer to a request carrying card data; it never repeats what was sent."""
-    # Nothing on the page (a "next" link, a debug page) can echo the query or the form now.
+def refuse(request: HttpRequest, finding: Finding | None = None) -> HttpResponse:
+    """The 400 answer to a request carrying card data; it never repeats what was sent.
+
+    A cookie holding card data is deleted, so that the visitor's next request goes through."""
+    wants_json = _wants_json(request)
+    # Nothing on the page (a "next" link, a debug page) nor Django's log of the 400 can echo the
+    # path, the query, the form or the header now.
+    request.path = request.path_info = request.META["PATH_INFO"] = "/"
     request.META["QUERY_STRING"] = ""
     request.GET = QueryDict()
     request.POST = QueryDict()
+    if finding is not None and finding.header:
+        request.META.pop(finding.header, None)
+    if finding is not None and finding.cookie:
+        request.META.pop("HTTP_COOKIE", None)
+        request.COOKIES = {}
     response: HttpResponse
-    if _wants_json(request):
+    if wants_json:
         response = JsonResponse({"error": str(REFUSAL_MESSAGE)}, status=400)
     else:
         response = render(request, REFUSED_TEMPLATE, {"message": REFUSAL_MESSAGE}, status=400)
+    # Links on the page must not send its address (which may hold the card number) as a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    if finding is not None and finding.cookie:
+        # (A name no Set-Cookie can carry cannot be deleted: the visitor must clear it.)
+        with suppress(CookieError):
+            response.delete_cookie(finding.cookie)
     add_never_cache_headers(response)
     return response
 
@@ -326,8 +277,9 @@ def refuse(request: HttpRequest) -> HttpResponse:
 class CardDataGuardMiddleware:
     """Refuse requests carrying card data before any view, session or database sees them.
 
-    Put it right after ``SecurityMiddleware``. It reads the query string when there is one, and the
-    body of form, multipart (text fields only), JSON and ``text/*`` requests; nothing else.
+    Put it right after ``SecurityMiddleware``. It reads the path, the query string, the headers and
+    cookies, and the body of form, multipart (text fields only), JSON, XML and ``text/*`` requests;
+    nothing else.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
@@ -335,15 +287,15 @@ class CardDataGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> Any:
         try:
-            field = find_card_field(request)
+            finding = find_card_data(request)
         except _Unreadable:
             return HttpResponse(status=400)
-        if field is None:
+        if finding is None:
             return self.get_response(request)
         logger.warning(
             "Refused %s %s: card data in the field %s (the value is not logged).",
             request.method,
             mask_card_numbers(request.path),
-            mask_card_numbers(field),
+            mask_card_numbers(finding.field),
         )
-        return refuse(request)
+        return refuse(request, finding)

@@ -19,8 +19,13 @@ filter on a logger only those logged on that very logger)::
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import TypeAlias
 
-from jsg_privacy.payments.guard import MASK, mask_card_numbers
+from jsg_privacy.payments.card_data import MASK, mask_card_numbers
+
+#: A log record's ``args``, as ``logging.LogRecord`` types them.
+LogArgs: TypeAlias = "tuple[object, ...] | Mapping[str, object] | None"
 
 
 class CardNumberMaskingFilter(logging.Filter):
@@ -59,7 +64,9 @@ class CardNumberMaskingFilter(logging.Filter):
                 record.msg, record.args = masked, ()
         if record.exc_info or record.exc_text:
             # Formatted the default way only to look; a handler's own formatter still formats it.
-            text = record.exc_text or logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+            text = record.exc_text or ""
+            if not text and record.exc_info:
+                text = logging.Formatter().formatException(record.exc_info)
             masked = mask_card_numbers(text, self.replacement)
             if masked != text:
                 # Formatters print exc_text; handlers that read exc_info would see the raw values.
@@ -67,7 +74,7 @@ class CardNumberMaskingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_card_numbers(record.stack_info, self.replacement)
 
-    def _mask_args(self, args: object) -> object:
+    def _mask_args(self, args: LogArgs) -> LogArgs:
         def mask(value: object) -> object:
             if isinstance(value, str | int) and not isinstance(value, bool):
                 return mask_card_numbers(str(value), self.replacement)

@@ -13,7 +13,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.inventory import TRANSACTION
-from jsg_privacy.marketing.sources import KeyedTableSource, subject_keys
 from jsg_privacy.payments.models import Disclosure
 from jsg_privacy.registry import (
     Action,
@@ -24,6 +23,7 @@ from jsg_privacy.registry import (
     Retention,
     Subject,
 )
+from jsg_privacy.registry.keyed import KeyedTableSource, subject_keys
 
 RECORDS_HOLD = Period(years=7)
 RECORDS_REASON = _(
@@ -107,7 +107,7 @@ class DisclosureSource(KeyedTableSource):
     label = "What we sent to payment providers"
     model = Disclosure
     fields = {TRANSACTION: ["recipient", "purpose", "operation", "field_names", "created_at"]}
-    export_fields = ("created_at", "recipient", "purpose", "operation", "field_names")
+    exported = ("created_at", "recipient", "purpose", "operation", "field_names")
     data_subjects = "customers who paid by card"
     retention = Retention(
         anchor="created_at",

@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import stripe
 
@@ -44,6 +44,11 @@ from jsg_privacy.payments.base import (
     Status,
 )
 from jsg_privacy.payments.stripe_client import StripeSettings, make_client, to_params
+
+if TYPE_CHECKING:
+    # Parameters are built from the declared fields (the outbound allowlist), so they are plain
+    # dicts: cast to Stripe's parameter types where they are sent.
+    from stripe.params import CustomerCreateParams, PaymentIntentCreateParams, RefundCreateParams
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +113,10 @@ class StripeGateway(Gateway):
                 subject_key,
                 customer_fields,
                 lambda fields: self.client.v1.customers.create(
-                    params={**to_params(fields, "source"), "expand": ["default_source"]},
+                    params=cast(
+                        "CustomerCreateParams",
+                        {**to_params(fields, "source"), "expand": ["default_source"]},
+                    ),
                     options={"idempotency_key": f"{key}-customer"},
                 ),
             )
@@ -130,11 +138,14 @@ class StripeGateway(Gateway):
                 subject_key,
                 intent_fields,
                 lambda fields: self.client.v1.payment_intents.create(
-                    params={
-                        **to_params(fields),
-                        "customer": customer.id,
-                        "payment_method_types": ["card"],
-                    },
+                    params=cast(
+                        "PaymentIntentCreateParams",
+                        {
+                            **to_params(fields),
+                            "customer": customer.id,
+                            "payment_method_types": ["card"],
+                        },
+                    ),
                     options={"idempotency_key": f"{key}-intent"},
                 ),
             )
@@ -187,7 +198,9 @@ class StripeGateway(Gateway):
                 subject_key,
                 {"amount": amount},
                 lambda fields: self.client.v1.refunds.create(
-                    params={**to_params(fields), "payment_intent": intent_id},
+                    params=cast(
+                        "RefundCreateParams", {**to_params(fields), "payment_intent": intent_id}
+                    ),
                     options={"idempotency_key": f"{key}-refund"},
                 ),
             )

@@ -97,16 +97,34 @@ class ObservedHTTPClient(stripe.HTTPClient):
         super().__init__()
         self._inner = inner or stripe.new_default_http_client()
 
-    def request(self, method: str, url: str, headers: Any, post_data: Any = None) -> Any:
+    # ``_usage``: in the base class's signature, never passed by Stripe's retry loop, and not
+    # accepted by Stripe's own clients (the inner one).
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[str, int, Mapping[str, str]]:
         transport.notify(method, url, post_data)
         return self._inner.request(method, url, headers, post_data)
 
-    def request_stream(self, method: str, url: str, headers: Any, post_data: Any = None) -> Any:
+    def request_stream(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[Any, int, Mapping[str, str]]:
         transport.notify(method, url, post_data)
         return self._inner.request_stream(method, url, headers, post_data)
 
     def close(self) -> None:
-        self._inner.close()
+        self._inner.close()  # type: ignore[no-untyped-call]  # stripe leaves close() unannotated
 
 
 def to_params(fields: Mapping[str, Any], payment_method: str = "payment_method") -> dict[str, Any]:

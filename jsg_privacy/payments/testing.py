@@ -74,9 +74,9 @@ class LocalStripe:
         if not line.startswith("localstripe listening on "):
             self.process.kill()
             self.process.wait()
-            log = self.log.read_text()
+            output = self.log.read_text()
             self.stop()
-            raise RuntimeError(f"localstripe did not start: {line!r} {log!r}")
+            raise RuntimeError(f"localstripe did not start: {line!r} {output!r}")
         self.url = line.split()[3]
         self._wait_until_serving()
         return self
@@ -208,7 +208,7 @@ def database_dump(using: str = "default") -> str:
     from django.db import connections
 
     connection = connections[using]
-    lines = []
+    lines: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
@@ -222,7 +222,7 @@ def card_data_in(text: str, cvcs: tuple[str, ...] = ()) -> list[str]:
     A security code is found when one of ``cvcs`` follows a CVC/CVV-like name (``card[cvc]=123``,
     ``"cvv": "123"``), however it is quoted or encoded.
     """
-    from jsg_privacy.payments.guard import find_card_numbers
+    from jsg_privacy.payments.card_data import find_card_numbers
 
     decoded = urllib.parse.unquote_plus(text)
     found = [*find_card_numbers(text), *find_card_numbers(decoded)]

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.conf import app_settings
-from jsg_privacy.payments.guard import find_card_numbers, is_exempt
+from jsg_privacy.payments.card_data import find_card_numbers
+from jsg_privacy.payments.request_fields import is_exempt
 
 CARD_NUMBER_MESSAGE = _(
     "This looks like a payment card number. For your safety we never accept card details on this "

@@ -7,6 +7,7 @@ Declare them on :class:`~jsg_privacy.registry.rules.Anonymise`; fields without o
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -69,7 +70,7 @@ DROP = _Drop()
 UNIQUE_SAFE = frozenset({"erased_email", "unique_erased", "new_uuid", "keep"})
 
 
-def fixed(replacement: Any):
+def fixed(replacement: Any) -> Callable[[Any, Any], Any]:
     """An anonymiser that always answers ``replacement``."""
 
     def anonymise(instance: Any, value: Any) -> Any:
@@ -89,7 +90,7 @@ def first_of_year(instance: Any, value: Any) -> Any:
     return value.replace(month=1, day=1) if value else value
 
 
-def default_for(field: models.Field) -> Any:
+def default_for(field: models.Field[Any, Any]) -> Callable[[Any, Any], Any]:
     """The anonymiser used when a declaration names none for ``field``: always a valid value,
     and a different one per row for a unique field (so erasing two orders never collides)."""
     if isinstance(field, models.EmailField):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.checks import CheckMessage, Error
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from jsg_privacy.crypto.fields import KeyedHashField
@@ -60,7 +61,9 @@ def _undeclared_models(registry: Registry) -> Iterator[Incomplete]:
     """E002: a model with personal-looking fields, or rows hanging off rows about a person (an
     order's lines), that no declaration covers."""
     models_ = [m for m in apps.get_models() if not m._meta.proxy]
-    personal = detection.personal_models(models_, declared=registry.sources)
+    personal = detection.personal_models(
+        models_, declared=registry.sources, exempt=registry.exemptions
+    )
     for model in models_:
         label = model._meta.label
         if label in registry.sources or label not in personal:
@@ -126,9 +129,18 @@ def _sources(registry: Registry) -> Iterator[Error]:
             continue
         for what, name in _field_names(source):
             try:
-                resolve_field(model, name)
+                field = resolve_field(model, name)
             except PathError:
                 yield error(4, f"{label}.{name} does not exist (named in {what}).", obj=model)
+                continue
+            if isinstance(field, models.ForeignObjectRel) and what != "not_personal":
+                yield error(
+                    4,
+                    f"{label}.{name} is a relation from {field.related_model._meta.label}, "
+                    f"not a field (named in {what}).",
+                    f"Declare the data on {field.related_model._meta.label}'s own source.",
+                    obj=model,
+                )
         yield from _unclassified(registry, source)
         yield from _subject(source)
         yield from _retention(source)
@@ -243,6 +255,24 @@ def _retention(source: ModelSource) -> Iterator[Error]:
                 f"{label} {what} period {period!r} is not a whole, non-negative period.",
                 obj=source.model,
             )
+    rule = source.retention
+    if rule is not None and rule.fallback:
+        anchors.append(("retention fallback", rule.fallback))
+    if (
+        rule is not None
+        and not rule.fallback
+        and _nullable(source.model, rule.anchor)
+        and not _lives_through_subject(source, rule.anchor)
+    ):
+        yield incomplete(
+            25,
+            f"{label} retention anchor {rule.anchor!r} may be empty, and the rule has no fallback: "
+            "rows without it are kept for ever.",
+            'Add a date every row has: privacy.Retention(..., fallback="created_at", '
+            "fallback_period=privacy.Period(...)), e.g. an order never invoiced is kept from when "
+            "it was placed.",
+            obj=source.model,
+        )
     for what, anchor in anchors:
         try:
             field = resolve_field(source.model, anchor)
@@ -256,6 +286,37 @@ def _retention(source: ModelSource) -> Iterator[Error]:
                 "Anchor the rule on a DateField or DateTimeField (or a path to one).",
                 obj=source.model,
             )
+
+
+def _lives_through_subject(source: ModelSource, anchor: str) -> bool:
+    """The anchor starts with the reverse link the subject is found through: the rows exist only
+    through the row that points at them (an order's address rows, found and dated through the
+    order). One without it is found by no request and has no date to fall back on: it is deleted
+    with that row, not by a fallback (the dry run still counts such rows as never due)."""
+    first = anchor.split("__", 1)[0]
+    subject = source.subject_path.split("__", 1)[0] if source.subject_path else ""
+    if "__" not in anchor or first != subject:
+        return False
+    try:
+        field = source.model._meta.get_field(first)
+    except FieldDoesNotExist:
+        return False
+    return bool(field.is_relation and not field.concrete)
+
+
+def _nullable(model: type[models.Model], path: str) -> bool:
+    """Whether a path may lead to no value: a nullable field, or a nullable link on the way."""
+    current = model
+    for name in path.split("__"):
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:  # a wrong path is reported by E004
+            return False
+        if getattr(field, "null", False) or (field.is_relation and not field.concrete):
+            return True
+        if field.is_relation and field.related_model is not None:
+            current = field.related_model
+    return False
 
 
 def _references(registry: Registry) -> Iterator[Error]:

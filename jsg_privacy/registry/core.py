@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ContextDecorator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.apps import apps
 from django.db import models
@@ -15,7 +15,11 @@ from django.db import models
 from jsg_privacy.registry.declarations import Basis, Category, Cookie, Purpose, Recipient
 from jsg_privacy.registry.sources import ModelSource, RemoteSource, Source
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = TypeVar("S", bound=type[ModelSource])
+L = TypeVar("L", bound=Callable[["Registry"], None])
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Exemption:
     """Fields (or a whole model when ``fields`` is empty) that look personal but are not."""
 
     fields: tuple[str, ...]
-    reason: str
+    reason: StrOrPromise
 
 
 class Registry:
@@ -46,8 +50,11 @@ class Registry:
         self.sources: dict[str, Source] = {}
         self.exemptions: dict[str, Exemption] = {}
         #: Purpose key -> how a person gives (and withdraws) consent for it.
-        self.consent_mechanisms: dict[str, list[str]] = {}
+        self.consent_mechanisms: dict[str, list[StrOrPromise]] = {}
         self.problems: list[Problem] = []
+        # Where each source was first declared: one withdrawn and declared again (a feature switched
+        # off and on) goes back to its place, so notices and exports list sources in one order.
+        self._positions: dict[str, int] = {}
 
     # -- declaring ---------------------------------------------------------------------------
 
@@ -74,6 +81,12 @@ class Registry:
                 table.pop(key, None)
         self._changed()
 
+    @overload
+    def register(
+        self, model: type[models.Model] | str, source_class: None = None
+    ) -> Callable[[S], S]: ...
+    @overload
+    def register(self, model: type[models.Model] | str, source_class: S) -> S: ...
     def register(
         self,
         model: type[models.Model] | str,
@@ -110,17 +123,23 @@ class Registry:
                 )
             )
             return source_class
-        self.sources[resolved._meta.label] = source_class(resolved, self)
-        self._changed()
+        self._add_source(resolved._meta.label, source_class(resolved, self))
         return source_class
+
+    def _add_source(self, key: str, source: Source) -> None:
+        position = self._positions.setdefault(key, len(self._positions))
+        later = [other for other in self.sources if self._positions.get(other, 0) > position]
+        self.sources[key] = source
+        for other in later:  # move the sources declared after it behind it again
+            self.sources[other] = self.sources.pop(other)
+        self._changed()
 
     def register_remote(self, source: RemoteSource) -> None:
         """Declare a source that is not a Django model (another system, reached by API)."""
         if not isinstance(source, RemoteSource) or not source.key:
             self.problems.append(Problem(repr(source), "is not a RemoteSource with a key."))
             return
-        self.sources[source.key] = source
-        self._changed()
+        self._add_source(source.key, source)
 
     def unregister(self, model: type[models.Model] | str) -> None:
         key = model if isinstance(model, str) else model._meta.label
@@ -129,7 +148,11 @@ class Registry:
         self._changed()
 
     def exempt(
-        self, model: type[models.Model] | str, *, fields: Iterable[str] = (), reason: str
+        self,
+        model: type[models.Model] | str,
+        *,
+        fields: Iterable[str] = (),
+        reason: StrOrPromise,
     ) -> None:
         """Mark a model (or some of its fields) as holding no personal data, with the reason."""
         resolved = self._resolve_model(model)
@@ -137,7 +160,7 @@ class Registry:
             self.exemptions[resolved._meta.label] = Exemption(tuple(fields), reason)
             self._changed()
 
-    def add_consent_mechanism(self, purpose: str, description: str) -> None:
+    def add_consent_mechanism(self, purpose: str, description: StrOrPromise) -> None:
         """Record how people give consent for a consent-based purpose (a banner, a checkbox)."""
         self.consent_mechanisms.setdefault(purpose, []).append(description)
         self._changed()
@@ -246,7 +269,7 @@ class Registry:
 _listeners: list[Callable[[Registry], None]] = []
 
 
-def on_change(listener: Callable[[Registry], None]) -> Callable[[Registry], None]:
+def on_change(listener: L) -> L:
     """Call ``listener(registry)`` whenever a declaration changes (caches use it to invalidate)."""
     _listeners.append(listener)
     return listener

@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.registry.rules import Retention
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Basis(StrEnum):
@@ -145,8 +149,8 @@ class Category:
     """A kind of personal data, e.g. account data or correspondence data."""
 
     key: str
-    label: str
-    description: str = ""
+    label: StrOrPromise
+    description: StrOrPromise = ""
     #: True for the special categories of Art. 9 / criminal offence data of Art. 10.
     special: bool = False
 
@@ -156,12 +160,12 @@ class Purpose:
     """Why personal data is processed, with its Art. 6(1) basis and the categories it uses."""
 
     key: str
-    label: str
+    label: StrOrPromise
     basis: Basis | str
     categories: tuple[str, ...]
-    description: str = ""
+    description: StrOrPromise = ""
     #: Required when the basis is legitimate interests: the interest and why it does not override yours.
-    balancing_note: str = ""
+    balancing_note: StrOrPromise = ""
     #: The notice's section of the policy this purpose makes true (e.g. "seed 000 §2.2").
     reference: str = ""
 
@@ -171,7 +175,7 @@ class Recipient:
     """Someone who receives personal data from the shop."""
 
     key: str
-    name: str
+    name: StrOrPromise
     kind: RecipientKind | str
     country: str
     categories: tuple[str, ...]
@@ -179,8 +183,16 @@ class Recipient:
     safeguard: Safeguard | str = Safeguard.NONE
     #: Named fields received, as "app_label.Model.field" or free names for remote calls ("amount").
     fields: tuple[str, ...] = ()
-    contract: str = ""
-    description: str = ""
+    contract: StrOrPromise = ""
+    description: StrOrPromise = ""
+    #: Where Art. 19 notices go: the e-mail address the recipient gave for data-protection matters
+    #: (``privacy@supplier.example``). The default notifier e-mails it when a subject whose data
+    #: the recipient received is erased, corrected or restricted; without it, check W045 warns.
+    contact: str = ""
+    #: Dotted path of the class that tells this recipient (a
+    #: :class:`jsg_privacy.notifiers.Notifier`); empty: ``JSG_PRIVACY_RECIPIENT_NOTIFIER``, which
+    #: e-mails ``contact``. Stripe's built-in declaration names its API notifier.
+    notifier: str = ""
 
     @property
     def is_transfer(self) -> bool:
@@ -193,10 +205,10 @@ class Cookie:
     """A cookie or similar technology. ``name`` may end in ``*`` (``_ga_*``)."""
 
     name: str
-    provider: str
+    provider: StrOrPromise
     purpose: str
     lifetime: timedelta | None
-    description: str = ""
+    description: StrOrPromise = ""
 
     @property
     def is_session(self) -> bool:
@@ -207,7 +219,7 @@ class Cookie:
 class Client:
     """In processor mode: a controller we process data for, and its instructions."""
 
-    name: str
-    instructions: str = ""
+    name: StrOrPromise
+    instructions: StrOrPromise = ""
     #: Retention in days per category key, overriding the sources' own rules for this client's data.
     retention: dict[str, Retention] = field(default_factory=dict)

@@ -6,7 +6,8 @@ A field looks personal on its own when it is
 - an ``EmailField`` or ``GenericIPAddressField``;
 - a link (foreign key, one-to-one or many-to-many) to the user model;
 - named like a person's name, phone, address part (``line1``-``line4``, ``street``, ``town``,
-  ``city``, ``county``, ``postcode``, ``postal_code``, ``zip``), birth date, e-mail or IP address.
+  ``city``, ``county``, ``postcode``, ``postal_code``, ``zip``), birth date, e-mail or IP address
+  (but not a template: ``email_body_template`` names no one).
 
 A row with such a field is *about a person*. On such a row, these look personal too:
 
@@ -14,8 +15,8 @@ A row with such a field is *about a person*. On such a row, these look personal 
   the rows hanging off a customer's order are found even with no personal-looking column;
 - a field called ``name``, ``title``, ``state``, ``region``, ``country`` or ``company`` (an enquiry's
   ``name`` beside its ``email`` — but not a product's ``name``);
-- an encrypted field, free text (any ``TextField``, and text fields named like notes, messages or
-  comments), a
+- an encrypted field, free text (any ``TextField``, and text fields named like notes, messages,
+  comments or search queries), a
   ``JSONField`` (a phone or a gift message inside ``extra``), a ``FileField`` or ``ImageField``.
 
 Django's sessions hold who is signed in and their basket: ``sessions.Session`` is always personal.
@@ -25,7 +26,8 @@ Mark false positives with ``not_personal`` on the model's source or ``registry.e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -43,8 +45,11 @@ NAME_PATTERN = re.compile(
 CONTEXT_NAMES = frozenset({"name", "title", "state", "region", "country", "company"})
 FREE_TEXT_PATTERN = re.compile(
     r"(^|_)(note|notes|message|messages|body|comment|comments|text|remarks|instructions|"
-    r"feedback|review|reason)(_|$)"
+    r"feedback|review|reason|query|search_terms?)(_|$)"
 )
+#: Names that describe a message rather than hold a person's details: a template for e-mails
+#: (``email_subject_template``) names no one.
+TEMPLATE_NAME = re.compile(r"_templates?$")
 #: Kept for code that imported it: the bare ``name`` rule is now one of :data:`CONTEXT_NAMES`.
 BARE_NAME = "name"
 
@@ -53,17 +58,17 @@ def _user_model_label() -> str:
     return str(settings.AUTH_USER_MODEL)
 
 
-def own_fields(model: type[models.Model]) -> list[models.Field]:
+def own_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     """The model's own concrete fields and forward many-to-many fields (not inherited ones)."""
     found = []
     for field in model._meta.get_fields(include_parents=False):
-        if field.auto_created and not field.concrete:
+        if isinstance(field, models.ForeignObjectRel):
             continue  # reverse relations belong to the other model
         found.append(field)
-    return found  # type: ignore[return-value]
+    return found
 
 
-def strong_reason(field: models.Field) -> str | None:
+def strong_reason(field: models.Field[Any, Any]) -> str | None:
     """Why ``field`` looks personal on any row, or ``None``."""
     if isinstance(field, KeyedHashField):
         return None  # a keyed hash follows its source field: erased and anonymised with it
@@ -76,12 +81,12 @@ def strong_reason(field: models.Field) -> str | None:
         if related is not None and related._meta.label == _user_model_label():
             return "links to the user model"
         return None
-    if NAME_PATTERN.search(field.name):
+    if NAME_PATTERN.search(field.name) and not TEMPLATE_NAME.search(field.name):
         return "is named like personal data"
     return None
 
 
-def context_reason(field: models.Field, personal: Iterable[str] = ()) -> str | None:
+def context_reason(field: models.Field[Any, Any], personal: Iterable[str] = ()) -> str | None:
     """Why ``field`` looks personal on a row about a person, or ``None``.
 
     ``personal``: labels of the models known to hold rows about people (links to them count).
@@ -130,30 +135,52 @@ def personal_looking_fields(
 
 
 def personal_models(
-    candidates: Iterable[type[models.Model]], declared: Iterable[str] = ()
+    candidates: Iterable[type[models.Model]],
+    declared: Iterable[str] = (),
+    exempt: Mapping[str, Any] | None = None,
 ) -> set[str]:
     """Labels of the models whose rows are about people: a personal-looking field of their own,
-    a declaration, or a link to such a model (followed until nothing new is found)."""
+    a declaration, or a link to such a model (followed until nothing new is found).
+
+    ``exempt``: the registry's exemptions (label -> exemption with its ``fields``). A model exempt
+    as a whole is not about people, so links to it do not make other rows personal (a fulfilment
+    partner's stock records); the fields exempt on a model do not count as its own.
+    """
     candidates = list(candidates)
-    found = set(declared) | {_user_model_label()}
+    exempt = exempt or {}
+    whole = {label for label, exemption in exempt.items() if not _exempt_fields(exemption)}
+
+    def fields_of(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+        skipped = set(_exempt_fields(exempt.get(model._meta.label)))
+        return [f for f in own_fields(model) if f.name not in skipped]
+
+    def looks_personal(model: type[models.Model]) -> bool:
+        return any(strong_reason(f) for f in fields_of(model))
+
+    found = (set(declared) | {_user_model_label()}) - whole
     found |= {
         m._meta.label
         for m in candidates
-        if issubclass(m, AbstractBaseSession) or any(strong_reason(f) for f in own_fields(m))
+        if m._meta.label not in whole and (issubclass(m, AbstractBaseSession) or looks_personal(m))
     }
     while True:
         added = {
             m._meta.label
             for m in candidates
             if m._meta.label not in found
+            and m._meta.label not in whole
             and any(
                 f.is_relation
                 and not f.one_to_many
                 and f.related_model is not None
                 and f.related_model._meta.label in found
-                for f in own_fields(m)
+                for f in fields_of(m)
             )
         }
         if not added:
             return found
         found |= added
+
+
+def _exempt_fields(exemption: Any) -> tuple[str, ...]:
+    return tuple(getattr(exemption, "fields", ()) or ())

@@ -7,10 +7,13 @@ A path may end inside a ``JSONField``: ``"extra__phone"`` names the key ``phone`
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+
+#: What a path can end at: a field, or a relation seen from its other end (``"order__lines"``).
+AnyField: TypeAlias = "models.Field[Any, Any] | models.ForeignObjectRel"
 
 
 class PathError(LookupError):
@@ -29,7 +32,7 @@ class JsonKey(NamedTuple):
         return "__" not in self.field_path
 
 
-def _walk(model: type[models.Model], path: str) -> tuple[models.Field, int]:
+def _walk(model: type[models.Model], path: str) -> tuple[AnyField, int]:
     """The last field the path names before any JSON keys, and how many parts that took."""
     current = model
     parts = path.split("__")
@@ -39,7 +42,7 @@ def _walk(model: type[models.Model], path: str) -> tuple[models.Field, int]:
         except FieldDoesNotExist as exc:
             raise PathError(f"{current._meta.label} has no field {name!r}") from exc
         if position == len(parts) - 1:
-            return field, position + 1  # type: ignore[return-value]
+            return field, position + 1
         if isinstance(field, models.JSONField):
             return field, position + 1
         if not field.is_relation or field.related_model is None:
@@ -48,7 +51,7 @@ def _walk(model: type[models.Model], path: str) -> tuple[models.Field, int]:
     raise PathError("an empty path")  # pragma: no cover - split() always yields one part
 
 
-def resolve_field(model: type[models.Model], path: str) -> models.Field:
+def resolve_field(model: type[models.Model], path: str) -> AnyField:
     """The field at the end of ``path`` (the ``JSONField`` for a key inside one); raises
     :class:`PathError`."""
     return _walk(model, path)[0]

@@ -11,13 +11,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jsg_privacy.registry import anonymisers
 from jsg_privacy.registry.paths import resolve_value
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Action(StrEnum):
@@ -63,16 +66,28 @@ class Retention:
     """Keep data for ``period`` after ``anchor``, then ``action`` it.
 
     ``anchor`` names a date or datetime field of the model (``"answered_at"``, ``"last_login"``,
-    ``"order__completed_at"``) or, for remote sources, an event. Rows whose anchor is empty are not
-    due: an unanswered enquiry is kept until it is answered.
+    ``"order__completed_at"``) or, for remote sources, an event. A row whose anchor is empty (an
+    order never invoiced, an account never used) falls back on ``fallback`` — a date every row has,
+    such as ``"created_at"`` — kept ``fallback_period`` after it (default: ``period``). Without a
+    fallback such rows are never due: check E025 reports a nullable anchor with no fallback, and the
+    retention dry run counts them.
     """
 
     anchor: str
     period: Period = field(default_factory=Period)
     action: Action = Action.DELETE
     #: How the notice words the anchor, e.g. "after your enquiry is answered".
-    anchor_label: str = ""
-    reason: str = ""
+    anchor_label: StrOrPromise = ""
+    reason: StrOrPromise = ""
+    #: The date a row whose anchor is empty is kept from, e.g. ``"created_at"``.
+    fallback: str = ""
+    fallback_period: Period | None = None
+    #: How the notice words the fallback, e.g. "after the order is placed, if it is never invoiced".
+    fallback_label: StrOrPromise = ""
+
+    @property
+    def fallback_kept(self) -> Period:
+        return self.fallback_period if self.fallback_period is not None else self.period
 
     def describe(self) -> str:
         when = self.anchor_label or _("after %(anchor)s") % {
@@ -80,12 +95,22 @@ class Retention:
         }
         verb = _("deleted") if self.action == Action.DELETE else _("anonymised")
         if self.period == Period():
-            return _("%(verb)s %(when)s") % {"verb": verb.capitalize(), "when": when}
-        return _("Kept for %(period)s %(when)s, then %(verb)s") % {
-            "period": self.period,
-            "when": when,
-            "verb": verb,
-        }
+            text = _("%(verb)s %(when)s") % {"verb": verb.capitalize(), "when": when}
+        else:
+            text = _("Kept for %(period)s %(when)s, then %(verb)s") % {
+                "period": self.period,
+                "when": when,
+                "verb": verb,
+            }
+        if self.fallback:
+            otherwise = self.fallback_label or _("after %(anchor)s") % {
+                "anchor": self.fallback.replace("_", " ")
+            }
+            text += _("; otherwise %(period)s %(when)s") % {
+                "period": self.fallback_kept,
+                "when": otherwise,
+            }
+        return text
 
 
 Anonymiser = Callable[[Any, Any], Any]
@@ -136,11 +161,11 @@ class LegalHold:
 
     anchor: str
     period: Period
-    reason: str
+    reason: StrOrPromise
     then: Delete | Anonymise = field(default_factory=Anonymise)
     keep: tuple[str, ...] = ()
     #: How the notice words the anchor, e.g. "after the order is invoiced".
-    anchor_label: str = ""
+    anchor_label: StrOrPromise = ""
 
     def until(self, instance: Any) -> date | datetime | None:
         start = resolve_value(instance, self.anchor)

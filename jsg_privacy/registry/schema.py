@@ -41,7 +41,7 @@ class Change:
     """One field an anonymisation changes: when (``stage``), to what (``anonymiser``)."""
 
     name: str
-    field: models.Field
+    field: models.Field[Any, Any]
     anonymiser: Any
     stage: str
 
@@ -59,8 +59,8 @@ def anonymised(source: ModelSource) -> list[Change]:
             stages.append(("the end of the legal hold", erasure.then, ()))
     rule = source.retention
     if rule is not None and rule.action == Action.ANONYMISE:
-        then = erasure.then if isinstance(erasure, LegalHold) else erasure
-        stages.append(("retention", then if isinstance(then, Anonymise) else Anonymise(), ()))
+        final = erasure.then if isinstance(erasure, LegalHold) else erasure
+        stages.append(("retention", final if isinstance(final, Anonymise) else Anonymise(), ()))
     changes = []
     for stage, anonymise, keep in stages:
         for name in source.personal_fields():
@@ -70,6 +70,8 @@ def anonymised(source: ModelSource) -> list[Change]:
                 field = resolve_field(source.model, name)
             except PathError:
                 continue  # reported by E004
+            if not isinstance(field, models.Field):
+                continue  # a relation from another model: reported by E004
             if field.many_to_many or json_key(source.model, name) is not None:
                 continue
             changes.append(Change(name, field, anonymise.anonymiser_for(field), stage))
@@ -117,7 +119,7 @@ def _anonymisable(source: ModelSource) -> Iterator[Error]:
             )
         elif (
             fn is anonymisers.redact
-            and getattr(field, "max_length", None) is not None
+            and field.max_length is not None
             and field.max_length < len(anonymisers.ERASED)
         ):
             problem = (
@@ -255,7 +257,7 @@ def _holds_survive_cascades(registry: Registry, source: ModelSource) -> Iterator
     for field in source.model._meta.concrete_fields:
         if not (field.many_to_one or field.one_to_one) or field.related_model is None:
             continue
-        if field.remote_field.on_delete is not models.CASCADE:
+        if field.remote_field is None or field.remote_field.on_delete is not models.CASCADE:
             continue
         parent = by_model.get(field.related_model)
         if parent is None or not deletes(parent) or _deleted_after(source, field.name, parent):
@@ -329,6 +331,7 @@ def _links_on(model: type[models.Model], path: str) -> Iterator[tuple[type[model
             return
         if field.concrete:  # a forward link: the column is on this side
             yield current, field.name
-        elif not field.many_to_many:  # a reverse link: the column is on the other side
+        elif isinstance(field, models.ForeignObjectRel) and not field.many_to_many:
+            # a reverse link: the column is on the other side
             yield field.related_model, field.field.name
         current = field.related_model

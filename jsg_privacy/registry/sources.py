@@ -2,7 +2,16 @@
 
 A Django model is declared by subclassing :class:`ModelSource` in the app's ``privacy.py``, the way a
 ``ModelAdmin`` is written in ``admin.py``. Data held by another system (Saleor, a CRM) is declared by
-subclassing :class:`RemoteSource` and implementing its two methods.
+subclassing :class:`RemoteSource` and implementing its two methods. A table of this database whose
+rows are found by the subject's keyed hashes (no user or e-mail column) subclasses
+:class:`jsg_privacy.registry.keyed.KeyedTableSource`.
+
+What every flow asks of a source — the protocol, documented in docs/declaring-personal-data.md —
+is on :class:`Source`: the declarations (``fields``, ``retention``, ``erasure``…) and the methods
+:meth:`~Source.export_fields` (what an export shows), :meth:`~Source.count` (how many records a
+subject has, for the erasure plan), :meth:`~Source.table` (the model whose rows hold the data, if
+it is in this database); then ``export`` and ``erase`` (remote and keyed sources) or
+``subject_filter`` and ``rows_for`` (model sources).
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from jsg_privacy.registry.paths import PathError, resolve_field
 from jsg_privacy.registry.rules import Delete, Erasure, Retention
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from jsg_privacy.registry.core import Registry
 
 
@@ -39,13 +50,13 @@ class Source:
     """What every source declares. Subclass :class:`ModelSource` or :class:`RemoteSource`."""
 
     #: A human name for the notice and exports; defaults to the model's verbose name.
-    label: ClassVar[str] = ""
+    label: ClassVar[StrOrPromise] = ""
     #: Personal fields by category key: ``{"account": ["email", "phone"], ...}``.
     fields: ClassVar[Mapping[str, Sequence[str]]] = {}
     #: Where the data came from. Seed 000 §1.2: you, your employer or an agent.
     origins: ClassVar[Sequence[Origin]] = (Origin.SUBJECT,)
     #: Whose data this is, in words: "customers", "enquirers", "people ordering for a customer".
-    data_subjects: ClassVar[str] = "customers"
+    data_subjects: ClassVar[StrOrPromise] = "customers"
     #: How long rows are kept, and what happens at the end. Required.
     retention: ClassVar[Retention | None] = None
     #: What erasure does to the subject's rows: delete, anonymise, or keep under a legal hold.
@@ -53,6 +64,9 @@ class Source:
     #: Fields encrypted at rest by other means than jsg_privacy's encrypted fields (which are found
     #: on the model without being listed). Shown in the Art. 30 record's security measures.
     encrypted: ClassVar[Sequence[str]] = ()
+    #: Personal fields kept in clear on purpose, each with the reason: ``{"billing_country": "a
+    #: country code identifies nobody on its own"}``. Check I001 lists the others stored in clear.
+    in_clear: ClassVar[Mapping[str, str]] = {}
     #: Open decisions, one line each (``manage.py privacy_inspect`` drafts them): each is reported
     #: by check E020 until the declaration is decided and the line removed.
     todo: ClassVar[Sequence[str]] = ()
@@ -61,6 +75,9 @@ class Source:
     #: not analytics) or too little (the marketing choices record the consent to testimonials).
     #: Keys not declared in the registry are skipped (an optional feature that is off).
     purposes: ClassVar[Sequence[str]] = ()
+    #: The fields a subject's export shows, in order (remote and keyed sources; a model source
+    #: names them in ``export``). Empty: every declared personal field.
+    exported: ClassVar[Sequence[str]] = ()
 
     key: str
 
@@ -69,6 +86,10 @@ class Source:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key}>"
+
+    @property
+    def name(self) -> StrOrPromise:
+        return self.label or self.key
 
     def personal_fields(self) -> dict[str, str]:
         """Every declared personal field with its category key, in declaration order."""
@@ -83,6 +104,19 @@ class Source:
 
     def fields_in(self, category: str) -> tuple[str, ...]:
         return tuple(self.fields.get(category, ()))
+
+    def export_fields(self) -> tuple[str, ...]:
+        """The fields a subject's export shows, in order: ``exported``, or every personal field."""
+        return tuple(self.exported) or tuple(self.personal_fields())
+
+    def table(self) -> type[models.Model] | None:
+        """The model of this database whose rows hold the data; ``None`` for another system."""
+        return None
+
+    def count(self, subject: Subject) -> int | None:
+        """How many records the subject has here, for the erasure plan; ``None`` if the system
+        cannot say beforehand (the plan then shows what erasure does, without a number)."""
+        return None
 
 
 class ModelSource(Source):
@@ -110,7 +144,7 @@ class ModelSource(Source):
         self.key = model._meta.label
 
     @property
-    def name(self) -> str:
+    def name(self) -> StrOrPromise:
         return self.label or str(self.model._meta.verbose_name_plural).capitalize()
 
     @property
@@ -130,6 +164,12 @@ class ModelSource(Source):
         if self.export == "__all__":
             return tuple(self.personal_fields())
         return tuple(self.export)
+
+    def table(self) -> type[models.Model]:
+        return self.model
+
+    def count(self, subject: Subject) -> int:
+        return self.rows_for(subject).count()
 
     def subject_filter(self, subject: Subject) -> models.Q:
         """A filter that matches the subject's rows: by user, by e-mail (case-insensitive), or both.
@@ -171,7 +211,7 @@ class ModelSource(Source):
             return ""
         return f"{prefix}__{digest.name}" if prefix else digest.name
 
-    def rows_for(self, subject: Subject) -> models.QuerySet:
+    def rows_for(self, subject: Subject) -> models.QuerySet[models.Model]:
         return self.model._default_manager.filter(self.subject_filter(subject))
 
 
@@ -201,19 +241,10 @@ class RemoteSource(Source, abc.ABC):
     def erase(self, subject: Subject) -> int:
         """Apply :attr:`erasure` to the subject's records; return how many records were changed."""
 
-    def count(self, subject: Subject) -> int | None:
-        """How many records the subject has here, for the erasure plan; ``None`` if the system
-        cannot say beforehand (the plan then shows what erasure does, without a number)."""
-        return None
 
-    @property
-    def name(self) -> str:
-        return self.label or self.key
-
-
-def iter_model_fields(model: type[models.Model]) -> Iterator[models.Field]:
+def iter_model_fields(model: type[models.Model]) -> Iterator[models.Field[Any, Any]]:
     """The concrete fields and forward one-to-one/many-to-many relations of ``model``."""
     for field in model._meta.get_fields():
-        if field.auto_created and not field.concrete:
+        if isinstance(field, models.ForeignObjectRel):
             continue  # reverse relations belong to the other model
-        yield field  # type: ignore[misc]
+        yield field

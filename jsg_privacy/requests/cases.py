@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jsg_privacy.flows import Refused
 from jsg_privacy.registry import Period, Subject
 from jsg_privacy.requests import identity
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
@@ -23,8 +24,9 @@ VERIFY_SALT = "jsg_privacy.requests.verify"
 VERIFY_MAX_AGE = timedelta(hours=24)
 
 
-class CaseError(Exception):
-    """A step that is not allowed now; the message is safe to show to staff or the requester."""
+#: A step that is not allowed now; the message is safe to show to staff or the requester. The flows
+#: a case runs (restrict, rectify, object) raise the same class.
+CaseError = Refused
 
 
 def due_date(received: date) -> date:

@@ -14,13 +14,19 @@ from jsg_privacy.requests.models import Kind
 
 MAX_DETAILS = 5000
 
+#: The choice that stops all direct marketing at once (an objection, Art. 21(2)-(3)): no
+#: identity check and no decision, since stopping marketing can harm nobody.
+MARKETING_OBJECTION = "objection_marketing"
+MARKETING_OBJECTION_LABEL = _("Stop all marketing to me, at once (objection to direct marketing)")
+
 PUBLIC_KINDS = [
     (Kind.ACCESS, _("A copy of my data (access)")),
     (Kind.PORTABILITY, _("My data in a machine-readable file, to take elsewhere (portability)")),
     (Kind.RECTIFICATION, _("Correct data about me (rectification)")),
     (Kind.ERASURE, _("Delete my data (erasure)")),
     (Kind.RESTRICTION, _("Limit what you do with my data (restriction)")),
-    (Kind.OBJECTION, _("Stop a use of my data, such as marketing (objection)")),
+    (MARKETING_OBJECTION, MARKETING_OBJECTION_LABEL),
+    (Kind.OBJECTION, _("Stop another use of my data (objection)")),
 ]
 
 
@@ -50,7 +56,8 @@ class RequestForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == Kind.RECTIFICATION and not data.get("details", "").strip():
             self.add_error("details", _("Tell us what is wrong and what it should be."))
         return data
@@ -63,20 +70,27 @@ class RestrictOrObjectForm(forms.Form):
         label=_("What would you like?"),
         choices=[
             (Kind.RESTRICTION, _("Keep my data but limit what you do with it (restriction)")),
-            (Kind.OBJECTION, _("Stop a use of my data (objection)")),
+            (MARKETING_OBJECTION, MARKETING_OBJECTION_LABEL),
+            (Kind.OBJECTION, _("Stop another use of my data (objection)")),
         ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Which use, and why"),
+        required=False,
         max_length=MAX_DETAILS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "For example: \u201cstop using my data for marketing\u201d, or \u201cmy address is "
-            "wrong: please don't use it until it is corrected\u201d."
+            "For example: \u201cmy address is wrong: please don't use it until it is "
+            "corrected\u201d. Not needed to stop marketing."
         ),
-        error_messages={"required": _("Tell us which use of your data this is about.")},
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != MARKETING_OBJECTION and not data.get("reason", "").strip():
+            self.add_error("reason", _("Tell us which use of your data this is about."))
+        return data
 
 
 class PasswordConfirmForm(forms.Form):
@@ -94,7 +108,7 @@ class PasswordConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         return password

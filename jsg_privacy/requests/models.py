@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +35,8 @@ class Status(models.TextChoices):
     COMPLETED = "completed", _("completed")
     REFUSED = "refused", _("refused")
     FAILED = "failed", _("failed (can be retried)")
+    #: Done here; recipients that received the data are still to be told (Art. 19).
+    WAITING = "waiting", _("waiting for recipients")
 
 
 class Channel(models.TextChoices):
@@ -48,11 +50,13 @@ class Channel(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.OPEN, Status.IN_PROGRESS, Status.FAILED)
+#: Not answered yet: open, or done but with recipients still to be told; the deadline applies.
+UNFINISHED_STATUSES = (*OPEN_STATUSES, Status.WAITING)
 
 
 class CaseQuerySet(models.QuerySet):
     def still_open(self) -> CaseQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(status__in=UNFINISHED_STATUSES)
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
         today = today or timezone.localdate()
@@ -99,7 +103,7 @@ class Case(models.Model):
     #: One-time identity link: the nonce it carries; cleared once used.
     verification_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
-    objects: ClassVar[CaseQuerySet] = CaseQuerySet.as_manager()  # type: ignore[assignment]
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("data-subject request")
@@ -116,7 +120,7 @@ class Case(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in OPEN_STATUSES and self.deadline < timezone.localdate()
+        return self.status in UNFINISHED_STATUSES and self.deadline < timezone.localdate()
 
 
 class CaseEventQuerySet(models.QuerySet):
@@ -140,7 +144,7 @@ class CaseEvent(models.Model):
     action = models.CharField(max_length=120)
     detail = EncryptedTextField(blank=True)
 
-    objects: ClassVar[CaseEventQuerySet] = CaseEventQuerySet.as_manager()  # type: ignore[assignment]
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("request audit entry")
@@ -198,7 +202,7 @@ class ExportFile(models.Model):
 class AddressProof(models.Model):
     """An account holder proved they receive mail at an address: they opened a link sent to it.
 
-    Only a keyed hash of the address is kept (:func:`jsg_privacy.consent.subjects.for_email`), so
+    Only a keyed hash of the address is kept (:func:`jsg_privacy.crypto.subjects.for_email`), so
     a proof holds for that address only: after a change of address, it must be proven again.
     Records found by e-mail address alone (a guest order, an enquiry) are released to, or
     changed for, an account only when its address is proven (:mod:`jsg_privacy.requests.identity`).

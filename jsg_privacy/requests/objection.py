@@ -1,46 +1,32 @@
-"""Objections (UK GDPR Art. 21).
+"""Objection requests (UK GDPR Art. 21) through a request's case.
 
 To direct marketing, an objection is absolute and takes effect at once (Art. 21(2)-(3)):
-:func:`object_to_marketing` suppresses every medium and withdraws every marketing consent, with no
-identity check and no decision — stopping marketing can harm nobody. To any other processing (on
-legitimate interests or a public task, Art. 21(1)) it is recorded with :func:`record` and waits for
-staff to :func:`decide`, with the reason, whether compelling legitimate grounds override it.
+:func:`object_to_marketing` stops it (:func:`jsg_privacy.flows.object.stop_marketing`) and
+completes the case, even before identity is checked. To any other processing (on legitimate
+interests or a public task, Art. 21(1)) it is recorded with :func:`record` and waits for staff to
+:func:`decide`, with the reason, whether compelling legitimate grounds override it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jsg_privacy.consent.models import Channel as LedgerChannel
-from jsg_privacy.inventory import MARKETING_CONSENT, PARTNER_MARKETING
-from jsg_privacy.marketing import api as marketing
+from jsg_privacy.flows import object as flow
+from jsg_privacy.flows.models import Objection
+from jsg_privacy.flows.object import MARKETING_PURPOSES
 from jsg_privacy.marketing import wording
-from jsg_privacy.registry import Basis, Subject, registry
-from jsg_privacy.requests import restriction
+from jsg_privacy.registry import Subject, registry
+from jsg_privacy.requests import recipients, restriction
 from jsg_privacy.requests.cases import CaseError, audit, complete, subject_of
-from jsg_privacy.requests.limits import Objection
 from jsg_privacy.requests.models import Case, Kind, Status
 
-#: Purposes an objection stops at once, with no decision to make.
-MARKETING_PURPOSES = (MARKETING_CONSENT, PARTNER_MARKETING)
-#: Art. 21(1): the bases an objection to other processing applies to.
-OBJECTABLE_BASES = (Basis.LEGITIMATE_INTERESTS, Basis.PUBLIC_TASK)
 DECIDABLE = (Status.OPEN, Status.IN_PROGRESS, Status.FAILED)
-
-
-def objectable_purposes() -> list[tuple[str, str]]:
-    """``(key, label)`` of the registry's purposes an Art. 21(1) objection can be made to."""
-    return [
-        (key, str(purpose.label))
-        for key, purpose in registry.purposes.items()
-        if purpose.basis in OBJECTABLE_BASES
-    ]
 
 
 def object_to_marketing(
@@ -56,21 +42,8 @@ def object_to_marketing(
     suppression list, which survives erasure. A marketing objection's ``case`` is completed, even
     before identity is checked. True if anything changed (a second objection changes nothing).
     """
-    user = None
-    if subject.user_id is not None:
-        user = get_user_model()._default_manager.filter(pk=subject.user_id).first()
-    email = subject.email or str(getattr(user, "email", "") or "")
-    if not email:
-        raise CaseError(_("An objection to marketing needs the person's e-mail address."))
     with transaction.atomic():
-        changed = marketing.suppress(email, wording.ALL, channel=channel)
-        if user is not None:
-            # Choices recorded under the account with another address than this one.
-            boxes = dict.fromkeys(wording.media(), False) | {wording.PARTNERS: False}
-            outcome = marketing.record_choices(
-                boxes, channel=channel, user=user, email=email, unticked_withdraws=True
-            )
-            changed = changed or outcome.changed
+        changed = flow.stop_marketing(subject, channel=channel)
         if case is not None:
             audit(
                 case,
@@ -158,8 +131,8 @@ def decide(case: Case, upheld: bool, reason: str, actor: Any = None) -> list[Obj
                 detail=f"purpose: {objection.purpose}",
             )
         outcome = {"objections": [o.purpose for o in pending], "upheld": upheld}
-        if upheld:
-            complete(case, outcome, actor=actor)
+        if upheld:  # completed once recipients told of a restriction made meanwhile are
+            recipients.settle(case, outcome, actor=actor)
         else:
             case.status = Status.REFUSED
             case.completed_at = now

@@ -1,6 +1,6 @@
 """Rate limits for the request pages: per e-mail address, per client, per account.
 
-Counts live in Django's default cache under keyed hashes (:func:`jsg_privacy.consent.subjects.keyed_hash`),
+Counts live in Django's default cache under keyed hashes (:func:`jsg_privacy.crypto.subjects.keyed_hash`),
 so neither an e-mail address nor an IP address is ever stored. Each limit is a fixed window: at most
 ``count`` hits per ``period`` seconds, the window starting on a multiple of the period. The cache
 must be shared by every web process (Redis, Memcached, the database cache) for the limits to hold
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from jsg_privacy.consent.subjects import keyed_hash
+from jsg_privacy.crypto.subjects import keyed_hash
 
 KEY_PREFIX = "jsg_privacy.requests.ratelimit"
 

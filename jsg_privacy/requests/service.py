@@ -23,16 +23,14 @@ from django.utils import timezone
 from jsg_privacy.audit import replay
 from jsg_privacy.conf import app_settings
 from jsg_privacy.flows import erase, export
-from jsg_privacy.requests import cases
+from jsg_privacy.notifiers import Event
+from jsg_privacy.requests import cases, recipients
 from jsg_privacy.requests.models import Case, ExportFile, Kind, Status
 from jsg_privacy.requests.storage import export_storage
+from jsg_privacy.signals import subject_erased
 
 logger = logging.getLogger("jsg_privacy.requests")
 EXPORT_PREFIX = "jsg_privacy/exports/"
-
-#: Called just before an erasure, with (subject, case): e.g. delete the customer at the payment
-#: provider (GDPR Art. 19). Each returns a short description for the case's outcome.
-erasure_hooks: list[Any] = []
 
 
 def storage() -> Any:
@@ -91,36 +89,41 @@ def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
 
 
 def run_erasure(case_id: int, actor_id: int | None = None) -> list[erase.Step] | None:
+    """Erase a verified case's subject and tell the recipients that received their data.
+
+    The case is completed once every recipient has been told (Art. 19); until then it is
+    "waiting for recipients", and a notice that fails is retried
+    (:mod:`jsg_privacy.requests.recipients`). Observers get :data:`~jsg_privacy.signals.subject_erased`.
+    """
     case = _ready(case_id, (Kind.ERASURE,))
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     subject = cases.subject_of(case)
-    # Recipients first: they are found through the records erasure is about to clear (e.g. the
-    # payment provider's customer ids on the subject's payments).
-    notices = []
-    for hook in erasure_hooks:
-        try:
-            notices.append(str(hook(subject, case)))
-        except Exception as exc:
-            notices.append(f"{getattr(hook, '__name__', hook)} failed: {type(exc).__name__}")
     try:
         # One transaction: the erasure, the record that re-applies it after a restore
-        # (privacy_replay_erasures) and the case's completion commit together or not at all. A
-        # crash part-way leaves the case as it was, with nothing erased, to be run again.
+        # (privacy_replay_erasures), the notices to recipients and the case's state commit together
+        # or not at all. A crash part-way leaves the case as it was, with nothing erased, to be run
+        # again.
         with transaction.atomic():
+            # Recipients first: they are found through the records erasure is about to clear (the
+            # payment provider's customer ids on the subject's payments, the orders suppliers got).
+            notices = recipients.prepare(subject, Event.ERASED)
             steps = replay.erase_and_record(subject, case_reference=case.reference)
+            recipients.record(notices, case=case)
             files = list(_unexpired_exports(subject))
             outcome: dict[str, Any] = {
                 "steps": [step.__dict__ | {"action": step.action} for step in steps],
-                "recipients_notified": notices,
+                "recipients_told": [notice.recipient_name for notice in notices],
                 "sessions_ended": sum(s.rows for s in steps if s.source == SESSIONS),
                 "export_files_deleted": len(files),
             }
-            cases.complete(case, outcome, actor=actor)
+            recipients.settle(case, outcome, actor=actor)
     except Exception as exc:
         logger.exception("Erasure of case %s failed", case.reference)
         cases.fail(case, f"Erasure failed, nothing was changed: {type(exc).__name__}", actor=actor)
         return None
     delete_exports(files)  # after the commit: a file is gone only if the erasure happened
+    subject_erased.send_robust(sender=Case, case=case, subject=subject, steps=steps)
+    recipients.send_later(notices, now=True)  # committed above: send (or queue) them now
     return steps
 
 

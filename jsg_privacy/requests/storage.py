@@ -32,7 +32,7 @@ def problem() -> str:
         chosen = storages[alias]
     except InvalidStorageError:
         return f"JSG_PRIVACY_EXPORT_STORAGE is {alias!r}, which is not in STORAGES."
-    if isinstance(chosen, FileSystemStorage) and not (chosen._location or settings.MEDIA_ROOT):
+    if isinstance(chosen, FileSystemStorage) and not (chosen.base_location or settings.MEDIA_ROOT):
         return (
             f"The {alias!r} storage writes to MEDIA_ROOT, which is unset: export ZIPs with "
             "customers' data would be written into the folder the server runs in."

@@ -11,6 +11,7 @@ urlpatterns = [
     path("restrict/", views.request_restriction, name="restrict"),
     path("new/", views.new_request, name="new"),
     path("new/sent/", views.sent, name="sent"),
+    path("new/stopped/", views.stopped, name="stopped"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("download/<str:token>/", views.download, name="download"),
     path("address/", views.send_address_link, name="send-address-link"),

@@ -8,6 +8,8 @@ identity link, and the download of an export.
 - A forged or altered link is a 400 page, an expired or used one a 410 page; an unverified request
   never starts an export.
 - Rate limits (:mod:`jsg_privacy.requests.ratelimit`) answer 429 with a page saying when to retry.
+- An objection to direct marketing takes effect at once, from either page, before any identity
+  check (Art. 21(3): it is absolute, and stopping marketing harms nobody); the ledger records it.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,16 +35,29 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jsg_privacy import tasks
 from jsg_privacy.conf import app_settings
+from jsg_privacy.consent.models import Channel as LedgerChannel
 from jsg_privacy.flows import erase
 from jsg_privacy.registry import Subject
-from jsg_privacy.requests import cases, downloads, identity, ratelimit
+from jsg_privacy.requests import cases, downloads, identity, objection, ratelimit
 from jsg_privacy.requests.forms import (
+    MARKETING_OBJECTION,
+    MARKETING_OBJECTION_LABEL,
     CodeForm,
     PasswordConfirmForm,
     RequestForm,
     RestrictOrObjectForm,
 )
 from jsg_privacy.requests.models import OPEN_STATUSES, Case, Channel, ExportFile, Kind, Status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request to a ``login_required`` view, as the type checker sees it (django-stubs
+        resolves ``User`` to the project's ``AUTH_USER_MODEL``)."""
+
+        user: User
+
 
 logger = logging.getLogger("jsg_privacy.requests")
 
@@ -178,7 +195,7 @@ def _account_limit(request: HttpRequest) -> HttpResponse | None:
 
 @login_required
 @require_POST
-def request_export(request: HttpRequest) -> HttpResponse:
+def request_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = Case.objects.filter(
         user=request.user, kind__in=EXPORT_KINDS, status__in=PREPARING
     ).first()
@@ -190,7 +207,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
         return refused
     case = cases.open_case(
         kind=Kind.ACCESS,
-        email=request.user.email or "",
+        email=account_address(request.user),
         channel=Channel.ACCOUNT,
         user=request.user,
         identity_check=account_check(),
@@ -204,22 +221,28 @@ def request_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_restriction(request: HttpRequest) -> HttpResponse:
+def request_restriction(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RestrictOrObjectForm(request.POST)
     if not form.is_valid():
         context = your_data_context(request, restrict_form=form)
         return render(request, TEMPLATES + "your_data.html", context)
     if (refused := _account_limit(request)) is not None:
         return refused
+    marketing_objection = form.cleaned_data["kind"] == MARKETING_OBJECTION
     case = cases.open_case(
-        kind=form.cleaned_data["kind"],
-        email=request.user.email or "",
+        kind=Kind.OBJECTION if marketing_objection else form.cleaned_data["kind"],
+        email=account_address(request.user),
         channel=Channel.ACCOUNT,
         user=request.user,
-        details=form.cleaned_data["reason"],
+        details=form.cleaned_data["reason"] or str(MARKETING_OBJECTION_LABEL),
         identity_check=account_check(),
         actor=request.user,
     )
+    if marketing_objection:
+        stop_marketing(case, actor=request.user)
+        note = _("Request %(ref)s: all marketing to you has stopped, on every medium.")
+        messages.success(request, note % {"ref": case.reference}, fail_silently=True)
+        return redirect("jsg_privacy:requests:your-data")
     note = _("Request %(ref)s received. We will reply by e-mail by %(date)s.")
     messages.success(
         request, note % {"ref": case.reference, "date": _day(case.deadline)}, fail_silently=True
@@ -277,7 +300,7 @@ def erasure_plan(user: Any) -> list[PlanRow]:
 @login_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def request_erasure(request: HttpRequest) -> HttpResponse:
+def request_erasure(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show what erasure would delete and keep; a confirmed POST opens a case for staff."""
     pending = Case.objects.filter(
         user=request.user, kind=Kind.ERASURE, status__in=OPEN_STATUSES
@@ -298,7 +321,7 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
                 return refused
             case = cases.open_case(
                 kind=Kind.ERASURE,
-                email=request.user.email or "",
+                email=account_address(request.user),
                 channel=Channel.ACCOUNT,
                 user=request.user,
                 identity_check=_("logged-in account holder, password confirmed"),
@@ -424,6 +447,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
             outcome = ratelimit.hit(limit, value)
             if not outcome.allowed:
                 return too_many(request, outcome)
+        if form.cleaned_data["kind"] == MARKETING_OBJECTION:
+            return _marketing_objection(request, email, form.cleaned_data["details"])
         case = cases.open_case(
             kind=form.cleaned_data["kind"],
             email=email,
@@ -442,6 +467,45 @@ def new_request(request: HttpRequest) -> HttpResponse:
         return redirect("jsg_privacy:requests:sent")
     context = {"form": form, "your_data_url": _your_data_url(request)}
     return render(request, TEMPLATES + "new.html", context)
+
+
+def stop_marketing(case: Case, *, actor: Any = None) -> None:
+    """An objection to direct marketing: stopped now, on every medium and by partners, with the
+    ledger's records (channel "request"); the request is completed (Art. 21(3))."""
+    objection.object_to_marketing(
+        cases.stated_subject(case), case=case, actor=actor, channel=LedgerChannel.REQUEST
+    )
+
+
+def _marketing_objection(request: HttpRequest, email: str, details: str) -> HttpResponse:
+    """From the public form: no identity link to wait for. The address given is suppressed at
+    once and told so; every address gets the same answer, known or not."""
+    case = cases.open_case(
+        kind=Kind.OBJECTION,
+        email=email,
+        channel=Channel.WEB_FORM,
+        details=details or str(MARKETING_OBJECTION_LABEL),
+    )
+    stop_marketing(case)
+    context = {"case": case, "preferences_url": optional_url("jsg_privacy:marketing:preferences")}
+    try:
+        send_mail(
+            subject=render_to_string(TEMPLATES + "stopped_subject.txt", context).strip(),
+            message=render_to_string(TEMPLATES + "stopped_body.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    except OSError:  # marketing has stopped anyway; only the confirmation is missing
+        logger.exception("Could not confirm the marketing objection of case %s", case.reference)
+    else:
+        cases.audit(case, "requester told marketing has stopped")
+    return redirect("jsg_privacy:requests:stopped")
+
+
+@never_cache
+@require_safe
+def stopped(request: HttpRequest) -> HttpResponse:
+    return render(request, TEMPLATES + "stopped.html")
 
 
 def _your_data_url(request: HttpRequest) -> str:
@@ -494,7 +558,7 @@ def _check_answer(
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def download(request: HttpRequest, token: str) -> HttpResponse:
+def download(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         file = downloads.read_token(token)
     except downloads.LinkExpired:
@@ -513,7 +577,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     return _guest_download(request, file, downloads.nonce_of(token))
 
 
-def _serve(request: HttpRequest, file: ExportFile) -> HttpResponse:
+def _serve(request: HttpRequest, file: ExportFile) -> HttpResponseBase:
     try:
         return downloads.serve(request, file)
     except OSError:
@@ -521,7 +585,7 @@ def _serve(request: HttpRequest, file: ExportFile) -> HttpResponse:
         return link_problem(request, kind="download", problem="expired")
 
 
-def _account_download(request: HttpRequest, file: ExportFile) -> HttpResponse:
+def _account_download(request: HttpRequest, file: ExportFile) -> HttpResponseBase:
     """The account holder, signed in, with a recently confirmed password."""
     case = file.case
     if not request.user.is_authenticated:
@@ -555,7 +619,7 @@ def _account_download(request: HttpRequest, file: ExportFile) -> HttpResponse:
 CODES_PER_FILE = ratelimit.Limit("download-code", 5)
 
 
-def _guest_download(request: HttpRequest, file: ExportFile, nonce: str) -> HttpResponse:
+def _guest_download(request: HttpRequest, file: ExportFile, nonce: str) -> HttpResponseBase:
     """A request without an account: the e-mailed link, plus a one-time code e-mailed now to the
     address the request was made with. The link serves one download."""
     case = file.case

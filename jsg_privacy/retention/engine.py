@@ -52,6 +52,8 @@ class SourceReport:
     #: Due rows kept because other rows still refer to them with on_delete=PROTECT (an objection
     #: to a request): they are deleted once those rows are.
     protected: int = 0
+    #: Rows that can never become due: their anchor is empty and the rule has no fallback.
+    never_due: int = 0
     oldest: str = ""
     deleted: int = 0
     anonymised: int = 0
@@ -104,11 +106,13 @@ def _report(source: Source, now: datetime, count: bool = True) -> SourceReport:
     found = _queryset(source, rule, now).aggregate(
         due=models.Count("pk"), oldest=models.Min(rule.anchor)
     )
-    report.due, report.oldest = found["due"], found["oldest"].isoformat() if found["due"] else ""
+    # A row due by its fallback has no anchor: the oldest is the oldest anchor there is, if any.
+    oldest = found["oldest"]
+    report.due, report.oldest = found["due"], oldest.isoformat() if oldest else ""
     held = policy.held_filter(source, rule, now)
     if held is not None:
-        model = policy.table_of(source)
-        report.held = model._default_manager.filter(held).count()  # type: ignore[union-attr]
+        model = policy.model_of(source)  # a hold on rows: the source has a table
+        report.held = model._default_manager.filter(held).count()
     due = policy.model_of(source)._default_manager.filter(policy.due_filter(source, rule, now))
     restricted = policy.restricted_filter(source)
     if restricted is not None:
@@ -116,6 +120,9 @@ def _report(source: Source, now: datetime, count: bool = True) -> SourceReport:
     protected = policy.protected_filter(due.model) if rule.action == Action.DELETE else None
     if protected is not None:
         report.protected = due.filter(protected).count()
+    never = policy.never_due_filter(source, rule)
+    if never is not None:
+        report.never_due = due.model._default_manager.filter(never).count()
     return report
 
 
@@ -281,7 +288,7 @@ def _anonymise(source: Source, batch: models.QuerySet) -> int:
     changed: set[str] = set()
     for row in found:
         # The fields a legal hold kept are anonymised too: the hold is over.
-        changed.update(anonymise_row(source, row, anonymise))  # type: ignore[arg-type]
+        changed.update(anonymise_row(source, row, anonymise))
     if found and changed:
         type(found[0])._default_manager.bulk_update(found, sorted(changed))
     return len(found)

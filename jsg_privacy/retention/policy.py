@@ -15,9 +15,12 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from jsg_privacy.conf import app_settings, parse_clients
-from jsg_privacy.registry import Anonymise, LegalHold, Source
+from jsg_privacy.conf import app_settings
+from jsg_privacy.crypto.fields import digest_for
+from jsg_privacy.flows.restrict import restricted_identities
+from jsg_privacy.registry import Anonymise, LegalHold, ModelSource, Source
 from jsg_privacy.registry import anonymisers as anon
+from jsg_privacy.registry.clients import parse_clients
 from jsg_privacy.registry.paths import PathError, json_key, resolve_field
 from jsg_privacy.registry.rules import Period, Retention
 
@@ -48,8 +51,7 @@ def cutoff(model: type[models.Model], anchor: str, period: Period, now: datetime
 
 def table_of(source: Source) -> type[models.Model] | None:
     """The model whose rows hold a source's data: ModelSources and keyed tables have one."""
-    model = getattr(source, "model", None)
-    return model if isinstance(model, type) and issubclass(model, models.Model) else None
+    return source.table()
 
 
 def model_of(source: Source) -> type[models.Model]:
@@ -86,7 +88,15 @@ def rule_for(source: Source) -> Retention | None:
         return own
     model = table_of(source)
     if model is not None and own is not None and not _is_date(model, chosen.anchor):
-        chosen = Retention(own.anchor, chosen.period, chosen.action, own.anchor_label, own.reason)
+        chosen = Retention(
+            own.anchor,
+            chosen.period,
+            chosen.action,
+            own.anchor_label,
+            own.reason,
+            fallback=own.fallback,
+            fallback_label=own.fallback_label,
+        )
     return chosen
 
 
@@ -128,7 +138,8 @@ def marker_for(source: Source) -> Marker | None:
     """Prefer a field a legal hold kept (it is anonymised last), then any personal field.
 
     Only ``redact`` ("[erased]") and ``erased_email`` ("…@invalid") are recognisable: a blank or a
-    null is also what an optional field holds before anonymisation.
+    null is also what an optional field holds before anonymisation. An encrypted field redacted to
+    "[erased]" is recognised by its keyed hash, if it has one (an encrypted name and its digest).
     """
     model = table_of(source)
     if model is None:
@@ -138,9 +149,15 @@ def marker_for(source: Source) -> Marker | None:
     names = [n for n in names if not isinstance(resolve_field(model, n), models.JSONField)]
     for name in sorted(names, key=lambda n: n not in kept):
         field = resolve_field(model, name)
-        if field.many_to_many or field.is_relation or getattr(field, "encrypted", False):
-            continue  # an encrypted value cannot be compared in the database
+        if not isinstance(field, models.Field) or field.many_to_many or field.is_relation:
+            continue
         chosen = anonymise.anonymiser_for(field)
+        if getattr(field, "encrypted", False):  # a token cannot be compared; its keyed hash can
+            hashed = digest_for(model, field.name)
+            if chosen is anon.redact and hashed is not None:
+                # __matches hashes "[erased]" under every hash key, so a rotation finds old rows.
+                return Marker(hashed.attname, "matches", anon.ERASED)
+            continue
         if chosen is anon.redact:
             return Marker(field.attname, "exact", anon.ERASED)
         if chosen is anon.erased_email:
@@ -154,9 +171,10 @@ def marker_for(source: Source) -> Marker | None:
 
 
 def due_filter(source: Source, rule: Retention, now: datetime) -> models.Q:
-    """Rows past ``rule``'s end and not under a legal hold; empty anchors are never due."""
+    """Rows past ``rule``'s end and not under a legal hold. A row whose anchor is empty is due by
+    the rule's fallback date; without a fallback it is never due (see :func:`never_due_filter`)."""
     model = model_of(source)
-    due = models.Q(**{f"{rule.anchor}__lte": cutoff(model, rule.anchor, rule.period, now)})
+    due = _past(model, rule, now)
     hold = source.erasure
     if isinstance(hold, LegalHold):
         ended = cutoff(model, hold.anchor, hold.period, now)
@@ -166,13 +184,40 @@ def due_filter(source: Source, rule: Retention, now: datetime) -> models.Q:
     return due
 
 
+def _past(model: type[models.Model], rule: Retention, now: datetime) -> models.Q:
+    """Rows whose anchor (or, where it is empty, the fallback) is older than the rule's period."""
+    past = models.Q(**{f"{rule.anchor}__lte": cutoff(model, rule.anchor, rule.period, now)})
+    if rule.fallback:
+        past |= models.Q(**{f"{rule.anchor}__isnull": True}) & models.Q(
+            **{f"{rule.fallback}__lte": cutoff(model, rule.fallback, rule.fallback_kept, now)}
+        )
+    return past
+
+
+def never_due_filter(source: Source, rule: Retention) -> models.Q | None:
+    """Rows that can never become due: the anchor is empty and there is no fallback to use."""
+    model = table_of(source)
+    if model is None:
+        return None
+    try:
+        nullable = resolve_field(model, rule.anchor).null or "__" in rule.anchor
+    except PathError:
+        return None
+    if not nullable:
+        return None
+    never = models.Q(**{f"{rule.anchor}__isnull": True})
+    if rule.fallback:
+        never &= models.Q(**{f"{rule.fallback}__isnull": True})
+    return never
+
+
 def held_filter(source: Source, rule: Retention, now: datetime) -> models.Q | None:
     """Rows past ``rule``'s end but still under the source's legal hold (reported, kept)."""
     model = table_of(source)
     hold = source.erasure
     if model is None or not isinstance(hold, LegalHold):
         return None
-    past = models.Q(**{f"{rule.anchor}__lte": cutoff(model, rule.anchor, rule.period, now)})
+    past = _past(model, rule, now)
     return past & models.Q(**{f"{hold.anchor}__gt": cutoff(model, hold.anchor, hold.period, now)})
 
 
@@ -184,10 +229,9 @@ def restricted_filter(source: Source) -> models.Q | None:
     the restricted account, its own e-mail address and the address on the restriction's request;
     an encrypted ``subject_email`` is matched through its keyed hash.
     """
-    from jsg_privacy.requests.restriction import restricted_identities
-
-    subject_path = getattr(source, "subject_path", "")
-    subject_email = getattr(source, "subject_email", "")
+    if not isinstance(source, ModelSource):
+        return None  # keyed tables and other systems: retention reaches them by date alone
+    subject_path, subject_email = source.subject_path, source.subject_email
     if not (subject_path or subject_email):
         return None
     restricted = restricted_identities()
@@ -199,8 +243,7 @@ def restricted_filter(source: Source) -> models.Q | None:
         path = "pk" if subject_path == "self" else subject_path
         found |= models.Q(**{f"{path}__in": user_ids})
     if subject_email:
-        lookup = getattr(source, "email_digest_path", None)
-        digest = lookup() if lookup else ""
+        digest = source.email_digest_path()
         if digest:  # an encrypted address: its keyed hash is the e-mail key
             found |= models.Q(**{f"{digest}__in": keys})
         else:

@@ -9,7 +9,7 @@ again only if it falls idle once more.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -85,7 +85,7 @@ def warn_inactive(run: RetentionRun, now: datetime) -> dict[str, list[Any]]:
     return sent
 
 
-def send(account: Any, address: str, deletion: datetime) -> None:
+def send(account: Any, address: str, deletion: date | datetime) -> None:
     context = {
         "account": account,
         "deletion": deletion,

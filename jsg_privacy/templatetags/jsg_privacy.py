@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -60,7 +61,7 @@ def _forget_on_setting(*, setting: str, **kwargs: Any) -> None:
         _rendered.clear()
 
 
-def _once(key: tuple[str, ...], render: Any) -> str:
+def _once(key: tuple[str, ...], render: Callable[[], Any]) -> str:
     html = _rendered.get(key)
     if html is None:
         html = _rendered[key] = str(render())
@@ -92,7 +93,14 @@ def _versions() -> str:
 class CachedNode(template.Node):
     """Output rendered once per process (and language); per-request values are filled in."""
 
-    def __init__(self, key: str, render: Any, fill: Any, *, localized: bool = True) -> None:
+    def __init__(
+        self,
+        key: str,
+        render: Callable[[], Any],
+        fill: Callable[[str, Context], str],
+        *,
+        localized: bool = True,
+    ) -> None:
         self.key, self.render_once, self.fill, self.localized = key, render, fill, localized
 
     def render(self, context: Context) -> str:

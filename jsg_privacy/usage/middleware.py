@@ -18,7 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
 from jsg_privacy import inventory
-from jsg_privacy.consent import state, subjects
+from jsg_privacy.consent import state
+from jsg_privacy.crypto import subjects
 from jsg_privacy.usage import receivers, record  # noqa: F401  (receivers: failed log-ins)
 from jsg_privacy.usage.models import UsageEvent
 

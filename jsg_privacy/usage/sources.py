@@ -23,8 +23,8 @@ class UsageEventSource(ModelSource):
     )
     erasure = Delete()
 
-    @property  # type: ignore[override]
-    def purposes(self) -> tuple[str, ...]:
+    @property
+    def purposes(self) -> tuple[str, ...]:  # type: ignore[override]  # computed when read
         """Security events, on legitimate interests; page views and searches only with analytics
         consent, which the cookie banner asks for only when an analytics cookie is declared (without
         one, nothing is counted and the notice does not say it is)."""

@@ -35,7 +35,7 @@ def test_demo_data_spans_eight_years():
     assert QuoteRequest.objects.filter(status=QuoteRequest.Status.DECLINED).exists()
     assert QuoteRequest.objects.filter(status=QuoteRequest.Status.EXPIRED).exists()
     assert QuoteRequest.objects.filter(status=QuoteRequest.Status.OPEN).exists()
-    assert "orders: 120" in output
+    assert "orders: 123" in output
     assert "DEMO ONLY" in output
 
 
@@ -58,8 +58,8 @@ def test_second_run_skips_and_reset_reloads_the_same_data():
     first = sorted(User.objects.filter(is_staff=False).values_list("email", flat=True))
 
     assert "nothing loaded" in load()
-    assert Order.objects.count() == 120
+    assert Order.objects.count() == 123
 
     load("--reset")
-    assert Order.objects.count() == 120
+    assert Order.objects.count() == 123
     assert sorted(User.objects.filter(is_staff=False).values_list("email", flat=True)) == first

@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from example_shop.orders.models import Order
-from jsg_privacy.consent import subjects
 from jsg_privacy.consent.models import ConsentRecord
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing import api
 from jsg_privacy.marketing.forms import TAMPERED
 

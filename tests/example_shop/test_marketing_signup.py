@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from jsg_privacy.consent import subjects
 from jsg_privacy.consent.models import ConsentRecord
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing import api
 
 pytestmark = pytest.mark.django_db

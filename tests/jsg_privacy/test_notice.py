@@ -53,7 +53,7 @@ def test_each_declared_category_shows_fields_purposes_recipients_and_retention(c
     assert claims["balancing_note"]
     assert {
         "source": "Tickets",
-        "rule": "Kept for 6 months after closed at, then deleted. On erasure: deleted.",
+        "rule": "Kept for 6 months after closed at, then deleted; otherwise 6 months after created at. On erasure: deleted.",
     } in (correspondence["retention"])
     assert "Courts and authorities, on a court order" in [
         r["name"] for r in correspondence["recipients"]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Ticket(models.Model):
@@ -74,6 +75,7 @@ class Parcel(models.Model):
 class ParcelAddress(models.Model):
     line1 = models.CharField(max_length=100)
     postcode = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.postcode

@@ -10,7 +10,9 @@ class TicketSource(privacy.ModelSource):
     data_subjects = "people asking for support"
     fields = {"correspondence": ["email", "phone", "subject", "body"]}
     not_personal = ["colour", "created_at", "closed_at"]
-    retention = privacy.Retention(anchor="closed_at", period=privacy.Period(months=6))
+    retention = privacy.Retention(
+        anchor="closed_at", period=privacy.Period(months=6), fallback="created_at"
+    )
 
 
 @privacy.register(Subscriber)
@@ -68,4 +70,7 @@ class ParcelSource(privacy.ModelSource):
 class ParcelAddressSource(privacy.ModelSource):
     subject = "parcel__user"
     fields = {"order": ["line1", "postcode"]}
-    retention = privacy.Retention(anchor="parcel__sent_at", period=privacy.Period(years=1))
+    not_personal = ["created_at"]
+    retention = privacy.Retention(
+        anchor="parcel__sent_at", period=privacy.Period(years=1), fallback="created_at"
+    )

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.integrations.saleor import queries
 from jsg_privacy.integrations.saleor.client import Client
 from jsg_privacy.integrations.saleor.conf import saleor_settings

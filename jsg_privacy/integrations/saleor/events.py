@@ -49,7 +49,7 @@ def parse(payload: Any) -> Event:
     """The :class:`Event` in a decoded webhook body."""
     if not isinstance(payload, dict):
         raise BadPayload("The body is not a JSON object.")
-    name = TYPES.get(payload.get("__typename"))  # type: ignore[arg-type]
+    name = TYPES.get(payload.get("__typename", ""))
     if name is None:
         raise BadPayload("The body is not an event this app subscribes to.")
     issued_at = parse_datetime(str(payload.get("issuedAt") or ""))

@@ -127,7 +127,7 @@ def order_created(installation: Installation, data: dict[str, Any], issued_at: d
         saleor_id=data["id"],
         defaults={
             "number": data["number"],
-            "created_at": parse_datetime(data["created"]),
+            "created_at": datetime.fromisoformat(data["created"]),  # events.parse wrote it
             "user_email": data["email"],
             "saleor_user_id": data["user_id"],
         },

@@ -108,7 +108,7 @@ def put(installation_id: int, digest: str, name: str, data: Any, issued_at: str)
     item = tasks.seal(installation_id, digest, name, data, issued_at)
     lifetime = saleor_settings.DEDUPLICATE_HOURS * 3600
     with _redis() as (client, script):
-        outcome = script(
+        outcome: int = script(
             keys=[seen_key(installation_id, digest), _key(INBOX), _key(FLAG)],
             args=[lifetime, item, FLAG_SECONDS],
         )
@@ -143,7 +143,7 @@ def drain() -> int:
         while client.lmove(taking, inbox, "RIGHT", "RIGHT") is not None:
             pass  # left by a drain whose worker died (or by one running now: queued twice, once done)
         while (item := client.lmove(inbox, taking, "RIGHT", "LEFT")) is not None:
-            token = item.decode("ascii", "replace")
+            token = item.decode("ascii", "replace") if isinstance(item, bytes) else item
             try:
                 tasks.unseal(token)
             except (InvalidToken, ValueError):
@@ -151,10 +151,14 @@ def drain() -> int:
                     "Set aside an inbox event this worker cannot read (its keys, or another "
                     "version's event): see manage.py privacy_saleor_inbox."
                 )
-                client.pipeline().lrem(taking, 1, item).lpush(unreadable, item).execute()
+                # redis-py types lrem()'s value as str; it takes the bytes Redis answered.
+                pipe = client.pipeline()
+                pipe.lrem(taking, 1, item)  # type: ignore[arg-type]
+                pipe.lpush(unreadable, item)
+                pipe.execute()
                 continue
             dispatch(tasks.process_sealed_event, token)  # now: it leaves "taking" next
-            client.lrem(taking, 1, item)
+            client.lrem(taking, 1, item)  # type: ignore[arg-type]  # bytes, as above
             queued += 1
     return queued
 

@@ -49,7 +49,7 @@ EVENTS = [
 SINCE = {"CUSTOMER_DELETED": (3, 23)}
 
 
-class AppManifest(Manifest):
+class AppManifest(Manifest):  # type: ignore[misc]  # saleor-sdk-python ships no types
     """saleor_sdk's manifest with the fields Saleor 3.22 reads that saleor_sdk 0.2.1 drops."""
 
     required_saleor_version: str | None = Field(None, alias="requiredSaleorVersion")
@@ -126,4 +126,5 @@ def build(request: HttpRequest) -> dict[str, Any]:
             )
         ],
     )
-    return manifest.model_dump(mode="json", by_alias=True, exclude_none=True)
+    dumped: dict[str, Any] = manifest.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return dumped

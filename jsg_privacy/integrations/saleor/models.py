@@ -12,13 +12,12 @@ erased (:class:`ErasedCustomer`), so a late event does not bring them back.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.crypto.fields import EncryptedEmailField, EncryptedTextField, KeyedHashField
 
 
@@ -43,7 +42,7 @@ class Installation(models.Model):
     #: The store's ``Saleor-Schema-Version`` when it installed the app ("3.22"): what it can do.
     schema_version = models.CharField(_("Saleor schema version"), max_length=16, blank=True)
 
-    objects: ClassVar[InstallationQuerySet] = InstallationQuerySet.as_manager()  # type: ignore[assignment]
+    objects = InstallationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Saleor installation")
@@ -193,7 +192,7 @@ class ErasedCustomer(models.Model):
     key = models.CharField(_("keyed hash of the Saleor user id"), max_length=64)
     erased_at = models.DateTimeField(_("erased"))
 
-    objects: ClassVar[ErasedCustomerQuerySet] = ErasedCustomerQuerySet.as_manager()  # type: ignore[assignment]
+    objects = ErasedCustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("erased Saleor customer")

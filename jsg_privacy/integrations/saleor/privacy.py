@@ -1,4 +1,5 @@
-"""The Saleor App's personal data, declared like any app's: its two indexes and Saleor itself."""
+"""The Saleor App's personal data, declared like any app's: its two indexes, Saleor itself as remote
+sources, and the store as a recipient of the customers' marketing choices."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,16 +38,35 @@ class OrderIndexSource(privacy.ModelSource):
     }
     not_personal = ["installation", "saleor_id"]  # which store, and the order's id there
 
-    @property  # type: ignore[override]
-    def retention(self) -> privacy.Retention:
+    @property
+    def retention(self) -> privacy.Retention:  # type: ignore[override]  # computed when read
         # When the record is deleted, what the hold kept of the order in Saleor is cleared too.
         return privacy.Retention(
             anchor="created_at", period=tax_hold(), anchor_label=PLACED, reason=TAX_REASON
         )
 
-    @property  # type: ignore[override]
-    def erasure(self) -> privacy.LegalHold:
+    @property
+    def erasure(self) -> privacy.LegalHold:  # type: ignore[override]  # computed when read
         return tax_legal_hold("created_at", ("number", "created_at"), PLACED, then=privacy.Delete())
+
+
+#: The store receives each customer's marketing choices (private metadata its apps read): it is told
+#: of a restriction and its lifting through its API (Art. 19). The store runs where the shop hosts
+#: it; a shop on Saleor Cloud redeclares it with Saleor's country and transfer safeguard.
+RECIPIENT = privacy.Recipient(
+    "saleor",
+    _("Our Saleor store and the apps installed in it"),
+    privacy.RecipientKind.PROCESSOR,
+    "GB",
+    (inventory.MARKETING,),
+    purposes=(inventory.MARKETING_CONSENT,),
+    description=_(
+        "Receives your marketing choices, so that the store and its apps send you only what you "
+        "agreed to."
+    ),
+    notifier="jsg_privacy.integrations.saleor.notifier.SaleorNotifier",
+)
+privacy.add(RECIPIENT)
 
 
 privacy.exempt(

@@ -160,7 +160,7 @@ class OrderSource(SaleorSource):
         inventory.ORDER: ["status", "lines", "shipping_address", "metadata", "private_metadata"],
         inventory.TRANSACTION: ["number", "created", "email", "billing_address", "total"],
     }
-    export_fields = (
+    exported = (
         "number",
         "created",
         "status",
@@ -173,8 +173,8 @@ class OrderSource(SaleorSource):
         "private_metadata",
     )
 
-    @property  # type: ignore[override]
-    def retention(self) -> privacy.Retention:
+    @property
+    def retention(self) -> privacy.Retention:  # type: ignore[override]  # computed when read
         return privacy.Retention(
             anchor="created",
             period=tax_hold(),
@@ -183,8 +183,8 @@ class OrderSource(SaleorSource):
             reason=TAX_REASON,
         )
 
-    @property  # type: ignore[override]
-    def erasure(self) -> privacy.LegalHold:
+    @property
+    def erasure(self) -> privacy.LegalHold:  # type: ignore[override]  # computed when read
         return tax_legal_hold(
             "created",
             ("number", "created", "total", "lines", "billing_address"),
@@ -329,8 +329,8 @@ class GiftCardSource(SaleorSource):
         ]
     }
 
-    @property  # type: ignore[override]
-    def erasure(self) -> privacy.LegalHold:
+    @property
+    def erasure(self) -> privacy.LegalHold:  # type: ignore[override]  # computed when read
         return tax_legal_hold(
             "created", self.fields[inventory.TRANSACTION], _("after the gift card is bought")
         )

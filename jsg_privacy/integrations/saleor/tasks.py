@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from cryptography.fernet import InvalidToken
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -31,6 +31,7 @@ from jsg_privacy.integrations.saleor.cases import ErasureFailed
 from jsg_privacy.integrations.saleor.client import SaleorError, SaleorUnavailable
 from jsg_privacy.tasks import enqueue
 
+shared_task: Callable[..., Any] | None  # Celery's, or None without the celery extra
 try:
     from celery import shared_task
 except ImportError:  # the celery extra is not installed: tasks run inline
@@ -39,12 +40,16 @@ except ImportError:  # the celery extra is not installed: tasks run inline
 logger = logging.getLogger("jsg_privacy.integrations.saleor")
 
 
-def _task(func: Callable[..., Any]) -> Callable[..., Any]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _task(func: F) -> F:
+    """``func`` as a Celery task (called like ``func``), or as it is without Celery."""
     from jsg_privacy.integrations.saleor.inbox import InboxUnavailable
 
     if shared_task is None:
         return func
-    return shared_task(
+    task = shared_task(
         name=f"jsg_privacy.saleor.{func.__name__}",
         acks_late=True,
         reject_on_worker_lost=True,  # a worker killed mid-task: delivered again (tasks are idempotent)
@@ -61,6 +66,7 @@ def _task(func: Callable[..., Any]) -> Callable[..., Any]:
         retry_jitter=False,  # 30 s, 60 s … 10 min: 20 tries cover 2 h 45 min of an outage
         max_retries=20,
     )(func)
+    return cast(F, task)
 
 
 def seal(*work: Any) -> str:

@@ -71,7 +71,8 @@ class Command(BaseCommand):
             if run.dry_run:
                 line = f"  {key}: {counts.get('due', 0)} due"
                 if counts.get("due"):
-                    line += f", oldest {counts['oldest'][:10]}, {counts['action']}"
+                    oldest = f", oldest {counts['oldest'][:10]}" if counts.get("oldest") else ""
+                    line += f"{oldest}, {counts['action']}"
             else:
                 line = (
                     f"  {key}: deleted {counts.get('deleted', 0)}, "
@@ -81,6 +82,13 @@ class Command(BaseCommand):
                 line += f"; {counts['held']} kept under a legal hold"
             if counts.get("restricted"):
                 line += f"; {counts['restricted']} kept: processing restricted (Art. 18)"
+            if counts.get("protected"):
+                line += f"; {counts['protected']} kept until the rows that refer to them go"
+            if counts.get("never_due"):
+                line += (
+                    f"; {counts['never_due']} NEVER due: no {counts.get('anchor', 'anchor')} and "
+                    "no fallback date (check E025)"
+                )
             if counts.get("warned"):
                 line += f"; {counts['warned']} warned by e-mail"
             self.stdout.write(line)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jsg_privacy.audit import replay
+from jsg_privacy.audit import journal, replay
 from jsg_privacy.audit.models import ErasureRecord
 
 
@@ -24,6 +25,11 @@ class Command(BaseCommand):
             help="A JSON file of erasure records (manage.py dumpdata jsg_privacy.ErasureRecord) "
             "saved before the restore; replayed and kept in the restored database.",
         )
+        parser.add_argument(
+            "--journal",
+            help="The erasure journal to read (default: JSG_PRIVACY_ERASURE_JOURNAL, when set); its "
+            "records are replayed and kept in the restored database.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -31,6 +37,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--since must be a date as YYYY-MM-DD: {exc}") from exc
         records = self._records(options["records"], since, options["dry_run"])
+        if records is None:
+            records = self._journal(options["journal"], since, options["dry_run"])
         results = replay.replay(since, dry_run=options["dry_run"], records=records)
         verb = "Would re-apply" if options["dry_run"] else "Re-applied"
         for result in results:
@@ -47,6 +55,27 @@ class Command(BaseCommand):
                 f"{verb} {again} of {len(results)} erasure(s) since {since}: {rows} row(s)."
             )
         )
+
+    def _journal(self, given: str | None, since: date, dry_run: bool) -> list[ErasureRecord] | None:
+        source = Path(given) if given else journal.path()
+        if source is None:
+            return None
+        try:
+            found = journal.read(source, since)
+        except journal.JournalError as exc:
+            raise CommandError(str(exc)) from exc
+        if found.refused:
+            lines = ", ".join(map(str, found.refused))
+            self.stderr.write(
+                self.style.ERROR(
+                    f"{source}: line(s) {lines} were edited or cannot be read: not replayed. "
+                    "Find out why before the site takes traffic."
+                )
+            )
+        self.stdout.write(f"Read {len(found.records)} erasure(s) since {since} from {source}.")
+        if not dry_run:
+            replay.keep_records(found.records)
+        return found.records
 
     def _records(self, path: str | None, since: date, dry_run: bool) -> list[ErasureRecord] | None:
         if not path:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.apps import apps
@@ -43,9 +44,7 @@ class Command(BaseCommand):
                 keys.rotate,
                 rehash=options["rehash"],
                 batch=options["batch"],
-                progress=(lambda done, label=label, total=total: self.progress(label, done, total))
-                if show
-                else None,
+                progress=functools.partial(self.progress, label, total=total) if show else None,
             )
             if show:
                 self.stderr.write("")

@@ -17,11 +17,13 @@ from jsg_privacy.requests.admin.export import (
     export_response,
     export_user_personal_data,
 )
+from jsg_privacy.requests.admin.notices import RecipientNoticeAdmin
 from jsg_privacy.requests.admin.options import CaseAdmin
 from jsg_privacy.requests.admin.restrictions import RestrictionAdmin
 
 __all__ = [
     "CaseAdmin",
+    "RecipientNoticeAdmin",
     "RestrictionAdmin",
     "export_case",
     "export_response",

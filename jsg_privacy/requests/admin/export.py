@@ -11,7 +11,7 @@ import tempfile
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,7 +45,7 @@ def export_response(subject: Subject, filename: str) -> tuple[FileResponse, expo
     return response, summary
 
 
-def export_case(request: HttpRequest, case: Case) -> HttpResponse | None:
+def export_case(request: HttpRequest, case: Case) -> HttpResponseBase | None:
     """Staff download of a verified case's ZIP, audited; ``None`` (with a message) if refused."""
     if case.status == Status.UNVERIFIED or case.verified_at is None:
         messages.error(
@@ -102,10 +102,11 @@ def export_case(request: HttpRequest, case: Case) -> HttpResponse | None:
     return response
 
 
+@access.records_own_access  # the export is logged with what it held (record_export)
 @admin.action(description=gettext_lazy("Export personal data (ZIP)"))
 def export_user_personal_data(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
-) -> HttpResponse | None:
+) -> HttpResponseBase | None:
     """One click on one user: their ZIP, recorded as a completed access case opened by staff."""
     if not request.user.has_perm(f"{Case._meta.app_label}.add_case"):
         messages.error(request, _("You may not open data-subject requests."))

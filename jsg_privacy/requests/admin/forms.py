@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jsg_privacy.requests import objection
+from jsg_privacy.flows.object import objectable_purposes
+from jsg_privacy.inventory import MARKETING_CONSENT
 from jsg_privacy.requests.models import Case, Channel
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
@@ -103,5 +104,6 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        marketing = [(objection.MARKETING_CONSENT, _("Direct marketing (stopped at once)"))]
-        self.fields["purpose"].choices = marketing + objection.objectable_purposes()
+        marketing = [(MARKETING_CONSENT, _("Direct marketing (stopped at once)"))]
+        purpose = cast(forms.ChoiceField, self.fields["purpose"])
+        purpose.choices = marketing + objectable_purposes()

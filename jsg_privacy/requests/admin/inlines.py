@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten
 from django.contrib.auth import get_permission_codename
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jsg_privacy.requests.limits import Objection, Restriction
+from jsg_privacy.flows.models import Objection, Restriction
 from jsg_privacy.requests.models import Case, CaseEvent, ExportFile, Kind
 
 
@@ -24,7 +25,7 @@ class CaseInline(admin.TabularInline):
     show_change_link = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.fields or [])
+        return flatten(self.fields or [])
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         opts = Case._meta
@@ -64,7 +65,7 @@ class ObjectionInline(CaseInline):
     fields = ["purpose", "grounds", "recorded_at", "upheld", "decision_reason", "decided_at"]
 
 
-INLINES_BY_KIND = {
+INLINES_BY_KIND: dict[str, list[type[CaseInline]]] = {
     Kind.ACCESS: [ExportFileInline],
     Kind.PORTABILITY: [ExportFileInline],
     Kind.RESTRICTION: [RestrictionInline],

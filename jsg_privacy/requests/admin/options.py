@@ -7,23 +7,28 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jsg_privacy import tasks
+from jsg_privacy.audit.access import records_own_access
 from jsg_privacy.crypto.admin import KeyedHashSearchMixin
+from jsg_privacy.crypto.fields import is_encrypted
 from jsg_privacy.flows import subject_data
 from jsg_privacy.requests import cases, objection
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import LogRequestForm
 from jsg_privacy.requests.admin.inlines import INLINES_BY_KIND, CaseEventInline, OverdueFilter
+from jsg_privacy.requests.admin.notices import RecipientNoticeInline, retry
 from jsg_privacy.requests.admin.steps import VERIFIED, CaseSteps, run_task
 from jsg_privacy.requests.models import OPEN_STATUSES, Case, Kind, Status
+from jsg_privacy.requests.notices import RecipientNotice
 
 CHANGE_FIELDSETS = [
     (None, {"fields": ["reference", "kind", "status", "channel", "user", "email", "details"]}),
@@ -42,8 +47,9 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
 
     list_display = ["reference", "kind", "status", "channel", "received_at", "deadline", "overdue"]
     list_filter = [OverdueFilter, "status", "kind", "channel"]
-    # The requester's address is encrypted: an exact address finds its cases by keyed hash.
-    search_fields = ["reference", "user__email"]
+    # The requester's address is encrypted: an exact address finds its cases by keyed hash. The
+    # account's address is searched too while the user model keeps it in clear (get_search_fields).
+    search_fields = ["reference"]
     search_help_text = gettext_lazy("A reference or an e-mail address.")
     date_hierarchy = "received_at"
     raw_id_fields = ["user"]
@@ -53,6 +59,7 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
         "erase_after_review",
         "extend_deadline",
         "retry_failed",
+        "retry_recipients",
         "stop_marketing",
     ]
 
@@ -67,6 +74,17 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("overdue"), boolean=True)
     def overdue(self, obj: Case) -> bool:
         return obj.is_overdue
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        """The reference; the account's address too, unless the user model encrypts it (a custom
+        user model: docs/encryption.md), when the case's own keyed hash finds it."""
+        fields = list(super().get_search_fields(request))
+        user = get_user_model()
+        try:
+            field = user._meta.get_field(user.get_email_field_name())
+        except FieldDoesNotExist:
+            return fields
+        return fields if is_encrypted(field) else [*fields, f"user__{field.name}"]
 
     # -- permissions: a case is never edited or deleted, only acted on --
 
@@ -102,7 +120,7 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if obj is None:
             return []
-        return [CaseEventInline, *INLINES_BY_KIND.get(obj.kind, [])]
+        return [CaseEventInline, *INLINES_BY_KIND.get(obj.kind, []), RecipientNoticeInline]
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
         if change:
@@ -238,14 +256,15 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
 
     # -- actions --
 
-    def _one(self, request: HttpRequest, queryset: QuerySet) -> Case | None:
+    def _one(self, request: HttpRequest, queryset: QuerySet[Case]) -> Case | None:
         if queryset.count() != 1:
             messages.warning(request, _("Select exactly one request for this action."))
             return None
         return queryset.get()
 
+    @records_own_access  # export_case logs the export with what it held
     @admin.action(description=gettext_lazy("Export personal data (ZIP)"), permissions=["change"])
-    def export_zip(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    def export_zip(self, request: HttpRequest, queryset: QuerySet) -> HttpResponseBase | None:
         case = self._one(request, queryset)
         return export_case(request, case) if case else None
 
@@ -286,6 +305,12 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
             _("Retried %(retried)d; %(skipped)d not failed or not retryable.")
             % {"retried": retried, "skipped": skipped},
         )
+
+    @admin.action(
+        description=gettext_lazy("Retry telling the recipients (Art. 19)"), permissions=["change"]
+    )
+    def retry_recipients(self, request: HttpRequest, queryset: QuerySet) -> None:
+        retry(request, RecipientNotice.objects.filter(case__in=queryset))
 
     @admin.action(
         description=gettext_lazy("Objection to marketing: stop it at once"), permissions=["change"]

@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
+from jsg_privacy.flows.models import Restriction
 from jsg_privacy.requests import cases, restriction
 from jsg_privacy.requests.admin.forms import ReasonForm
-from jsg_privacy.requests.limits import Restriction
+from jsg_privacy.requests.admin.notices import RestrictionNoticeInline
+from jsg_privacy.requests.admin.pages import FormSteps
 
 
 @admin.register(Restriction)
-class RestrictionAdmin(admin.ModelAdmin):
+class RestrictionAdmin(FormSteps, admin.ModelAdmin):
     """Restrictions are read-only; lifting one needs the subject told first (Art. 18(3))."""
 
     list_display = ["__str__", "case", "created_at", "lift_notified_at", "lifted_at"]
@@ -36,7 +36,8 @@ class RestrictionAdmin(admin.ModelAdmin):
         "lifted_at",
         "lift_reason",
     ]
-    readonly_fields = fields
+    readonly_fields = flatten(fields)
+    inlines = [RestrictionNoticeInline]
     actions = ["tell_before_lifting", "lift_restriction"]
 
     def get_search_results(
@@ -75,44 +76,21 @@ class RestrictionAdmin(admin.ModelAdmin):
         description=gettext_lazy("Lift (after the subject was told)"), permissions=["change"]
     )
     def lift_restriction(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        if queryset.count() != 1:
-            messages.warning(request, _("Select exactly one restriction to lift."))
-            return None
-        info = self.opts.app_label, self.opts.model_name
-        return HttpResponseRedirect(
-            reverse("admin:{}_{}_lift".format(*info), args=[queryset.get().pk])
-        )
+        return self.to_step(request, queryset, "lift", _("Select exactly one restriction to lift."))
 
     def get_urls(self) -> list[Any]:
-        info = self.opts.app_label, self.opts.model_name
-        view = self.admin_site.admin_view(self.lift_view)
-        return [
-            path("<path:object_id>/lift/", view, name="{}_{}_lift".format(*info)),
-            *super().get_urls(),
-        ]
+        return [*self.step_urls(lift=self.lift_view), *super().get_urls()]
 
     def lift_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        item = self.get_object(request, object_id)
-        if item is None:
-            raise Http404
-        form = ReasonForm(request.POST or None)
-        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        if request.method == "POST" and form.is_valid():
-            try:
-                restriction.lift(item, reason=form.cleaned_data["reason"], actor=request.user)
-            except cases.CaseError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("%(item)s lifted.") % {"item": item})
-                return HttpResponseRedirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": item,
-            "form": form,
-            "title": _("Lift %(item)s") % {"item": item},
-            "intro": _("Only after the subject has been told it will be lifted."),
-        }
-        return TemplateResponse(request, "admin/jsg_privacy/case/step.html", context)
+        def run(item: Any, data: dict[str, Any]) -> str:
+            restriction.lift(item, reason=data["reason"], actor=request.user)
+            return _("%(item)s lifted.") % {"item": item}
+
+        return self.step_page(
+            request,
+            object_id,
+            ReasonForm,
+            run,
+            title=lambda item: _("Lift %(item)s") % {"item": item},
+            intro=_("Only after the subject has been told it will be lifted."),
+        )

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.forms import modelform_factory
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from jsg_privacy import tasks
+from jsg_privacy.audit import access
 from jsg_privacy.conf import app_settings
 from jsg_privacy.flows import erase
+from jsg_privacy.flows.object import MARKETING_PURPOSES
+from jsg_privacy.flows.rectify import correctable_fields
+from jsg_privacy.notifiers import Event
 from jsg_privacy.registry import ModelSource, registry
-from jsg_privacy.requests import cases, objection, rectification, restriction, service
+from jsg_privacy.requests import cases, objection, recipients, rectification, restriction
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import (
     AddressProofForm,
@@ -36,8 +40,13 @@ from jsg_privacy.requests.models import Case, Kind, Status
 
 VERIFIED = (Status.OPEN, Status.IN_PROGRESS, Status.FAILED)
 
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Case]  # what the mixin is mixed into, for the type checker
+else:
+    _AdminBase = object
 
-class CaseSteps:
+
+class CaseSteps(_AdminBase):
     """URLs and views of the steps, mixed into :class:`~jsg_privacy.requests.admin.options.CaseAdmin`."""
 
     def _url(self, case: Case, step: str) -> str:
@@ -97,7 +106,7 @@ class CaseSteps:
         self,
         request: HttpRequest,
         case: Case,
-        form: forms.Form,
+        form: forms.BaseForm,
         title: str,
         run: Callable[[dict[str, Any]], str],
         intro: str = "",
@@ -112,7 +121,7 @@ class CaseSteps:
                 return self._back(case)
         return self._page(request, case, "step.html", form=form, title=title, intro=intro)
 
-    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def export_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         case = self._case(request, object_id)
         if request.method != "POST":
             return self._back(case)
@@ -136,26 +145,36 @@ class CaseSteps:
                 messages.success(
                     request, _("%(ref)s: erased as planned.") % {"ref": case.reference}
                 )
+            elif case.status == Status.WAITING:
+                messages.warning(
+                    request,
+                    _(
+                        "%(ref)s: erased as planned; waiting for recipients: some could not be "
+                        "told yet and are retried (see the notices below)."
+                    )
+                    % {"ref": case.reference},
+                )
             elif case.status == Status.FAILED:
                 messages.error(request, case.failure_reason)
             else:
                 messages.info(request, _("%(ref)s: erasure queued.") % {"ref": case.reference})
             return self._back(case)
         try:
-            steps = erase.plan(cases.subject_of(case))
+            subject = cases.subject_of(case)
+            steps = erase.plan(subject)
         except cases.CaseError as exc:
             messages.error(request, str(exc))
             return self._back(case)
-        hooks = [
-            str(getattr(h, "label", "") or getattr(h, "__name__", h)) for h in service.erasure_hooks
-        ]
+        # The plan shows the requester's address and where their data is: a staff access.
+        access.record_view(request, case, ["email"], context="erasure plan")
+        told = [n.recipient_name for n in recipients.prepare(subject, Event.ERASED)]
         return self._page(
             request,
             case,
             "erase_plan.html",
             title=_("Erase the data of %(ref)s?") % {"ref": case.reference},
             steps=steps,
-            hooks=hooks,
+            recipients=told,
         )
 
     def extend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -190,7 +209,7 @@ class CaseSteps:
         case = self._case(request, object_id)
 
         def run(data: dict[str, Any]) -> str:
-            if data["purpose"] in objection.MARKETING_PURPOSES:
+            if data["purpose"] in MARKETING_PURPOSES:
                 objection.object_to_marketing(
                     cases.stated_subject(case), case=case, actor=request.user
                 )
@@ -258,7 +277,7 @@ class CaseSteps:
             except cases.CaseError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("%(ref)s completed.") % {"ref": case.reference})
+                messages.success(request, _done_message(case))
         return self._back(case)
 
     def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -277,7 +296,7 @@ class CaseSteps:
             ]
             title = _("Correct the data of %(ref)s") % {"ref": case.reference}
             return self._page(request, case, "correct.html", title=title, records=records)
-        fields = [f.name for f in rectification.correctable_fields(source)]
+        fields = [f.name for f in correctable_fields(source)]
         try:
             instance = source.rows_for(subject).get(pk=request.GET.get("pk"))
         except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
@@ -296,7 +315,10 @@ class CaseSteps:
             return _("Corrected: %(fields)s.") % {"fields": ", ".join(changed) or _("nothing")}
 
         title = _("Correct %(record)s") % {"record": f"{source.name} #{instance.pk}"}
-        return self._step(request, case, form, title, run)
+        response = self._step(request, case, form, title, run)
+        if response.status_code == 200:  # the form, with the record's values: a staff access
+            access.record_view(request, instance, fields, source, context="correction form")
+        return response
 
 
 def run_task(task: Callable[..., Any], *args: Any) -> None:
@@ -307,3 +329,12 @@ def run_task(task: Callable[..., Any], *args: Any) -> None:
         # A CaseError: the case moved on meanwhile (a double submit); its status says what happened.
         with contextlib.suppress(cases.CaseError):
             task(*args)
+
+
+def _done_message(case: Case) -> str:
+    case.refresh_from_db()
+    if case.status == Status.WAITING:
+        return _("%(ref)s: done; waiting for recipients to be told (see the notices below).") % {
+            "ref": case.reference
+        }
+    return _("%(ref)s completed.") % {"ref": case.reference}

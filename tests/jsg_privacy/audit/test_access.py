@@ -7,7 +7,7 @@ from example_shop.catalogue.models import Category
 from example_shop.factories import EnquiryFactory, OrderFactory, UserFactory
 from jsg_privacy.audit import access
 from jsg_privacy.audit.models import StaffAccess
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.registry import Subject
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.audit.urls")]

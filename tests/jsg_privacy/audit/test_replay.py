@@ -20,7 +20,7 @@ from jsg_privacy.audit import replay
 from jsg_privacy.audit.models import ErasureRecord
 from jsg_privacy.flows import erase
 from jsg_privacy.registry import Subject
-from jsg_privacy.requests import cases, service
+from jsg_privacy.requests import cases, recipients, service
 from jsg_privacy.requests.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,10 @@ def test_a_case_that_cannot_be_completed_is_not_erased_or_recorded(shop):
         kind="erasure", email=ann.email, user=ann, channel="account", identity_check="logged in"
     )
 
-    with mock.patch.object(cases, "complete", side_effect=DatabaseError("the connection dropped")):
+    # The case's last step in the erasure's transaction: completed, or waiting for recipients.
+    with mock.patch.object(
+        recipients, "settle", side_effect=DatabaseError("the connection dropped")
+    ):
         assert service.run_erasure(case.pk) is None
 
     case.refresh_from_db()

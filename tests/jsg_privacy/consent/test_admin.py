@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
+from jsg_privacy.crypto import subjects
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from jsg_privacy import registry as privacy
-from jsg_privacy.consent import groups, ledger, subjects, sync
+from jsg_privacy.consent import groups, ledger, sync
 from jsg_privacy.consent.middleware import VARY_ATTRIBUTE
 from jsg_privacy.consent.models import ConsentRecord
+from jsg_privacy.crypto import subjects
 from jsg_privacy.registry import registry
 
 

@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
-from jsg_privacy.consent import subjects
 from jsg_privacy.consent.models import ConsentRecord
+from jsg_privacy.crypto import subjects
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +38,47 @@ def test_a_request_without_consent_group_cookies_gets_no_consent_cookie(client):
 
 def test_gpc_refuses_marketing_once_and_records_the_signal(client):
     response = client.get("/", **GPC)
+    assert "marketing.0." in response.cookies["jsg_consent_ui"].value
+    assert "gpc" in response.cookies["jsg_consent_ui"].value
+    # Recorded once the browser shows it kept the choice: the next request brings the cookie back.
+    client.get("/", **GPC)
     assert list(ConsentRecord.objects.values_list("purpose", "action", "channel")) == [
         ("marketing", "signal", "gpc")
     ]
-    assert "marketing.0." in response.cookies["jsg_consent_ui"].value
-    assert "gpc" in response.cookies["jsg_consent_ui"].value
     client.get("/", **GPC)
     assert ConsentRecord.objects.count() == 1  # honoured once, not on every request
     css = client.get(reverse("jsg_privacy:cookies-state-css"), **GPC).content
     assert b".jsg-cb__gpc{display:block}" in css
+
+
+def test_a_client_that_never_returns_cookies_adds_no_ledger_rows():
+    """Before: 25 requests with ``Sec-GPC: 1`` and no cookies added 25 permanent rows."""
+    for _ in range(25):
+        response = Client().get("/", **GPC)
+        assert "gpc" in response.cookies["jsg_consent_ui"].value  # still honoured, every time
+        assert "marketing.0." in response.cookies["jsg_consent_ui"].value
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_a_replayed_first_cookie_adds_one_row_not_one_per_request():
+    first = Client().get("/", **GPC).cookies["jsg_consent"].value
+    for _ in range(10):  # a client that sends the first cookie back but never keeps a newer one
+        replaying = Client()
+        replaying.cookies["jsg_consent"] = first
+        replaying.get("/", **GPC)
+    assert ConsentRecord.objects.filter(action="signal").count() == 1
+
+
+def test_a_signed_in_customers_signal_is_recorded_once_under_their_key(client):
+    user = get_user_model().objects.create_user("gpc", "gpc@example.com", "pw")
+    client.force_login(user)
+    client.get("/", **GPC)
+    for _ in range(5):  # a client that keeps the session but drops the consent cookie
+        del client.cookies["jsg_consent"]
+        client.get("/", **GPC)
+    assert list(ConsentRecord.objects.values_list("subject_key", "action")) == [
+        (subjects.for_user(user), "signal")
+    ]
 
 
 def test_an_explicit_choice_after_gpc_stands(client):
@@ -53,7 +86,10 @@ def test_an_explicit_choice_after_gpc_stands(client):
     client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"}, **GPC)
     status = client.get(reverse("jsg_privacy:cookies-status"), **GPC).json()
     assert {g["key"]: g["accepted"] for g in status["groups"]}["marketing"] is True
-    assert ConsentRecord.objects.filter(action="signal").count() == 1
+    # The signal honoured on the first request is recorded before the choice that overrides it.
+    assert list(
+        ConsentRecord.objects.filter(purpose="marketing").values_list("action", flat=True)
+    ) == ["signal", "given"]
 
 
 def test_logging_in_links_the_visitors_choices_to_the_account(client):

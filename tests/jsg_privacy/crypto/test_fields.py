@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
+from django.contrib.admin.templatetags.admin_list import result_headers
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.test import override_settings
@@ -18,6 +19,7 @@ from jsg_privacy.crypto.fields import DecryptionError
 from jsg_privacy.flows import erase
 from jsg_privacy.notice import record
 from jsg_privacy.registry import Subject, registry
+from jsg_privacy.requests import cases
 from jsg_privacy.retention import engine, policy
 
 pytestmark = pytest.mark.django_db
@@ -140,28 +142,57 @@ def test_the_registry_and_the_art_30_record_say_which_fields_are_encrypted():
     assert {"email", "phone", "billing_line1", "access_notes", "mpan"} <= set(
         source.encrypted_fields()
     )
-    assert "full_name" not in source.encrypted_fields()
+    assert {"full_name", "company_name", "agent_name", "site_contact_name"} <= set(
+        source.encrypted_fields()
+    )
+    assert "billing_country" not in source.encrypted_fields()
     security = {line for a in record.build(registry)["activities"] for line in a["security"]}
     line = next(s for s in security if s.startswith("Orders: encrypted at rest"))
     assert "phone" in line
     assert "address line 1" in line
-    assert "full name" not in line
+    assert "full name" in line
+    assert "country" not in line
     assert any("Fernet" in s for s in security)
 
 
-def test_staff_find_an_order_by_exact_e_mail_in_the_admin(admin_client):
+def test_staff_find_an_order_by_exact_e_mail_name_or_company_in_the_admin(admin_client):
     order = OrderFactory(email="sam.jones@example.org", full_name="Sam Jones")
-    other = OrderFactory(email="kim@example.org", full_name="Kim Lee")
+    other = OrderFactory(
+        email="kim@example.org", full_name="Kim Lee", company_name="Thames Lettings Ltd"
+    )
     url = reverse("admin:orders_order_changelist")
-    page = admin_client.get(url, {"q": "Sam.Jones@example.org"}).content.decode()
-    assert order.reference in page
-    assert other.reference not in page
-    page = admin_client.get(url, {"q": "Kim"}).content.decode()  # names stay searchable
-    assert other.reference in page
-    assert order.reference not in page
-    assert (
-        admin_client.get(url, {"q": "jones@"}).status_code == 200
-    )  # part of an address: no match, no 500
+
+    def found(term):
+        page = admin_client.get(url, {"q": term})
+        assert page.status_code == 200
+        return {o.reference for o in page.context["cl"].result_list}
+
+    assert found("Sam.Jones@example.org") == {order.reference}
+    assert found("kim  LEE") == {other.reference}  # a full name, in any case and spacing
+    assert found("thames lettings ltd") == {other.reference}
+    assert found(other.reference) == {other.reference}
+    assert found("Kim") == set()  # names are encrypted: part of one finds nothing
+    assert found("jones@") == set()  # part of an address: no match, no 500
+
+
+def test_cases_are_found_by_part_of_the_account_address_while_the_user_model_keeps_it_in_clear(
+    admin_client,
+):
+    customer = UserFactory(email="priya.shah@example.co.uk")
+    case = cases.open_case(
+        kind="access", email="", user=customer, channel="phone", identity_check="call-back"
+    )
+    page = admin_client.get(reverse("admin:jsg_privacy_case_changelist"), {"q": "priya.shah"})
+    assert list(page.context["cl"].result_list) == [case]
+
+
+def test_encrypted_columns_are_not_offered_for_sorting(admin_client):
+    OrderFactory()
+    page = admin_client.get(reverse("admin:orders_order_changelist"))
+    sortable = {str(h["text"]): h["sortable"] for h in result_headers(page.context["cl"])}
+    assert sortable["reference"] is True
+    assert sortable["full name"] is False  # the database would sort the tokens
+    assert sortable["email"] is False
 
 
 def test_retention_says_why_it_skips_a_source_whose_anonymised_rows_are_all_encrypted():
@@ -196,7 +227,7 @@ def test_the_privacy_notice_tells_customers_which_details_are_stored_encrypted(c
     section = section[: section.index("</section>")]
     assert "How we keep your data safe" in section
     assert (
-        "Orders: email, phone, address line 1, address line 2, town or city, postcode, site"
+        "Orders: email, full name, phone, address line 1, address line 2, town or city, postcode"
         in section
     )
     assert "Payment card details never reach our systems" in section

@@ -1,6 +1,6 @@
 """JSG_PRIVACY_HASH_KEY: the one key of subject keys and keyed-hash columns."""
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 
 
 def test_the_key_is_independent_of_secret_key(settings):

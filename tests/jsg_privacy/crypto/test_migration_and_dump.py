@@ -16,7 +16,7 @@ from jsg_privacy.requests import cases, restriction
 from jsg_privacy.requests.models import Case
 
 BEFORE = [("enquiries", "0002_index_retention_anchors")]
-AFTER = [("enquiries", "0003_encrypt_personal_fields")]
+AFTER = [("enquiries", "0004_encrypt_names_and_company")]
 SECRETS = {
     "e-mail": "dana.whitlock@example.org",
     "phone": "07700 900777",
@@ -27,6 +27,8 @@ SECRETS = {
     "message": "Our meter cupboard floods",
     "request": "Delete the photos of my meter cupboard",
     "reason": "My installation address is wrong",
+    "name": "Dana Whitlock",
+    "company": "Larkspur Lettings Ltd",
 }
 
 
@@ -49,7 +51,8 @@ def test_upgrading_encrypts_stored_values_and_downgrading_restores_them():
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO enquiries_enquiry (name, email, phone, subject, message, created_at) "
-                "VALUES ('Dana', 'Dana@Example.org', '07700 900777', 'Hello', 'Our meter', %s)",
+                "VALUES ('Dana Whitlock', 'Dana@Example.org', '07700 900777', 'Hello', 'Our meter', "
+                "%s)",
                 ["2024-01-02 03:04:05"],
             )
             cursor.execute("SELECT id FROM enquiries_enquiry")
@@ -57,17 +60,21 @@ def test_upgrading_encrypts_stored_values_and_downgrading_restores_them():
         migrate(AFTER)
         assert column(pk, "phone").startswith("gAAAAA")
         assert "07700" not in column(pk, "phone")
+        assert column(pk, "name").startswith("gAAAAA")
         enquiry = Enquiry.objects.get(pk=pk)
-        assert (enquiry.email, enquiry.phone, enquiry.message) == (
+        assert (enquiry.name, enquiry.email, enquiry.phone, enquiry.message) == (
+            "Dana Whitlock",
             "Dana@Example.org",
             "07700 900777",
             "Our meter",
         )
         assert Enquiry.objects.filter(email_digest__matches="dana@example.org").get() == enquiry
+        assert Enquiry.objects.filter(name_digest__matches="dana  WHITLOCK").get() == enquiry
         migrate(AFTER)  # a second run (a retried deploy) changes nothing
         assert Enquiry.objects.get(pk=pk).phone == "07700 900777"
         migrate(BEFORE)
         assert column(pk, "phone") == "07700 900777"
+        assert column(pk, "name") == "Dana Whitlock"
     finally:
         call_command("migrate", verbosity=0)
 
@@ -80,13 +87,20 @@ def seed():
     OrderFactory(
         user=user,
         email=SECRETS["e-mail"],
+        full_name=SECRETS["name"],
+        company_name=SECRETS["company"],
         phone=SECRETS["phone"],
         billing_line1=SECRETS["address"],
         billing_postcode=SECRETS["postcode"],
         access_notes=SECRETS["notes"],
         mpan=SECRETS["MPAN"],
     )
-    EnquiryFactory(email=SECRETS["e-mail"], phone=SECRETS["phone"], message=SECRETS["message"])
+    EnquiryFactory(
+        name=SECRETS["name"],
+        email=SECRETS["e-mail"],
+        phone=SECRETS["phone"],
+        message=SECRETS["message"],
+    )
     case = cases.open_case(
         kind="restriction",
         email=SECRETS["e-mail"],
@@ -105,7 +119,7 @@ def leaks(dump):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_raw_dump_of_every_table_shows_no_phone_address_note_mpan_or_message():
+def test_a_raw_dump_of_every_table_shows_no_name_phone_address_note_mpan_or_message():
     seed()
     lines = []
     with connection.cursor() as cursor:

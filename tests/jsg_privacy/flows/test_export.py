@@ -10,7 +10,8 @@ import pytest
 
 from example_shop.factories import EnquiryFactory, OrderFactory, QuoteRequestFactory, UserFactory
 from jsg_privacy import registry as privacy
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
+from jsg_privacy.crypto import subjects
 from jsg_privacy.flows import export
 from jsg_privacy.flows.subject_data import REDACTED
 from jsg_privacy.registry import Subject

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.bench_export import bulk_orders
 from example_shop.factories import UserFactory
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
+from jsg_privacy.crypto import subjects
 from jsg_privacy.flows import export, history, subject_data
 from jsg_privacy.registry import Subject
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing import api
 from jsg_privacy.marketing.models import MarketingConsent, Suppression
 

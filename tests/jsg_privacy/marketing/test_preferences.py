@@ -6,7 +6,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from example_shop.factories import UserFactory
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing import api
 from jsg_privacy.requests import identity
 

@@ -7,7 +7,7 @@ from django.core import mail, signing
 from django.core.mail import EmailMessage
 from django.test import Client, override_settings
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.marketing import api, tokens
 from jsg_privacy.marketing.models import MarketingConsent, Suppression
 

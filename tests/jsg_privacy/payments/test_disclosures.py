@@ -9,11 +9,11 @@ import pytest
 import stripe
 
 from jsg_privacy import inventory
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.flows import erase, export
+from jsg_privacy.notifiers import Event, Notice, notifier_for
 from jsg_privacy.payments import charges, outbound, transport
 from jsg_privacy.payments.base import get_gateway
-from jsg_privacy.payments.erasure import notify_recipient
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.payments.sources import DisclosureSource, PaymentSource
 from jsg_privacy.registry import LegalHold, Subject, registry
@@ -151,24 +151,35 @@ def test_the_export_holds_the_payment_and_the_disclosures_but_no_values(
     assert "cus_" not in text
 
 
+def stripe_notice(subject, references):
+    stripe_declared = registry.recipients["stripe"]
+    return Notice(
+        Event.ERASED,
+        stripe_declared,
+        "DSR-TEST",
+        subject_key=subjects.for_email(subject.email),
+        references=references,
+    )
+
+
 def test_erasure_deletes_the_stripe_customer_records_it_and_holds_the_payment(
     local_stripe, order, payable
 ):
     payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
     subject = Subject(email=order.email)
+    notifier = notifier_for(registry.recipients["stripe"])
 
-    notified = notify_recipient(subject)
+    references = notifier.collect(subject)  # before the erasure, which clears them
+    assert references == (f"stripe:{payment.customer_id}",)
+    assert notifier.send(stripe_notice(subject, references)) == "1 customer record(s) deleted"
 
-    assert [(n.recipient, n.customer_id, n.deleted, n.done) for n in notified] == [
-        ("stripe", payment.customer_id, True, True)
-    ]
     with pytest.raises(stripe.InvalidRequestError):
         get_gateway().client.v1.customers.retrieve(payment.customer_id)
     deletion = Disclosure.objects.get(operation="customers.delete")
     assert (deletion.purpose, deletion.field_names) == ("erasure", [])
     assert deletion.subject_key == subjects.for_email(order.email)
-    again = notify_recipient(subject)  # idempotent: the customer is already gone
-    assert [(n.deleted, n.done) for n in again] == [(False, True)]
+    again = notifier.send(stripe_notice(subject, references))  # a retry: already gone is done
+    assert again == "0 customer record(s) deleted, 1 already gone"
 
     erase.erase(subject)
 
@@ -183,9 +194,14 @@ def test_erasure_deletes_the_stripe_customer_records_it_and_holds_the_payment(
     assert payment.subject_key != subjects.for_email(order.email)
     assert payment.exp_month is None
     assert not PaymentSource(Payment).rows_for(subject).exists()
-    assert notify_recipient(subject) == []
+    assert (
+        notifier.collect(subject) == ()
+    )  # after erasure nothing finds them: the notice keeps them
     assert Disclosure.objects.filter(operation="customers.delete").count() == 2  # the log stays
 
 
-def test_a_subject_without_card_payments_notifies_nobody():
-    assert notify_recipient(Subject(email="nobody@example.org")) == []
+def test_a_subject_without_card_payments_has_no_customer_to_delete():
+    notifier = notifier_for(registry.recipients["stripe"])
+    subject = Subject(email="nobody@example.org")
+    assert notifier.collect(subject) == ()
+    assert notifier.send(stripe_notice(subject, ())) == "no customer record to delete"

@@ -394,3 +394,335 @@ def test_a_body_already_read_as_a_stream_is_let_through():
     request.read()  # a view could not read request.body now either
 
     assert passes(request)
+
+
+# -- card data anywhere in the request: path, headers, cookies, new notations, parts, XML ---------
+
+FULL_WIDTH = str.maketrans("0123456789 ", "".join(map(chr, range(0xFF10, 0xFF1A))) + "\u3000")
+
+
+def wide(text: str) -> str:
+    """``text`` with full-width digits and ideographic spaces, as an East Asian keyboard types."""
+    return text.translate(FULL_WIDTH)
+
+
+PRINTED_CARDS = [
+    pytest.param("4242.4242.4242.4242", id="dots"),
+    pytest.param("4242/4242/4242/4242", id="slashes"),
+    pytest.param("4242  4242  4242  4242", id="double spaces"),
+    pytest.param(wide(VISA), id="full-width"),
+    pytest.param(wide("4242 4242 4242 4242"), id="full-width with ideographic spaces"),
+]
+
+
+def assert_nothing_written(queries) -> None:
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+
+
+@pytest.fixture
+def recorded(db):
+    """A request through the guard, then the shop's session middleware and a view, recorded."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seen = []
+
+    def view(request):
+        request.session["seen"] = True
+        seen.append(request)
+        return HttpResponse("ok")
+
+    def send(request):
+        chain = CardDataGuardMiddleware(SessionMiddleware(view))
+        with CaptureQueriesContext(connection) as queries:
+            response = chain(request)
+        if response.status_code == 400:
+            assert seen == []
+            assert "sessionid" not in response.cookies
+            assert_nothing_written(queries)
+        return response
+
+    return send
+
+
+@pytest.mark.parametrize("card", PRINTED_CARDS)
+def test_checkout_with_a_card_printed_otherwise_is_refused(shopper, checkout_data, card):
+    checkout_data["access_notes"] = f"Card for the deposit: {card}"
+
+    response = shopper.post(reverse("orders:checkout"), checkout_data)
+
+    assert_refused(response, card)
+    assert REFUSAL in response.text
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/orders/{VISA}/",
+        "/orders/4242-4242-4242-4242/",
+        "/cards/4242/4242/4242/4242/",
+        "/cards/4242.4242.4242.4242/edit/",
+        "/cards/4242%204242%204242%204242/",
+        "/cards/%EF%BC%94%EF%BC%92%EF%BC%94%EF%BC%92" + "4242" * 3 + "/",  # full-width digits
+    ],
+)
+def test_a_card_number_in_the_url_path_is_refused_and_not_echoed(client, db, caplog, path):
+    with caplog.at_level(logging.INFO):
+        response = client.get(path)
+
+    assert_refused(response, VISA)
+    assert REFUSAL in response.text
+    assert "4242" not in response.text
+    assert "4242" not in caplog.text  # the guard's warning and Django's "Bad Request" line
+    warning = next(r for r in caplog.records if r.name == "jsg_privacy.payments.guard")
+    assert "(URL path)" in warning.getMessage()
+    assert "[card number removed]" in warning.getMessage()
+
+
+def test_a_card_number_in_the_path_is_refused_before_session_view_or_database(recorded):
+    assert recorded(RequestFactory().post(f"/orders/{VISA}/", {"note": "hi"})).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("HTTP_X_CARD", VISA),
+        ("HTTP_USER_AGENT", f"Mozilla/5.0 card {VISA}"),
+        ("HTTP_REFERER", "https://shop.example/search/?q=4242+4242+4242+4242"),
+        ("HTTP_REFERER", "https://shop.example/search/?q=4242%204242%204242%204242"),
+        ("HTTP_X_NOTE", "4242.4242.4242.4242"),
+        ("HTTP_AUTHORIZATION", "Card 4242 4242 4242 4242"),
+    ],
+)
+def test_a_card_number_in_a_header_is_refused(client, db, caplog, recorded, header, value):
+    with caplog.at_level(logging.INFO):
+        response = client.get("/", **{header: value})
+
+    assert_refused(response, VISA)
+    assert "4242" not in caplog.text
+    warning = next(r for r in caplog.records if r.name == "jsg_privacy.payments.guard")
+    assert "(header " in warning.getMessage()
+    assert recorded(RequestFactory().get("/", **{header: value})).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "value", [VISA, "4242-4242-4242-4242", "4242%204242%204242%204242", "4242.4242.4242.4242"]
+)
+def test_a_card_number_in_a_cookie_is_refused_and_the_cookie_deleted(client, db, caplog, value):
+    client.cookies["basket_note"] = value
+
+    with caplog.at_level(logging.INFO):
+        response = client.get("/")
+
+    assert_refused(response, VISA)
+    assert "4242" not in caplog.text
+    assert "(cookie basket_note)" in caplog.text
+    assert response.cookies["basket_note"]["max-age"] == 0  # deleted: the next page works again
+    assert client.get("/").status_code == 200
+
+
+def test_a_card_number_in_a_cookie_is_refused_before_session_view_or_database(recorded):
+    request = RequestFactory().get("/", HTTP_COOKIE=f"sessionid=abc; note={VISA}")
+
+    assert recorded(request).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"card1": "4242", "card2": "4242", "card3": "4242", "card4": "4242"},
+        {"cc[0]": "4242", "cc[1]": "4242", "cc[2]": "4242", "cc[3]": "4242", "name": "Tom"},
+        {"amex_1": "3782", "amex_2": "822463", "amex_3": "10005"},
+    ],
+)
+def test_a_card_number_split_over_fields_is_refused(client, db, caplog, data):
+    with caplog.at_level(logging.INFO):
+        assert_refused(client.post(reverse("enquiries:contact"), data), "4242")
+        assert_refused(client.get("/", data), "4242")
+
+    assert not Enquiry.objects.exists()
+    assert "4242" not in caplog.text
+    assert "3782" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"payment": {"p1": "4242", "p2": "4242", "p3": "4242", "p4": 4242}},
+        {"payment": {"notes": {"text": "4242.4242.4242.4242"}}},
+        {"note": wide("4242 4242 4242 4242")},
+    ],
+)
+def test_json_with_a_card_split_or_printed_otherwise_is_refused(client, db, payload):
+    response = client.post(reverse("enquiries:contact"), payload, content_type="application/json")
+
+    assert_refused(response, VISA)
+    assert REFUSAL in response.json()["error"]
+
+
+XML_ORDER = """<?xml version="1.0" encoding="UTF-8"?>
+<order xmlns:p="urn:example:payment" reference="JSG-000123">
+  <customer phone="01268 773766">Amelia Hughes</customer>
+  <installation date="2026/12/07">{mpan}</installation>
+  {extra}
+</order>"""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        f"<note>Pay with {VISA}</note>",
+        '<payment card="4242 4242 4242 4242"/>',
+        "<p:cardNumber>4242.4242.4242.4242</p:cardNumber>",
+        "<cvv>123</cvv>",
+        f"<note><![CDATA[{VISA}]]></note>",
+        f"<!-- {VISA} -->",
+        "<p1>4242</p1><p2>4242</p2><p3>4242</p3><p4>4242</p4>",
+    ],
+)
+@pytest.mark.parametrize("content_type", ["application/xml", "text/xml", "application/soap+xml"])
+def test_an_xml_body_with_card_data_is_refused(client, db, recorded, content_type, extra):
+    body = XML_ORDER.format(mpan="", extra=extra)
+
+    response = client.post(reverse("enquiries:contact"), body, content_type=content_type)
+
+    assert_refused(response, VISA)
+    assert not Enquiry.objects.exists()
+    assert recorded(RequestFactory().post("/", body, content_type=content_type)).status_code == 400
+
+
+def test_an_ordinary_xml_body_passes_with_an_mpan_in_its_field():
+    mpan = mpan_that_passes_luhn()
+    body = XML_ORDER.format(mpan=f"<mpan>{mpan}</mpan>", extra="<note>Meter cupboard</note>")
+
+    assert passes(RequestFactory().post("/", body, content_type="application/xml"))
+    assert not passes(
+        RequestFactory().post("/", body.replace("mpan>", "note>"), content_type="application/xml")
+    )
+
+
+# -- ordinary requests still pass ----------------------------------------------------------------
+
+BROWSER = {
+    "HTTP_USER_AGENT": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/124.0.6367.91 Safari/537.36",
+    "HTTP_ACCEPT_LANGUAGE": "en-GB,en-US;q=0.9,en;q=0.8",
+    "HTTP_X_FORWARDED_FOR": "203.0.113.195, 70.41.3.18, 150.172.238.178",
+    "HTTP_X_REAL_IP": "192.168.100.200",
+    "HTTP_REFERER": "https://shop.example/orders/2026/12/07/?page=2&ts=1714567890123",
+    "HTTP_X_REQUEST_ID": "4242424242424241",  # a long id that fails the Luhn test
+}
+BROWSER_COOKIES = {
+    "_ga": "GA1.1.1234567890.1714567890",
+    "_ga_ABC123XYZ": "GS1.1.1714567890.3.1.1714567999.0.0.0",
+    "_fbp": "fb.1.1714567890123.1234567890",
+    "recently_viewed": "12%2C7%2C31",
+    "phone": "01268%20%20773766",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/no-such-page/",
+        "/orders/4242424242424241/",
+        "/blog/2026/12/07/",
+        "/p/171456789012345/",
+    ],
+)
+def test_ordinary_paths_headers_and_cookies_pass(client, db, path):
+    client.cookies.load(BROWSER_COOKIES)
+
+    response = client.get(path, **BROWSER)
+
+    assert response.status_code != 400
+    assert REFUSAL not in response.content.decode()
+
+
+def test_ordinary_details_with_dots_slashes_and_spaces_pass_checkout(shopper, checkout_data):
+    shopper.cookies.load(BROWSER_COOKIES)
+    checkout_data["phone"] = "+44 1268  773 766"
+    checkout_data["access_notes"] = (
+        "Call 01268  773766 or 07700  900  456. Fitting on 2026/12/07 or 07.12.2026 at 12.30; "
+        "router 192.168.100.200, meter S21004567, job 4242424242424241, quote 1.249.50."
+    )
+
+    response = shopper.post(reverse("orders:checkout"), checkout_data, follow=True, **BROWSER)
+
+    assert response.status_code == 200
+    assert Order.objects.get().access_notes == checkout_data["access_notes"]
+
+
+def test_a_full_width_mpan_passes_the_guard(shopper, checkout_data):
+    mpan = mpan_that_passes_luhn()
+    full_width = wide(mpan)
+    checkout_data["mpan"] = full_width
+
+    response = shopper.post(reverse("orders:checkout"), checkout_data)
+
+    assert REFUSAL not in response.content.decode()  # the form itself answers, not the guard
+    assert is_mpan(full_width)
+
+
+def test_four_unrelated_numbers_pass(client, db):
+    data = {"qty": "4242", "year": "4242", "pin": "4242", "floor": "4242", "message": "hi"}
+
+    assert client.get("/", data).status_code == 200
+    assert client.get("/", {"product": ["4242", "4242", "4242", "4242"]}).status_code == 200
+    response = client.post("/", {"ids": [4242, 4242, 4242, 4242]}, content_type="application/json")
+    assert response.status_code != 400
+
+
+def test_a_card_number_in_a_cookie_no_set_cookie_can_name_is_refused_all_the_same():
+    request = RequestFactory().get("/", HTTP_COOKIE=f"basket[note]={VISA}")
+
+    response = CardDataGuardMiddleware(lambda r: HttpResponse("ok"))(request)
+
+    assert response.status_code == 400
+    assert VISA not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "cookie_header",
+    [
+        f"note={VISA}; note=ok",  # a duplicate name: Django keeps the last one only
+        'note="' + "".join(f"\\{ord(d):03o}" for d in VISA) + '"',  # octal escapes
+        f"a=1; {VISA}",  # no name at all
+    ],
+)
+def test_card_numbers_hidden_in_the_cookie_header_are_found(cookie_header):
+    assert not passes(RequestFactory().get("/", HTTP_COOKIE=cookie_header))
+
+
+def test_headers_seen_before_are_still_looked_at_when_they_change():
+    headers = dict(BROWSER)
+    headers["HTTP_COOKIE"] = "; ".join(f"{name}={value}" for name, value in BROWSER_COOKIES.items())
+    for _ in range(3):
+        assert passes(RequestFactory().get("/", **headers))
+
+    headers["HTTP_COOKIE"] += f"; note={VISA}"
+    assert not passes(RequestFactory().get("/", **headers))
+    headers["HTTP_REFERER"] += "&q=4242.4242.4242.4242"
+    assert not passes(RequestFactory().get("/", **{**headers, "HTTP_COOKIE": "a=1"}))
+
+
+def test_an_mpan_in_its_own_cookie_or_in_the_referer_of_a_page_with_it_passes():
+    mpan = mpan_that_passes_luhn()
+    referer = f"https://shop.example/meters/check/?mpan={mpan}&postcode=SS14+3AE"
+
+    assert passes(RequestFactory().get("/", HTTP_COOKIE=f"mpan={mpan}; a=1"))
+    assert passes(RequestFactory().get("/", HTTP_REFERER=referer))
+    assert not passes(RequestFactory().get("/", HTTP_COOKIE=f"note={mpan}"))
+    assert not passes(RequestFactory().get("/", HTTP_REFERER=referer.replace("mpan=", "note=")))
+    assert not passes(RequestFactory().get("/", HTTP_REFERER=f"https://shop.example/c/{VISA}/"))
+
+
+def test_the_refusal_page_sends_no_referer_that_could_carry_the_number(client, db):
+    response = client.get(f"/orders/{VISA}/")
+
+    assert response.status_code == 400
+    assert response["Referrer-Policy"] == "no-referrer"

@@ -7,7 +7,7 @@ import stripe
 from django.utils import timezone
 
 from example_shop.orders.models import Order
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.payments import charges, transport
 from jsg_privacy.payments.base import PaymentError, Status, get_gateway
 from jsg_privacy.payments.models import Disclosure, Payment

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,7 +94,8 @@ def test_confirming_erases_records_the_outcome_and_keeps_the_suppression(
     assert steps["auth.User"]["deleted"] == 1
     actions = list(erasure.events.values_list("action", "actor"))
     assert ("erasure confirmed by staff", admin_user.pk) in actions
-    assert ("completed", admin_user.pk) in actions
+    assert ("waiting for recipients", admin_user.pk) in actions
+    assert actions[-1] == ("completed", None)  # once the last recipient was told
     assert marketing.is_suppressed(email)
     page = admin_client.get(reverse("admin:jsg_privacy_case_change", args=[erasure.pk]))
     assert "keep 1 until" in page.text  # the result, on the case
@@ -107,18 +109,23 @@ def test_confirming_twice_erases_once(admin_client, erasure):
     assert erasure.events.filter(action="completed").count() == 1
 
 
-def test_recipients_are_told_through_the_hooks(admin_client, erasure):
-    def stripe(subject, case):
-        return "Stripe customer deleted"
+def test_the_plan_names_the_recipients_told_and_confirming_tells_them(admin_client, erasure):
+    plan = admin_client.get(plan_url(erasure)).text
+    assert "Recipients told afterwards" in plan
+    assert "Suppliers and manufacturers in China" in plan  # they received the order
+    assert "Stripe" not in plan  # nothing was ever sent to Stripe about this customer
 
-    service.erasure_hooks.append(stripe)
-    try:
-        assert "stripe" in admin_client.get(plan_url(erasure)).text
-        admin_client.post(plan_url(erasure), {"confirm": "1"})
-    finally:
-        service.erasure_hooks.remove(stripe)
-    erasure.refresh_from_db()
-    assert "Stripe customer deleted" in erasure.outcome["recipients_notified"]
+    admin_client.post(plan_url(erasure), {"confirm": "1"})
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "data-protection@jsg-group.example",
+        "dpo@hosting.example",
+        "privacy@mail-and-accounts.example",
+        "privacy@meter-supplier.example",
+    ]
+    page = admin_client.get(reverse("admin:jsg_privacy_case_change", args=[erasure.pk])).text
+    assert "Recipient notices" in page
+    assert "e-mailed privacy@meter-supplier.example" in page
 
 
 def test_unverified_and_other_requests_have_no_erasure_page(admin_client, customer):

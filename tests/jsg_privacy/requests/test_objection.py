@@ -9,7 +9,7 @@ from jsg_privacy.consent.models import ConsentRecord
 from jsg_privacy.marketing import api as marketing
 from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases, objection, restriction
-from jsg_privacy.requests.models import Status
+from jsg_privacy.requests.models import Case, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,72 @@ def test_staff_stop_marketing_from_the_list(admin_client, customer):
         {"action": "stop_marketing", "_selected_action": [case.pk]},
     )
     assert not marketing.may_contact(user=customer)
+
+
+# -- an objection to marketing by the request pages takes effect at once ---------------------------
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_public_form_stops_marketing_at_once_without_waiting_for_the_link(
+    customer, client, fresh_rate_limits
+):
+    assert marketing.may_contact(user=customer)
+
+    response = client.post(
+        reverse("jsg_privacy:requests:new"),
+        {"email": customer.email, "kind": "objection_marketing", "details": ""},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("jsg_privacy:requests:stopped"), 302)]
+    assert "Marketing stopped" in response.text
+    for medium in ("email", "sms", "phone", "post"):  # at once: no link opened, no staff
+        assert marketing.is_suppressed(customer.email, medium)
+        assert not marketing.may_contact(user=customer, email=customer.email, medium=medium)
+    ledger = ConsentRecord.objects.filter(channel="request", action="unsubscribed")
+    assert {(r.purpose, r.medium) for r in ledger} >= {
+        ("marketing", "email"),
+        ("marketing", "post"),
+    }
+    case = Case.objects.get()
+    assert (case.kind, case.channel, case.status) == ("objection", "web_form", Status.COMPLETED)
+    (confirmation,) = mail.outbox  # no identity link: nothing waits for it
+    assert confirmation.to == [customer.email]
+    assert "stopped all marketing" in confirmation.subject
+    assert "/privacy/requests/verify/" not in confirmation.body
+
+
+def test_an_unknown_address_gets_the_same_answer_and_is_suppressed(client, fresh_rate_limits):
+    response = client.post(
+        reverse("jsg_privacy:requests:new"),
+        {"email": "nobody.yet@example.net", "kind": "objection_marketing"},
+    )
+
+    assert response.url == reverse("jsg_privacy:requests:stopped")
+    assert marketing.is_suppressed("nobody.yet@example.net", "email")  # never starts, either
+
+
+def test_your_data_page_stops_marketing_at_once_without_a_reason(customer, fresh_rate_limits):
+    from django.test import Client
+
+    signed_in = Client()
+    signed_in.force_login(customer)
+
+    response = signed_in.post(
+        reverse("jsg_privacy:requests:restrict"), {"kind": "objection_marketing"}, follow=True
+    )
+
+    assert "all marketing to you has stopped" in response.text
+    assert not marketing.may_contact(user=customer)
+    assert not marketing.has_consent("partner_marketing", user=customer)
+    case = Case.objects.get()
+    assert (case.kind, case.status) == ("objection", Status.COMPLETED)
+    assert ConsentRecord.objects.filter(channel="request", purpose="partner_marketing").exists()

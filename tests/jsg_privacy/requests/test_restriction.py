@@ -5,10 +5,10 @@ from django.core import mail
 from django.urls import reverse
 
 from example_shop.factories import UserFactory
+from jsg_privacy.flows.models import Restriction
 from jsg_privacy.marketing import api as marketing
 from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases, restriction
-from jsg_privacy.requests.limits import Restriction
 from jsg_privacy.requests.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,15 @@ def test_checking_is_one_query(customer, django_assert_num_queries):
         assert restriction.is_restricted(user=customer, email=customer.email)
 
 
-def test_restricting_completes_the_request_and_is_audited(admin_user, customer, case):
-    restriction.restrict(cases.subject_of(case), "accuracy contested", case=case, actor=admin_user)
+def test_restricting_completes_the_request_once_recipients_are_told_and_is_audited(
+    admin_user, customer, case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.restrict(
+            cases.subject_of(case), "accuracy contested", case=case, actor=admin_user
+        )
+        case.refresh_from_db()
+        assert case.status == Status.WAITING  # the recipients are told once it commits
 
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
@@ -90,7 +97,8 @@ def test_lifting_is_refused_until_the_subject_has_been_told(admin_user, customer
     restriction.lift(item, reason="address checked and correct", actor=admin_user)
     assert not restriction.is_restricted(user=customer)
     actions = list(case.events.values_list("action", flat=True))
-    assert actions[-2:] == ["requester told the restriction will be lifted", "restriction lifted"]
+    told = actions.index("requester told the restriction will be lifted")
+    assert actions[told + 1] == "restriction lifted"
     with pytest.raises(cases.CaseError, match="already"):
         restriction.lift(item, reason="again")
 

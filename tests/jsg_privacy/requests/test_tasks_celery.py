@@ -18,6 +18,7 @@ place too. Without Redis they are skipped, except in CI (``CI`` set), where that
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -32,7 +33,8 @@ from django.utils import timezone
 from example_shop.factories import OrderFactory, UserFactory
 from example_shop.orders.models import Order
 from jsg_privacy import tasks
-from jsg_privacy.consent import ledger, subjects
+from jsg_privacy.consent import ledger
+from jsg_privacy.crypto import subjects
 from jsg_privacy.requests import cases, identity, service
 from jsg_privacy.requests.models import Case, Status
 
@@ -45,7 +47,10 @@ ROOT = Path(__file__).resolve().parents[3]
 BROKER_URL = os.environ.get("JSG_TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 60
 #: A queue of this test run's own: two runs on one machine (or one Redis) never take each other's tasks.
-QUEUE = f"jsg-tests-{os.getpid()}"
+# Unique per run, not just per process: a worker left over from an earlier run whose process id
+# the system reused must never take this run's tasks.
+RUN = f"{os.getpid()}-{secrets.token_hex(4)}"
+QUEUE = f"jsg-tests-{RUN}"
 WORKER_SETTINGS = '''"""Written by test_tasks_celery for its Celery worker: the test database, shared files."""
 import json
 import os
@@ -67,7 +72,7 @@ JSG_PRIVACY_SALEOR_INBOX_PREFIX = os.environ["JSG_TEST_WORKER_INBOX_PREFIX"]
 '''
 #: The Saleor App's Redis inbox the worker drains (tests/jsg_privacy/saleor/test_inbox_worker.py).
 INBOX_URL = os.environ.get("JSG_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-INBOX_PREFIX = f"jsg_tests_worker_{os.getpid()}"
+INBOX_PREFIX = f"jsg_tests_worker_{RUN}"
 
 
 class Worker:
@@ -316,6 +321,12 @@ def test_the_worker_and_an_inline_run_export_the_same_data(on_celery, settings):
     assert by_worker.outcome == by_inline.outcome
     worker_data, inline_data = exported(by_worker), exported(by_inline)
     del worker_data["generated_at"], inline_data["generated_at"]
+    worker_sources = {source["key"] for source in worker_data["sources"]}
+    inline_sources = {source["key"] for source in inline_data["sources"]}
+    assert worker_sources == inline_sources, (
+        f"only the worker: {worker_sources - inline_sources}; "
+        f"only inline: {inline_sources - worker_sources}"
+    )
     assert worker_data == inline_data
 
 

@@ -33,10 +33,10 @@ def ago(days):
 
 @pytest.fixture
 def enquiries():
-    """Two answered long ago, one answered yesterday, one never answered."""
+    """Two answered long ago, one answered yesterday, one never answered (sent 100 days ago)."""
     old = [EnquiryFactory(created_at=ago(400), answered_at=ago(399)) for _ in range(2)]
     recent = EnquiryFactory(created_at=ago(2), answered_at=ago(1))
-    open_ = EnquiryFactory(created_at=ago(900), answered_at=None)
+    open_ = EnquiryFactory(created_at=ago(100), answered_at=None)
     return old, recent, open_
 
 
@@ -169,7 +169,7 @@ def test_a_rule_naming_a_missing_field_is_a_check_error_and_the_run_records_it(
     from django.core.checks import run_checks
 
     declare_enquiries(privacy.Retention(anchor="answerd_at", period=privacy.Period(days=30)))
-    ids = {m.id for m in run_checks(tags=["jsg_privacy"])}
+    ids = {m.id for m in run_checks(tags=["jsg_privacy"], databases=[])}
     assert ids & {"jsg_privacy.E004", "jsg_privacy.E007"}
     OrderFactory(invoiced_at=ago(8 * 366))
     run = engine.enforce()
@@ -287,3 +287,46 @@ def test_a_second_run_while_one_is_under_way_does_nothing_and_says_why(enquiries
     finally:
         release()
     assert counts(engine.enforce())["deleted"] == 2
+
+
+def test_rows_whose_anchor_is_empty_fall_back_and_are_not_kept_for_ever():
+    """The probes of an auditor: an unpaid order from years ago, an account never logged in to,
+    an enquiry never answered. Each falls back on the date it was made."""
+    unpaid = OrderFactory(
+        created_at=ago(10 * 365), invoiced_at=None, status=Order.Status.AWAITING_PAYMENT
+    )
+    recent_unpaid = OrderFactory(created_at=ago(30), invoiced_at=None)
+    never_used = UserFactory(date_joined=ago(4 * 365), last_login=None)
+    new_account = UserFactory(date_joined=ago(10), last_login=None)
+    forgotten = EnquiryFactory(created_at=ago(900), answered_at=None)
+
+    dry = engine.enforce(dry_run=True)
+    assert dry.errors == ""
+    planned = dry.counts
+    assert planned["orders.Order"]["due"] == 1
+    assert planned["auth.User"]["due"] == 1
+    assert planned["enquiries.Enquiry"]["due"] == 1
+    assert all(counts.get("never_due", 0) == 0 for counts in planned.values())
+
+    engine.enforce()
+
+    unpaid.refresh_from_db()
+    assert unpaid.email.endswith("@invalid")  # anonymised
+    recent_unpaid.refresh_from_db()
+    assert not recent_unpaid.email.endswith("@invalid")
+    assert not get_user_model().objects.filter(pk=never_used.pk).exists()
+    assert get_user_model().objects.filter(pk=new_account.pk).exists()
+    assert not Enquiry.objects.filter(pk=forgotten.pk).exists()
+
+
+@privacy.temporarily()
+def test_the_dry_run_counts_rows_that_can_never_become_due():
+    declare_enquiries(privacy.Retention(anchor="answered_at", period=privacy.Period(days=30)))
+    EnquiryFactory(created_at=ago(900), answered_at=None)
+    out = StringIO()
+
+    call_command("privacy_enforce_retention", "--dry-run", stdout=out)
+
+    report = next(r for r in engine.plan() if r.key == "enquiries.Enquiry")
+    assert report.never_due == 1
+    assert "1 NEVER due" in out.getvalue()

@@ -16,7 +16,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, connections
 
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.integrations.saleor import events, tasks
 from jsg_privacy.integrations.saleor.models import Customer, ErasedCustomer, Installation
 from jsg_privacy.requests.models import Case, Status

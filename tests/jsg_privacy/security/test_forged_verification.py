@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from example_shop.factories import OrderFactory, UserFactory
-from jsg_privacy.consent import subjects
+from jsg_privacy.crypto import subjects
 from jsg_privacy.requests import cases, identity
 from jsg_privacy.requests.models import AddressProof, Case
 

@@ -8,7 +8,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from example_shop.factories import UserFactory
-from jsg_privacy.consent import state, subjects
+from jsg_privacy.consent import state
+from jsg_privacy.crypto import subjects
 from jsg_privacy.registry import registry
 from jsg_privacy.usage import record
 from jsg_privacy.usage.middleware import UsageMiddleware

@@ -1,0 +1,1 @@
+"""Ready-made declarations and templates for shops built on other Django frameworks."""
