@@ -28,7 +28,7 @@ from typing import Any
 
 from bench.runner import Figure, verdict
 
-TARGET = 2.0
+TARGET = 1.2
 SQLITE_ROWS = int(os.environ.get("JSG_BENCH_RETENTION_ROWS", "200000"))
 POSTGRES_ROWS = int(os.environ.get("JSG_BENCH_RETENTION_PG_ROWS", "1000000"))
 MB = 1024 * 1024
