@@ -32,7 +32,7 @@ from bench.runner import Figure, Result, compare
 
 ORDERS = 10_000
 LINES_PER_ORDER = 5
-TARGET = 3.0
+TARGET = 2.0
 MEMORY_TARGET_MB = 50
 MB = 1024 * 1024
 BATCH = 2000

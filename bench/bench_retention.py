@@ -28,19 +28,20 @@ from typing import Any
 
 from bench.runner import Figure, verdict
 
-TARGET = 2.0
+TARGET = 1.2
 SQLITE_ROWS = int(os.environ.get("JSG_BENCH_RETENTION_ROWS", "200000"))
 POSTGRES_ROWS = int(os.environ.get("JSG_BENCH_RETENTION_PG_ROWS", "1000000"))
 MB = 1024 * 1024
 CHUNK = 50_000
 INSERT_SQL = (
     "INSERT INTO enquiries_enquiry "
-    "(name, email, email_digest, phone, subject, message, created_at, answered_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    "(name, name_digest, email, email_digest, phone, subject, message, created_at, answered_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 ROUNDS = int(os.environ.get("JSG_BENCH_RETENTION_ROUNDS", "3"))
 COLUMNS = (
     "name",
+    "name_digest",
     "email",
     "email_digest",
     "phone",
@@ -86,10 +87,12 @@ def insert_expired(count: int) -> Any:
     # encrypting a million values does not dominate the set-up).
     email, phone = encrypt("bench@example.net"), encrypt("01632 960001")
     email_digest = digest("email", "bench@example.net")
+    name, name_digest = encrypt("Bench Enquirer"), digest("name", "Bench Enquirer")
     message = encrypt("We have 25 mm tails into the board. Would a 100/5 A split-core CT fit?")
     rows = (
         (
-            f"Bench Enquirer {n}",
+            name,
+            name_digest,
             email,
             email_digest,
             phone,

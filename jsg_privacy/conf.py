@@ -291,6 +291,29 @@ class AppSettings(SettingsGroup):
         types=str,
         help='The query parameter recorded as search terms (at most 200 characters); "" records none.',
     )
+    USAGE_BUFFER = Setting[str](
+        "memory",
+        types=str,
+        help='Where page-view events wait before they are written in batches: "memory" (each '
+        'process; written on a clean shutdown) or a Redis URL ("redis://host:6379/0", shared by '
+        "every process). Redis down: events are dropped and counted, pages never wait.",
+    )
+    USAGE_REDIS_KEY = Setting[str](
+        "jsg_privacy:usage_events",
+        types=str,
+        help="The Redis list that holds waiting page-view events (with a Redis USAGE_BUFFER).",
+    )
+    USAGE_BATCH_SIZE = Setting[int](
+        200,
+        types=int,
+        help="Page-view events written per INSERT; the writer wakes early once this many wait.",
+    )
+    USAGE_FLUSH_SECONDS = Setting[float](
+        2.0,
+        types=(int, float),
+        help="How often each process's writer thread writes waiting page-view events; 0 starts "
+        "no thread (events are then written by privacy_flush_usage, e.g. from cron or a worker).",
+    )
     USAGE_FULL_IP_DAYS = Setting[int](
         0,
         types=int,

@@ -24,3 +24,13 @@ def _forget_ledger_checkpoints():
         return
     for name in checkpoints.names():
         chosen.delete(name)
+
+
+@pytest.fixture(autouse=True)
+def _forget_usage_events():
+    """Page views wait in the usage buffer until written: drop what a test left unwritten, so it
+    never reaches another test's database."""
+    yield
+    from jsg_privacy.usage import buffer
+
+    buffer.writer.buffer = None

@@ -50,3 +50,7 @@ JSG_PRIVACY_STRICT = True
 
 # The erasure journal of child processes a test starts (tests/conftest.py gives each test its own).
 JSG_PRIVACY_ERASURE_JOURNAL = os.environ.get("JSG_TEST_ERASURE_JOURNAL", "")
+
+# Usage events wait in the buffer until a test writes them (jsg_privacy.usage.buffer.flush()): no
+# writer thread touches the test database behind a test's back.
+JSG_PRIVACY_USAGE_FLUSH_SECONDS = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -21,6 +22,7 @@ from django.core import signing
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.crypto import constant_time_compare
 
 from jsg_privacy.conf import app_settings
 from jsg_privacy.consent import groups
@@ -101,6 +103,7 @@ VERIFIED_MAX = 4096
 def _forget_verified(*, setting: str, **kwargs: Any) -> None:
     if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS") or setting.startswith("JSG_PRIVACY_"):
         _verified.clear()
+        _signer.clear()
 
 
 def _parse(raw: str) -> ConsentState:
@@ -118,9 +121,41 @@ def _parse(raw: str) -> ConsentState:
     return found
 
 
+#: The signer, built once (settings are read when it is made); dropped on a setting change.
+_signer: list[signing.TimestampSigner] = []
+
+
+def _signature_ok(raw: str) -> str | None:
+    """The signed ``payload:timestamp`` part of ``raw`` if its signature is good, else None.
+
+    Checked without raising: a forged or corrupt cookie costs one HMAC per key and no exception,
+    no more than the request of a first-time visitor (who has no cookie at all)."""
+    if not _signer:
+        _signer.append(signing.TimestampSigner(salt=SALT))
+    signer = _signer[0]
+    value, sep, signature = raw.rpartition(":")
+    if not sep or ":" not in value:
+        return None
+    for key in (signer.key, *signer.fallback_keys):
+        if constant_time_compare(signature, signer.signature(value, key)):
+            return value
+    return None
+
+
 def _verify(raw: str) -> ConsentState:
-    try:
-        payload = signing.loads(raw, salt=SALT, max_age=max_age())
+    value = _signature_ok(raw)
+    if value is None:
+        return ConsentState()
+    try:  # signed by this shop: only a payload of an older format can fail below
+        encoded, timestamp = value.rsplit(":", 1)
+        if time.time() - signing.b62_decode(timestamp) > max_age().total_seconds():
+            return ConsentState()
+        data = encoded.encode()
+        payload = signing.JSONSerializer().loads(
+            zlib.decompress(signing.b64_decode(data[1:]))
+            if data[:1] == b"."
+            else signing.b64_decode(data)
+        )
         consent_id = payload["i"]
         entries = payload["c"]
         if not isinstance(consent_id, str) or not isinstance(entries, dict):
@@ -129,7 +164,7 @@ def _verify(raw: str) -> ConsentState:
         versions = {str(k): str(v[1]) for k, v in entries.items()}
         gpc = payload.get("g")
         return ConsentState(consent_id, choices, versions, gpc=gpc in (1, 2), gpc_pending=gpc == 2)
-    except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError):
+    except (KeyError, TypeError, ValueError, IndexError, zlib.error):
         return ConsentState()
 
 

@@ -6,6 +6,7 @@ for plain forms (JavaScript off). Bad input is a 400 with a message, never a 200
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from cookie_consent.views import CookieGroupAcceptView, CookieStatusView
@@ -21,10 +22,11 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
-from jsg_privacy.consent import choices, groups, state
+from jsg_privacy.consent import choices, groups, origin, state
 from jsg_privacy.consent.forms import ChoiceForm
 
 
@@ -51,8 +53,12 @@ def status_payload(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class ChoiceView(CookieGroupAcceptView):
-    """Base for accept, decline and save; ``next`` is checked by django's RedirectURLMixin."""
+    """Base for accept, decline and save; ``next`` is checked by django's RedirectURLMixin.
+
+    The forms carry no CSRF token, so pages showing them set no cookie: a choice is accepted from
+    this site's own pages by what the browser says of the request (:mod:`.origin`)."""
 
     accept = True
     decline_others = False
@@ -61,6 +67,9 @@ class ChoiceView(CookieGroupAcceptView):
         return "/"  # the banner's forms always send ``next``: the page the visitor was on
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refused = origin.check(request)
+        if refused is not None:
+            return refused
         form = ChoiceForm(request.POST)
         if not form.is_valid():
             return self.bad_request(
@@ -109,18 +118,24 @@ class StatusView(CookieStatusView):
         return JsonResponse({**status_payload(request), "csrftoken": get_token(request)})
 
 
-@require_safe
-@vary_on_cookie
-def state_css(request: HttpRequest) -> HttpResponse:
-    """Per-visitor CSS that hides the banner once every group is decided: works without JavaScript,
-    so pages themselves stay identical for every visitor (cacheable)."""
+def _state_rules(request: HttpRequest) -> str:
     current = state.read(request)
     rules = []
     if current.decided:
         rules.append("#jsg-cb{display:none}")
     if current.gpc:
         rules.append(".jsg-cb__gpc{display:block}")
-    response = HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
+    return "\n".join(rules)
+
+
+@require_safe
+@vary_on_cookie
+@condition(etag_func=lambda request: hashlib.sha256(_state_rules(request).encode()).hexdigest())
+def state_css(request: HttpRequest) -> HttpResponse:
+    """Per-visitor CSS that hides the banner once every group is decided, for visitors without
+    JavaScript only (``<noscript>`` in ``{% consent_head %}``; with JavaScript, the static
+    ``consent-state.js`` reads the cookie). Pages themselves stay identical for every visitor."""
+    response = HttpResponse(_state_rules(request), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
     return response
 

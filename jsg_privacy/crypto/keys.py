@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from jsg_privacy.conf import app_settings
 
@@ -33,6 +37,7 @@ __all__ = [
     "InvalidToken",
     "configured_keys",
     "decrypt",
+    "decrypt_many",
     "encrypt",
     "fernet",
     "hash_key",
@@ -83,11 +88,30 @@ def uses_derived_hash_key() -> bool:
     return not configured_hash_keys()
 
 
+#: What the current settings make, built on first use: ``"fernet"`` and ``"hash_keys"``. Reading
+#: the settings, splitting the key lists and (in a demo) hashing ``SECRET_KEY`` for every value cost
+#: an export more than decrypting it; a change of the settings (``setting_changed``) empties it.
+_made: dict[str, Any] = {}
+#: The settings the cached objects are made from.
+KEY_SETTINGS = frozenset({ENCRYPTION_SETTING, HASH_SETTING, "SECRET_KEY", "DEBUG"})
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in KEY_SETTINGS:
+        _made.clear()
+
+
 def hash_keys() -> tuple[bytes, ...]:
     """Every HMAC key of subject keys and ``KeyedHashField`` digests, newest first: new hashes are
     made with the first; records made under an older one are still found (a rotation must never
     undo an opt-out: the suppression list keeps hashes only, which cannot be recomputed)."""
-    return _hash_keys(configured_hash_keys()) or (from_secret_key(HASH_SALT, HASH_SETTING),)
+    made: tuple[bytes, ...] | None = _made.get("hash_keys")
+    if made is None:
+        made = _made["hash_keys"] = _hash_keys(configured_hash_keys()) or (
+            from_secret_key(HASH_SALT, HASH_SETTING),
+        )
+    return made
 
 
 @lru_cache(maxsize=8)
@@ -112,8 +136,11 @@ def invalid_keys(keys: tuple[str, ...]) -> list[int]:
 
 
 def fernet() -> MultiFernet:
-    """The ``MultiFernet`` for the current settings (cached per key list)."""
-    return _fernet(configured_keys() or (derived_key(),))
+    """The ``MultiFernet`` for the current settings, made once per key set (:data:`_made`)."""
+    made: MultiFernet | None = _made.get("fernet")
+    if made is None:
+        made = _made["fernet"] = _fernet(configured_keys() or (derived_key(),))
+    return made
 
 
 @lru_cache(maxsize=8)
@@ -135,6 +162,12 @@ def encrypt(value: str) -> str:
 def decrypt(token: str) -> str:
     """The plaintext of ``token``; raises :class:`InvalidToken` when no configured key fits."""
     return fernet().decrypt(token.encode("ascii", "replace")).decode()
+
+
+def decrypt_many(tokens: Iterable[str]) -> list[str]:
+    """:func:`decrypt` for many tokens with one look-up of the keys (an export's column)."""
+    decrypt_one = fernet().decrypt
+    return [decrypt_one(token.encode("ascii", "replace")).decode() for token in tokens]
 
 
 def rotate(token: str) -> str:

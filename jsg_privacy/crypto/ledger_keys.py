@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from jsg_privacy.conf import app_settings
 
@@ -71,10 +74,24 @@ def _usable() -> tuple[str, ...]:
     )
 
 
+#: ``(key id, key)`` for the current settings, made on first use and dropped on a setting change:
+#: every append signs with it, and reading the settings and fingerprinting the key per record is
+#: work a writer holding its lane does not need to repeat.
+_signing: list[tuple[str, bytes]] = []
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in (SETTING, "DEBUG"):
+        _signing.clear()
+
+
 def signing_key() -> tuple[str, bytes]:
     """``(key id, key)`` that signs new records and checkpoints: the first configured key."""
-    key = _usable()[0]
-    return key_id(key), key.encode()
+    if not _signing:
+        key = _usable()[0]
+        _signing.append((key_id(key), key.encode()))
+    return _signing[0]
 
 
 def verifying_keys() -> dict[str, bytes]:

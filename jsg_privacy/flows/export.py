@@ -128,11 +128,17 @@ def _write_source(
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
+        # Only a list (a many-to-many field, or a remote source's) becomes "a; b" in the CSV.
+        lists = _list_columns(source, columns)
         try:
             for record in subject_data.rows(source, subject):
                 out.write(("," if count else "") + _dump(record))
-                values = (record.get(name) for name in columns)
-                writer.writerow("; ".join(v) if isinstance(v, list) else v for v in values)
+                values = [record.get(name) for name in columns]
+                for i in lists:
+                    value = values[i]
+                    if isinstance(value, list):
+                        values[i] = "; ".join(value)
+                writer.writerow(values)
                 count += 1
         except SourceUnavailable as error:  # the rest of the export is still delivered
             summary.missing[source.key] = str(error)
@@ -141,6 +147,13 @@ def _write_source(
     summary.rows[source.key] = count
     if count:
         csv_paths.append((f"{source.key}.csv", csv_path))
+
+
+def _list_columns(source: Source, columns: list[str]) -> list[int]:
+    if not isinstance(source, ModelSource):
+        return list(range(len(columns)))
+    many = set(subject_data.export_fields(source)[1])
+    return [i for i, name in enumerate(columns) if name in many]
 
 
 def _index(subject: Subject, summary: Summary) -> str:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import itertools
 import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Cast
 
+from jsg_privacy.crypto import keys
+from jsg_privacy.crypto.fields import DecryptionError, is_encrypted
 from jsg_privacy.registry import ModelSource, RemoteSource, Source, Subject, registry
 from jsg_privacy.registry.paths import resolve_field
 
@@ -76,14 +80,48 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
                 mapping.setdefault(pk, []).append(labels.get(other, str(other)))
         related[name] = mapping
     redact = [name for name in simple if name in source.redact]
-    for row in rows.values("pk", *simple).iterator(chunk_size=CHUNK):
-        pk = row.pop("pk")
-        record = {name: plain(value) for name, value in row.items()}
-        for name in redact:
-            record[name] = _redacted(source, name, record[name])
-        for name in many:
-            record[name] = related[name].get(pk, [])
-        yield record
+    fields = [resolve_field(source.model, name) for name in simple]
+    # Encrypted columns come out as their tokens (no per-value converter) and are decrypted a
+    # chunk at a time; columns that already hold plain values skip plain().
+    encrypted = [i for i, field in enumerate(fields) if is_encrypted(field)]
+    raw = {f"_jsg_raw_{i}": Cast(simple[i], output_field=models.TextField()) for i in encrypted}
+    selected = [f"_jsg_raw_{i}" if i in encrypted else name for i, name in enumerate(simple)]
+    converted = [
+        i
+        for i, field in enumerate(fields)
+        if i not in encrypted and not isinstance(field, ALREADY_PLAIN)
+    ]
+    values = rows.annotate(**raw).values_list("pk", *selected).iterator(chunk_size=CHUNK)
+    while chunk := [list(row) for row in itertools.islice(values, CHUNK)]:
+        for i in encrypted:
+            _decrypt_column(source, simple[i], chunk, i + 1)
+        for row in chunk:
+            for i in converted:
+                row[i + 1] = plain(row[i + 1])
+            record = dict(zip(simple, row[1:], strict=True))
+            for name in redact:
+                record[name] = _redacted(source, name, record[name])
+            for name in many:
+                record[name] = related[name].get(row[0], [])
+            yield record
+
+
+#: Fields whose values are already JSON- and CSV-friendly (str, int, bool or None).
+ALREADY_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+def _decrypt_column(source: ModelSource, name: str, chunk: list[list[Any]], index: int) -> None:
+    """Decrypt column ``index`` of every row of ``chunk`` in place, with one look-up of the keys."""
+    filled = [row for row in chunk if row[index] not in ("", None)]
+    try:
+        plain_values = keys.decrypt_many(row[index] for row in filled)
+    except keys.InvalidToken:
+        raise DecryptionError(
+            f"A value of {source.model._meta.label}.{name} cannot be decrypted with any key in "
+            "JSG_PRIVACY_ENCRYPTION_KEYS: was a key removed before privacy_rotate_keys ran?"
+        ) from None
+    for row, value in zip(filled, plain_values, strict=True):
+        row[index] = value
 
 
 def _redacted(source: ModelSource, name: str, value: Any) -> Any:

@@ -20,7 +20,6 @@ from typing import Any
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.middleware.csrf import get_token
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -69,15 +68,12 @@ def _once(key: tuple[str, ...], render: Callable[[], Any]) -> str:
 
 
 def _hidden_fields(context: Context) -> str:
+    """The return path. No CSRF token, so a page showing the banner sets no cookie: the consent
+    views check where a choice comes from without one (:mod:`jsg_privacy.consent.origin`)."""
     request = context.get("request")
     if request is None:
         return ""
-    # Reuse the template context's token (already computed if the page has another form).
-    token = context.get("csrf_token") or get_token(request)
-    return (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
-        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
-    )
+    return f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
 
 
 def _nonce(context: Context) -> str:
@@ -122,7 +118,20 @@ def _render_head() -> str:
     nonce = mark_safe(NONCE)  # noqa: S308 -- a placeholder, replaced per request
     parts = [
         format_html('<link rel="stylesheet" href="{}">', static("jsg_privacy/consent.css")),
-        format_html('<link rel="stylesheet" href="{}">', reverse("jsg_privacy:cookies-state-css")),
+        # Without JavaScript only: the per-visitor stylesheet that hides a decided banner.
+        format_html(
+            '<noscript><link rel="stylesheet" href="{}"></noscript>',
+            reverse("jsg_privacy:cookies-state-css"),
+        ),
+        # With JavaScript: a static script reads the consent cookie's readable mirror before the
+        # page is drawn; no request to the shop per page view.
+        format_html(
+            '<script src="{}" data-versions="{}" data-cookie="{}"{}></script>',
+            static("jsg_privacy/consent-state.js"),
+            _versions(),
+            state.cookie_name(),
+            nonce,
+        ),
     ]
     if app_settings.GOOGLE_CONSENT_MODE:  # a setting change clears the cache (_forget_on_setting)
         mapping = {g.key: CONSENT_MODE_TYPES.get(g.key, []) for g in groups.current()}

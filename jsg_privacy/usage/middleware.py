@@ -4,7 +4,8 @@ A page view is a successful (200) GET of an HTML page. Static and media files, t
 access has its own audit) and jsg_privacy's own endpoints (banner, notice, requests) are skipped,
 and nothing of a POST is ever recorded but a security event's path. A request whose visitor has not
 accepted the analytics group costs no query: the signed consent cookie is read from memory, and
-``request.user`` is only touched for a request that is recorded.
+``request.user`` is only touched for a request that is recorded. A recorded page view costs no
+query either: it waits in a buffer and is written in a batch (:mod:`jsg_privacy.usage.buffer`).
 
 Security events (a 400 or 403 response; failed log-ins, in :mod:`jsg_privacy.usage.receivers`) are
 kept on legitimate interests, so only while the registry has the ``security`` purpose in use.
@@ -56,12 +57,11 @@ class UsageMiddleware:
         if consent.accepted(inventory.ANALYTICS) is not True:
             return
         terms = record.search_terms(request)
-        record.write(
+        record.buffer_page_view(
             request,
             UsageEvent.Kind.SEARCH if terms else UsageEvent.Kind.PAGE_VIEW,
             search_terms=terms,
             status_code=status,
-            user=_user(request),
             visitor_key=subjects.for_consent_id(consent.consent_id) if consent.consent_id else "",
         )
 

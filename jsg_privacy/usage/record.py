@@ -1,4 +1,5 @@
-"""Writing usage events: one INSERT per recorded request, the address truncated before it is stored.
+"""Writing usage events, the address truncated before it is stored: page views and searches through
+the buffer (:mod:`jsg_privacy.usage.buffer`, no query on the request path), security events at once.
 
 The module constants below stand in for settings until ``JSG_PRIVACY_USAGE_*`` settings are declared
 in :mod:`jsg_privacy.conf` (see docs/usage.md); tests and projects may patch them meanwhile.
@@ -6,6 +7,7 @@ in :mod:`jsg_privacy.conf` (see docs/usage.md); tests and projects may patch the
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.http import HttpRequest
@@ -85,4 +87,26 @@ def write(
         ip_address=stored_address(request),
         user=user if getattr(user, "is_authenticated", False) else None,
         visitor_key=visitor_key,
+    )
+
+
+def buffer_page_view(
+    request: HttpRequest, kind: str, *, search_terms: str, status_code: int, visitor_key: str
+) -> None:
+    """Hand a page view (or search) to the buffer: no query, written in a batch later."""
+    from jsg_privacy.usage import buffer
+
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    buffer.add(
+        {
+            "created_at": time.time(),
+            "kind": kind,
+            "path": printable(request.path)[:PATH_MAX],
+            "search_terms": printable(search_terms),
+            "status_code": status_code,
+            "ip_address": stored_address(request),
+            "user_id": user_id if user_id is None or isinstance(user_id, int) else str(user_id),
+            "visitor_key": visitor_key,
+        }
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from fnmatch import fnmatchcase
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 
 from example_shop.factories import ProductFactory
@@ -90,8 +92,7 @@ def test_a_first_visit_sets_only_strictly_necessary_cookies(browser_page, produc
         page.goto(url)
         wait_for_banner_script(page)
         page.wait_for_load_state("networkidle")
-        names = set(cookies(page))
-        assert names, "the banner's forms need the CSRF cookie"
+        names = set(cookies(page))  # the banner sets none; the product page's basket form does
         assert all(any(fnmatchcase(n, p) for p in necessary) for n in names), names
         assert non_essential(page) == []
         assert not names & set(CONSENT_COOKIES), "no consent cookie before a choice"
@@ -181,7 +182,7 @@ def test_reject_all_works_without_javascript(new_page, product):
     assert posted.value.response().status == 302
     page.wait_for_load_state()
     assert page.url.endswith(url), "back on the page the visitor was on"
-    expect(banner(page)).to_be_hidden()  # by the per-visitor state.css
+    expect(banner(page)).to_be_hidden()  # by the per-visitor state.css, inside <noscript>
 
     proved = consent(page)
     assert (proved.accepted("analytics"), proved.accepted("marketing")) == (False, False)
@@ -243,6 +244,10 @@ def test_a_global_privacy_control_signal_refuses_marketing_until_the_visitor_say
     proved = consent(page)
     assert proved.gpc
     assert (proved.accepted("analytics"), proved.accepted("marketing")) == (None, False)
+    assert ledger() == []  # recorded once the browser sends the cookie back: its next request
+    page.reload()
+    wait_for_banner_script(page)
+    expect(banner(page).locator(".jsg-cb__gpc")).to_be_visible()
     assert ledger() == [("marketing", "signal", "gpc")]
     assert not ran(page, "jsgShopAds")
 
@@ -414,3 +419,50 @@ def test_axe_checkout_page(axe, browser_page, product):
     expect(banner(page)).to_be_visible()
     violations = blocking_violations(page)
     assert violations == [], describe(violations)
+
+
+def requests_to_django(page, live_server, action) -> list[str]:
+    """The paths of the requests ``action`` makes to Django, static files left out (a shop serves
+    them from a static server or CDN, cached by the browser)."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    action()
+    page.wait_for_load_state("networkidle")
+    paths = [urlsplit(u).path for u in seen if u.startswith(live_server.url)]
+    return [p for p in paths if not p.startswith(settings.STATIC_URL)]
+
+
+def test_a_page_view_makes_one_request_to_django_before_and_after_a_choice(
+    new_page, live_server, product
+):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    url = f"/products/{product.slug}/"
+    assert requests_to_django(page, live_server, lambda: page.goto("/")) == ["/"]
+    expect(banner(page)).to_be_visible()
+
+    banner(page).get_by_role("button", name="Accept all").click()
+    expect(banner(page)).to_be_hidden()
+    page.wait_for_function("() => window.jsgShopAnalytics === true")
+
+    for path in (url, "/", url):
+        assert requests_to_django(page, live_server, lambda p=path: page.goto(p)) == [path]
+        expect(banner(page)).to_be_hidden()  # decided: hidden before it is drawn, by the cookie
+        page.wait_for_function("() => window.jsgShopAnalytics === true")
+    assert requests_to_django(page, live_server, page.reload) == [url]
+
+
+def test_without_javascript_a_page_view_also_asks_for_the_visitors_stylesheet(
+    new_page, live_server
+):
+    from playwright.sync_api import expect
+
+    page = new_page(java_script_enabled=False)
+    css = "/privacy/cookies/state.css"
+    assert requests_to_django(page, live_server, lambda: page.goto("/")) == ["/", css]
+    banner(page).get_by_role("button", name="Reject all").click()
+    page.wait_for_load_state()
+    expect(banner(page)).to_be_hidden()
+    assert requests_to_django(page, live_server, lambda: page.goto("/")) == ["/", css]
+    expect(banner(page)).to_be_hidden()

@@ -231,3 +231,49 @@ def test_the_privacy_notice_tells_customers_which_details_are_stored_encrypted(c
         in section
     )
     assert "Payment card details never reach our systems" in section
+
+
+def test_the_keys_are_made_once_per_key_set_and_again_when_the_setting_changes():
+    from jsg_privacy.crypto import keys
+
+    made = keys.fernet()
+    assert keys.fernet() is made  # not rebuilt per value
+    hashes = keys.hash_keys()
+    other = Fernet.generate_key().decode()
+    with override_settings(JSG_PRIVACY_ENCRYPTION_KEYS=[other], JSG_PRIVACY_HASH_KEY="other"):
+        assert keys.fernet() is not made
+        assert Fernet(other).decrypt(keys.encrypt(PHONE).encode()) == PHONE.encode()
+        assert keys.hash_keys() != hashes
+    assert keys.decrypt(made.encrypt(PHONE.encode()).decode()) == PHONE
+    assert keys.hash_keys() == hashes
+
+
+def test_an_export_decrypts_every_encrypted_column_and_names_a_removed_key(tmp_path):
+    import json
+    import zipfile
+
+    from jsg_privacy.flows import export
+
+    user = UserFactory()
+    orders = [
+        OrderFactory(user=user, email=user.email, phone=PHONE, access_notes=n, agent_phone="")
+        for n in (NOTES, "", "Gate code 12")
+    ]
+    summary = export.export(Subject(user_id=user.pk), tmp_path / "export.zip")
+    assert summary.rows["orders.Order"] == 3
+    data = json.loads(zipfile.ZipFile(tmp_path / "export.zip").read("data.json"))
+    rows = next(s["records"] for s in data["sources"] if s["key"] == "orders.Order")
+    assert [r["access_notes"] for r in rows] == [o.access_notes for o in orders]
+    assert {r["phone"] for r in rows} == {PHONE}
+    assert {r["agent_phone"] for r in rows} == {""}
+    csv_text = zipfile.ZipFile(tmp_path / "export.zip").read("orders.Order.csv").decode()
+    assert NOTES in csv_text
+    assert "gAAAAA" not in csv_text + json.dumps(rows)
+
+    with (
+        override_settings(JSG_PRIVACY_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]),
+        pytest.raises(DecryptionError) as failure,
+    ):
+        export.export(Subject(user_id=user.pk), tmp_path / "again.zip")
+    assert "orders.Order" in str(failure.value)
+    assert PHONE not in str(failure.value)

@@ -330,3 +330,29 @@ def test_the_dry_run_counts_rows_that_can_never_become_due():
     report = next(r for r in engine.plan() if r.key == "enquiries.Enquiry")
     assert report.never_due == 1
     assert "1 NEVER due" in out.getvalue()
+
+
+def test_a_plain_delete_goes_by_key_windows_and_reads_no_batch_edge(enquiries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    due = EnquiryFactory.create_batch(5, created_at=ago(400), answered_at=ago(399))
+    kept = EnquiryFactory(created_at=ago(2), answered_at=ago(1))
+    due += EnquiryFactory.create_batch(2, created_at=ago(400), answered_at=ago(399))
+    with CaptureQueriesContext(connection) as captured:
+        run = engine.enforce(batch=2, warn=False)
+    assert counts(run)["deleted"] == 7 + 2  # and the fixture's two old ones
+    assert not Enquiry.objects.filter(pk__in=[e.pk for e in due]).exists()
+    assert Enquiry.objects.filter(pk=kept.pk).exists()
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert [s for s in sql if s.startswith('DELETE FROM "enquiries_enquiry"')]
+    assert not [s for s in sql if "OFFSET" in s and s.startswith('SELECT "enquiries_enquiry"')]
+
+
+def test_keys_too_sparse_for_windows_are_batched_by_edge_keys(enquiries, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_WINDOWS", 0)
+    EnquiryFactory.create_batch(5, created_at=ago(400), answered_at=ago(399))
+    first = engine.enforce(max_rows=3, batch=2, warn=False)
+    assert counts(first)["deleted"] == 3
+    assert counts(engine.enforce(batch=2, warn=False))["deleted"] == 4
+    assert Enquiry.objects.count() == 2

@@ -11,7 +11,7 @@ from example_shop.factories import UserFactory
 from jsg_privacy.consent import state
 from jsg_privacy.crypto import subjects
 from jsg_privacy.registry import registry
-from jsg_privacy.usage import record
+from jsg_privacy.usage import buffer, record
 from jsg_privacy.usage.middleware import UsageMiddleware
 from jsg_privacy.usage.models import UsageEvent
 
@@ -84,6 +84,7 @@ def test_posts_not_found_pages_and_own_endpoints_are_not_page_views(visitor):
     client.get("/no-such-page/")
     client.get("/privacy/notice/")
     client.get("/privacy/cookies/state.css")
+    client.get("/privacy/cookies/status/")
     client.get("/admin/login/")
     assert not UsageEvent.objects.exclude(kind=UsageEvent.Kind.SECURITY).exists()
     # The failed log-in is a security event: its page and network only, never what was typed.
@@ -103,6 +104,7 @@ def test_static_and_media_files_are_not_page_views(visitor):
     request = RequestFactory().get("/page/")
     request.COOKIES[state.cookie_name()] = cookie
     middleware(request)
+    buffer.flush()
     assert list(UsageEvent.objects.values_list("path", flat=True)) == ["/page/"]
 
 
@@ -114,6 +116,7 @@ def test_non_html_responses_are_not_page_views(visitor):
     request = RequestFactory().get("/api/")
     request.COOKIES[state.cookie_name()] = cookie
     middleware(request)
+    buffer.flush()
     assert not UsageEvent.objects.exists()
 
 
@@ -194,16 +197,31 @@ def test_no_extra_query_without_analytics_consent(visitor, choice, django_assert
     assert not UsageEvent.objects.exists()
 
 
-def test_one_insert_per_recorded_request(visitor):
+def test_a_recorded_page_view_costs_no_query(visitor):
+    """The event waits in the buffer: the request makes no query the page would not make."""
     client = visitor("accept")
     without = [m for m in settings.MIDDLEWARE if m != USAGE_MIDDLEWARE]
     count_queries(client, "/", MIDDLEWARE=without)
     baseline = count_queries(client, "/", MIDDLEWARE=without)
-    copy = Client()
+    copy = Client()  # not written after each response
     copy.cookies = client.cookies
     copy.get("/")
     with CaptureQueriesContext(connection) as captured:
         copy.get("/", {"q": "meter"})
-    extra = [q["sql"] for q in captured.captured_queries][baseline:]
-    assert len(captured.captured_queries) == baseline + 1
-    assert extra[0].startswith("INSERT")
+    assert len(captured.captured_queries) == baseline
+    assert buffer.stats()["pending"] == 2
+    assert not UsageEvent.objects.exists()
+
+
+def test_waiting_page_views_are_written_in_one_insert(visitor):
+    copy = Client()
+    copy.cookies = visitor("accept").cookies
+    for page in range(5):
+        copy.get("/", {"q": f"meter {page}"} if page % 2 else {})
+    with CaptureQueriesContext(connection) as captured:
+        assert buffer.flush() == 5
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    assert len(captured.captured_queries) == 1  # no user signed in: no user to look up
+    assert UsageEvent.objects.filter(kind=UsageEvent.Kind.SEARCH).count() == 2
+    assert UsageEvent.objects.filter(kind=UsageEvent.Kind.PAGE_VIEW).count() == 3
