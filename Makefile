@@ -32,7 +32,7 @@ demo: $(VENV)/.installed
 	@echo "Serving the demo shop at http://127.0.0.1:$(DEMO_PORT) (admin: http://127.0.0.1:$(DEMO_PORT)/admin/)"
 	@if [ -n "$$STRIPE_SECRET_KEY" ]; then exec $(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT); fi; \
 	echo "Card payments: localstripe on 127.0.0.1:$(STRIPE_PORT); pay with 4242 4242 4242 4242, any future expiry and CVC"; \
-	$(BIN)/python -m jsg_privacy.payments.localstripe --port $(STRIPE_PORT) --state $(VENV)/localstripe.pickle \
+	$(BIN)/python -m jsg_privacy.payments.gateways.stripe.localstripe --port $(STRIPE_PORT) --state $(VENV)/localstripe.pickle \
 		--webhook http://127.0.0.1:$(DEMO_PORT)/privacy/payments/webhook/stripe/ & stripe=$$!; \
 	trap 'kill $$stripe 2>/dev/null' EXIT INT TERM; \
 	STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)

@@ -184,6 +184,7 @@ JSG_PRIVACY_LEDGER_KEYS = os.environ.get("JSG_PRIVACY_LEDGER_KEYS", "")
 # Naming the adapter switches jsg_privacy's payments on: the payment records and the disclosure log
 # are then declared, and the notice says what Stripe receives.
 JSG_PRIVACY_PAYMENT_ADAPTER = "example_shop.orders.payments.OrderPaymentAdapter"
+JSG_PRIVACY_PAYMENT_GATEWAYS = ["jsg_privacy.payments.gateways.stripe.StripeGateway"]
 JSG_PRIVACY_STRIPE = {
     "secret_key": os.environ.get("STRIPE_SECRET_KEY", ""),
     "publishable_key": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
@@ -191,3 +192,6 @@ JSG_PRIVACY_STRIPE = {
     "api_base": os.environ.get("STRIPE_API_BASE", ""),
     "js_url": os.environ.get("STRIPE_JS_URL", ""),
 }
+# Installation forms ask for the MPAN, whose 13-digit core can pass the card numbers' Luhn test: the
+# card-data guard lets it through when its own check digit is right.
+JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS = {"mpan": "jsg_privacy.payments.guard.is_mpan"}

@@ -10,6 +10,7 @@ from example_shop.factories import ProductFactory
 from example_shop.orders.models import Order
 from jsg_privacy.payments import testing, transport
 from jsg_privacy.payments.base import Status
+from jsg_privacy.payments.gateways.stripe import testing as stripe_testing
 from jsg_privacy.payments.models import Disclosure, Payment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,8 +21,8 @@ VISA = "4242 4242 4242 4242"
 
 
 @pytest.fixture
-def local_stripe(settings) -> testing.LocalStripe:
-    server = testing.local_stripe()
+def local_stripe(settings) -> stripe_testing.LocalStripe:
+    server = stripe_testing.local_stripe()
     settings.JSG_PRIVACY_STRIPE = server.settings()
     return server
 
@@ -113,7 +114,7 @@ def test_a_guest_pays_by_card_after_a_decline_and_no_card_data_is_kept(
     refused = page.evaluate(
         """async (url) => (await fetch(url, {method: "POST",
             body: new URLSearchParams({token: "4242 4242 4242 4242", cvc: "739"})})).status""",
-        f"/privacy/payments/pay/{reference}/charge/",
+        f"/privacy/payments/pay/{reference}/stripe/charge/",
     )
     assert refused == 400
     assert Payment.objects.count() == 2

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from example_shop.orders.models import Order
-from jsg_privacy.payments import testing, transport
-from jsg_privacy.payments.base import Status, get_gateway
+from jsg_privacy.payments import gateways, testing, transport
+from jsg_privacy.payments.base import Status
+from jsg_privacy.payments.gateways.stripe import testing as stripe_testing
 from jsg_privacy.payments.models import Disclosure, Payment
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,8 @@ CVC = "739"
 
 
 @pytest.fixture
-def local_stripe(settings) -> testing.LocalStripe:
-    server = testing.local_stripe()
+def local_stripe(settings) -> stripe_testing.LocalStripe:
+    server = stripe_testing.local_stripe()
     settings.JSG_PRIVACY_STRIPE = server.settings()
     return server
 
@@ -35,8 +36,9 @@ def placed(client, product, checkout_data) -> Order:
     return Order.objects.get()
 
 
-def pay_url(order: Order, name: str = "pay") -> str:
-    return reverse(f"jsg_privacy:payments:{name}", args=[order.reference])
+def pay_url(order: Order, name: str = "pay", gateway: str = "stripe") -> str:
+    args = [order.reference] if name == "pay" else [order.reference, gateway]
+    return reverse(f"jsg_privacy:payments:{name}", args=args)
 
 
 def charge(client: Client, order: Order, token: str, **extra: str):
@@ -102,7 +104,7 @@ def test_a_tampered_amount_cannot_change_what_is_charged(client, placed, local_s
 
     assert response.json()["status"] == "succeeded"
     payment = Payment.objects.get()
-    intent = get_gateway().client.v1.payment_intents.retrieve(payment.intent_id)
+    intent = gateways.get("stripe").client.v1.payment_intents.retrieve(payment.intent_id)
     assert (intent.amount, intent.currency) == (25800, "gbp")
     assert ("amount", "25800") in sent[1].params
 

@@ -12,8 +12,7 @@ from jsg_privacy import inventory
 from jsg_privacy.crypto import subjects
 from jsg_privacy.flows import erase, export
 from jsg_privacy.notifiers import Event, Notice, notifier_for
-from jsg_privacy.payments import charges, outbound, transport
-from jsg_privacy.payments.base import get_gateway
+from jsg_privacy.payments import charges, gateways, outbound, transport
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.payments.sources import DisclosureSource, PaymentSource
 from jsg_privacy.registry import LegalHold, Subject, registry
@@ -85,7 +84,7 @@ def test_the_e_mail_goes_to_stripe_only_when_a_declaration_says_so(local_stripe,
     with transport.recording() as sent:
         payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
 
-    customer = get_gateway().client.v1.customers.retrieve(payment.customer_id)
+    customer = gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     assert customer.email == order.email
     assert "email=" in sent[0].body
     first = Disclosure.objects.order_by("pk").first()
@@ -174,7 +173,7 @@ def test_erasure_deletes_the_stripe_customer_records_it_and_holds_the_payment(
     assert notifier.send(stripe_notice(subject, references)) == "1 customer record(s) deleted"
 
     with pytest.raises(stripe.InvalidRequestError):
-        get_gateway().client.v1.customers.retrieve(payment.customer_id)
+        gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     deletion = Disclosure.objects.get(operation="customers.delete")
     assert (deletion.purpose, deletion.field_names) == ("erasure", [])
     assert deletion.subject_key == subjects.for_email(order.email)

@@ -13,8 +13,7 @@ import stripe
 from django.core.management import call_command
 
 from jsg_privacy import inventory
-from jsg_privacy.payments import charges, transport
-from jsg_privacy.payments.base import get_gateway
+from jsg_privacy.payments import charges, gateways, transport
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.registry import Subject, registry
 from jsg_privacy.requests import cases, restriction, service
@@ -61,12 +60,14 @@ def test_a_failed_stripe_deletion_keeps_the_id_and_a_retry_deletes_the_customer(
     payment.refresh_from_db()
     assert payment.customer_id != customer_id  # the erasure cleared it from the payment
     settings.JSG_PRIVACY_STRIPE = working
-    assert get_gateway().client.v1.customers.retrieve(customer_id).id == customer_id  # still there
+    assert (
+        gateways.get("stripe").client.v1.customers.retrieve(customer_id).id == customer_id
+    )  # still there
 
     call_command("privacy_notify_recipients", "--all")
 
     with pytest.raises(stripe.InvalidRequestError):
-        get_gateway().client.v1.customers.retrieve(customer_id)
+        gateways.get("stripe").client.v1.customers.retrieve(customer_id)
     notice.refresh_from_db()
     assert (notice.status, notice.attempts) == (NoticeStatus.SENT, 2)
     assert notice.result == "1 customer record(s) deleted"
@@ -84,7 +85,7 @@ def test_an_erasure_tells_stripe_at_once_when_it_answers(local_stripe, order, pa
     service.run_erasure(case.pk)
 
     with pytest.raises(stripe.InvalidRequestError):
-        get_gateway().client.v1.customers.retrieve(payment.customer_id)
+        gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
     assert "Stripe, Inc." in case.outcome["recipients_told"]
@@ -109,7 +110,7 @@ def test_a_restricted_payer_sends_stripe_only_what_the_order_needs(local_stripe,
         ("payment_intents.confirm", []),
     ]
     assert order.email not in " ".join(request.body for request in sent)
-    customer = get_gateway().client.v1.customers.retrieve(payment.customer_id)
+    customer = gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     assert not customer.email
     assert Payment.objects.get().status == "succeeded"
 

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from example_shop.orders.models import Order
 from jsg_privacy.crypto import subjects
-from jsg_privacy.payments import charges, transport
-from jsg_privacy.payments.base import PaymentError, Status, get_gateway
+from jsg_privacy.payments import charges, gateways, transport
+from jsg_privacy.payments.base import PaymentError, Status
+from jsg_privacy.payments.gateways.stripe import StripeGateway
+from jsg_privacy.payments.gateways.stripe.client import StripeSettings
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.payments.signals import payment_refunded, payment_succeeded
-from jsg_privacy.payments.stripe import StripeGateway
-from jsg_privacy.payments.stripe_client import StripeSettings
 from tests.jsg_privacy.payments.conftest import (
     DECLINED_ON_ATTACH,
     DECLINED_ON_CHARGE,
@@ -53,7 +53,7 @@ def test_a_test_card_pays_the_order_and_only_ids_brand_last4_and_expiry_are_kept
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert order.invoiced_at == payment.paid_at
-    intent = get_gateway().client.v1.payment_intents.retrieve(payment.intent_id)
+    intent = gateways.get("stripe").client.v1.payment_intents.retrieve(payment.intent_id)
     assert (intent.amount, intent.currency, intent.status) == (TOTAL_PENCE, "gbp", "succeeded")
     assert intent.metadata["order_reference"] == order.reference
 
@@ -106,14 +106,14 @@ def test_a_paid_order_cannot_be_paid_twice(local_stripe, order, payable):
 
 
 def test_a_second_attempt_while_one_is_processing_is_refused(local_stripe, payable):
-    charges.start(payable, get_gateway())
+    charges.start(payable, gateways.get("stripe"))
 
     with pytest.raises(charges.InProgress):
         charges.pay(payable, local_stripe.card_token(VISA))
 
 
 def test_an_attempt_interrupted_long_ago_does_not_block_paying(local_stripe, payable):
-    interrupted = charges.start(payable, get_gateway())
+    interrupted = charges.start(payable, gateways.get("stripe"))
     Payment.objects.filter(pk=interrupted.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     _payment, result = charges.pay(payable, local_stripe.card_token(VISA))

@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 import stripe
+from django.core.checks import CheckMessage
 
 from jsg_privacy.inventory import PROVIDE_SERVICE
 from jsg_privacy.payments import outbound
@@ -43,7 +44,7 @@ from jsg_privacy.payments.base import (
     RefundResult,
     Status,
 )
-from jsg_privacy.payments.stripe_client import StripeSettings, make_client, to_params
+from jsg_privacy.payments.gateways.stripe.client import StripeSettings, make_client, to_params
 
 if TYPE_CHECKING:
     # Parameters are built from the declared fields (the outbound allowlist), so they are plain
@@ -72,9 +73,17 @@ CLOCK_SKEW = 5 * 60
 
 class StripeGateway(Gateway):
     name = "stripe"
+    label = "Card"
+    settings_prefix = "STRIPE"
     recipient = RECIPIENT
     template_name = "jsg_privacy/payments/_stripe_form.html"
     token_pattern = r"tok_[A-Za-z0-9]{4,250}"  # noqa: S105 (a pattern)
+
+    @classmethod
+    def checks(cls, *, deploy: bool = False) -> list[CheckMessage]:
+        from jsg_privacy.payments.gateways.stripe.checks import check
+
+        return check(deploy=deploy)
 
     @cached_property
     def settings(self) -> StripeSettings:

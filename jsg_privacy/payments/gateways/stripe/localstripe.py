@@ -4,7 +4,7 @@ localstripe's own command line listens on every interface and keeps its state in
 ``/tmp/localstripe.pickle``, shared by every instance on the machine. This wrapper runs the same aiohttp
 application bound to the loopback interface only, with the state in a file of your choosing::
 
-    python -m jsg_privacy.payments.localstripe --port 8420 --state .venv/localstripe.pickle \\
+    python -m jsg_privacy.payments.gateways.stripe.localstripe --port 8420 --state .venv/localstripe.pickle \\
         --webhook http://127.0.0.1:8000/privacy/payments/webhook/stripe/ --webhook-secret whsec_local
 
 ``--port 0`` picks a free port. The first line printed is ``localstripe listening on <url>``, so a
@@ -96,7 +96,7 @@ def serve(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m jsg_privacy.payments.localstripe",
+        prog="python -m jsg_privacy.payments.gateways.stripe.localstripe",
         description="localstripe on 127.0.0.1 with a private state file.",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
