@@ -321,7 +321,7 @@ STRIPE = Recipient(
     purposes=(PROVIDE_SERVICE,),
     safeguard=Safeguard.DPF,
     # The outbound allowlist: the Stripe backend sends nothing else (jsg_privacy.payments).
-    fields=("amount", "currency", "payment_method", "order_reference"),
+    fields=("amount", "currency", "order_reference"),
     contract="Stripe Services Agreement and Data Processing Agreement",
     description=_(
         "Processes card payments and refunds; card details go from your browser to "

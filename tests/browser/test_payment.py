@@ -1,5 +1,6 @@
-"""A guest pays for an order in Debian's chromium through localstripe's Stripe.js stand-in: a declined
-card first, then 4242…; then nothing the shop stored, logged or sent holds a card number or CVV."""
+"""A guest pays for an order in Debian's chromium through localstripe's Stripe.js stand-in, the
+PaymentIntent confirmed in the browser: a declined card first, then 4242…; then nothing the shop
+stored, logged or sent holds a card number or CVV."""
 
 import logging
 from decimal import Decimal
@@ -18,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CVC = "739"
 DECLINED = "4000 0000 0000 0341"
 VISA = "4242 4242 4242 4242"
+THREE_D_SECURE = "4000 0025 0000 3155"
 
 
 @pytest.fixture
@@ -98,15 +100,16 @@ def test_a_guest_pays_by_card_after_a_decline_and_no_card_data_is_kept(
     assert order.status == Order.Status.PAID
     statuses = list(Payment.objects.order_by("pk").values_list("status", "last4"))
     assert statuses == [(Status.DECLINED, "0341"), (Status.SUCCEEDED, "4242")]
-    assert Disclosure.objects.filter(recipient="stripe").count() == 6
+    assert Disclosure.objects.filter(recipient="stripe").count() == 8
 
     # The leak scan: the database, the server's log, the requests to Stripe, what the page posted.
-    assert len(sent) == 6
+    assert len(sent) == 8  # per attempt: customer, intent; intent and card read back
     assert testing.card_data_in(testing.database_dump(), (CVC,)) == []
     assert testing.card_data_in(caplog.text, (CVC,)) == []
     for request in sent:
         assert testing.card_data_in(f"{request.url}\n{request.body}", (CVC,)) == []
-    assert sum("token=tok_" in body for body in posted_to_shop) == 2  # one per card, nothing else
+    assert len(posted_to_shop) >= 4  # prepare and confirm, per card
+    assert {body.split("=")[0] for body in posted_to_shop} == {"csrfmiddlewaretoken"}  # only that
     for body in posted_to_shop:
         assert testing.card_data_in(body, (CVC,)) == []
 
@@ -118,3 +121,34 @@ def test_a_guest_pays_by_card_after_a_decline_and_no_card_data_is_kept(
     )
     assert refused == 400
     assert Payment.objects.count() == 2
+
+
+def test_a_card_needing_3d_secure_is_authenticated_in_the_browser(
+    browser_page, live_server, local_stripe
+):
+    """localstripe's Stripe.js shows its 3-D Secure box for 4000 0025 0000 3155: failing it is a
+    decline the customer sees; passing it pays the order."""
+    from playwright.sync_api import expect
+
+    ProductFactory(name="EM340 Three-Phase MID Meter", price=Decimal("129.00"), stock=5)
+    page = browser_page
+    reference = place_order(page)
+    page.get_by_role("link", name="Pay £258.00 by card").click()
+    pay = page.get_by_role("button", name="Pay £258.00")
+    expect(pay).to_be_enabled()
+
+    fill_card(page, THREE_D_SECURE)
+    pay.click()
+    page.get_by_role("button", name="Fail authentication").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "The provided PaymentMethod has failed authentication."
+    )
+    assert Order.objects.get(reference=reference).status == Order.Status.AWAITING_PAYMENT
+
+    fill_card(page, THREE_D_SECURE)
+    pay.click()
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    expect(page.locator(".order-status")).to_have_text("Paid")
+    statuses = list(Payment.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [Status.DECLINED, Status.SUCCEEDED]

@@ -1,6 +1,8 @@
-// Card payments with Stripe.js. The card element belongs to Stripe: the card number goes from this
-// page to Stripe, which returns a token, and only that token is posted to the shop. The shop works
-// out the amount itself. Configuration and messages come from the form's data attributes (no inline
+// Card payments with Stripe.js, confirmed in the browser. The card element belongs to Stripe: the
+// card number goes from this page to Stripe and never to the shop. The shop first prepares a
+// PaymentIntent for the amount it computed itself and hands back only its client secret; Stripe.js
+// confirms it with the card (and shows the bank's 3-D Secure check when asked); then the shop asks
+// Stripe how it went. Configuration and messages come from the form's data attributes (no inline
 // script). Works with real Stripe.js and with localstripe's stand-in.
 (function () {
   "use strict";
@@ -11,6 +13,7 @@
   var errorBox = document.getElementById("jsg-payment-error");
   var statusBox = document.getElementById("jsg-payment-status");
   var messages = form.dataset;
+  var busy = false;
 
   function say(text) { statusBox.textContent = text || ""; }
 
@@ -29,11 +32,10 @@
   var stripe = window.Stripe(messages.publishableKey);
   var card = stripe.elements().create("card");
   card.mount("#jsg-payment-card");
-  var busy = false;
   button.disabled = false;
 
-  function post(url, data) {
-    var body = new URLSearchParams(data);
+  function post(url) {
+    var body = new URLSearchParams();
     body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
     return fetch(url, {
       method: "POST",
@@ -45,20 +47,33 @@
     });
   }
 
-  function handle(answer) {
+  function finish(answer, stripeError) {
     if ((answer.status === "succeeded" || answer.status === "paid") && answer.redirect) {
       say(messages.messagePaid);
       window.location.assign(answer.redirect);
-      return null;
+      return;
     }
-    if (answer.status === "requires_action") {
-      // 3-D Secure: Stripe.js shows the bank's check, then the shop asks Stripe how it went.
-      return stripe.confirmCardPayment(answer.client_secret).then(function () {
-        return post(messages.confirmUrl, {}).then(handle);
-      });
+    if (answer.status === "none" && stripeError) {
+      fail(stripeError.message);  // Stripe.js's words: the card was not used
+      return;
     }
     fail(answer.message);
-    return null;
+  }
+
+  function confirmWithStripe(prepared) {
+    if (prepared.status !== "requires_action") {
+      finish(prepared);
+      return null;
+    }
+    return stripe.confirmCardPayment(prepared.client_secret, { payment_method: { card: card } })
+      .then(function (result) {
+        if (result.error && result.error.type === "validation_error") {
+          fail(result.error.message);  // nothing was sent to the bank: the same payment goes on
+          return null;
+        }
+        // Paid, declined or not: the shop asks Stripe and records what it says.
+        return post(messages.confirmUrl).then(function (answer) { finish(answer, result.error); });
+      });
   }
 
   form.addEventListener("submit", function (event) {
@@ -68,15 +83,8 @@
     button.disabled = true;
     errorBox.textContent = "";
     say(messages.messageProcessing);
-    Promise.resolve()
-      .then(function () { return stripe.createToken(card); })
-      .then(function (result) {
-        if (result.error) {
-          fail(result.error.message);
-          return null;
-        }
-        return post(form.action, { token: result.token.id }).then(handle);
-      })
+    post(messages.prepareUrl)
+      .then(confirmWithStripe)
       .catch(function () { fail(messages.messageError); });
   });
 })();

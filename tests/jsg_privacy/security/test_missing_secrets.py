@@ -173,10 +173,7 @@ def test_without_stripe_keys_the_pay_page_and_the_charge_refuse(production, db):
     browser = client_for(order)
 
     page = browser.get(reverse("jsg_privacy:payments:pay", args=[order.reference]))
-    charge = browser.post(
-        reverse("jsg_privacy:payments:charge", args=[order.reference, "stripe"]),
-        {"token": "tok_abcdef"},
-    )
+    charge = browser.post(reverse("jsg_privacy:payments:prepare", args=[order.reference, "stripe"]))
 
     assert page.status_code == 503
     assert "Card payments are not available" in page.text

@@ -11,6 +11,17 @@ application bound to the loopback interface only, with the state in a file of yo
 test fixture can start it and read where it listens. Its Stripe.js shim is served at
 ``<url>/js.stripe.com/v3/``. localstripe is GPL-licensed and a development tool: it runs in its own
 process and is never imported by the app itself.
+
+**Client-side confirmation.** Stripe.js confirms a PaymentIntent in the browser with the
+publishable key and the intent's client secret: ``stripe.confirmCardPayment(clientSecret,
+{payment_method: {card: cardElement}})`` creates a PaymentMethod from the card and confirms the
+intent with it. localstripe 1.15's shim ignores the card there (it only shows its 3-D Secure box),
+refuses the publishable key on ``POST /v1/payment_methods`` and answers 500 to ``confirm`` with a
+``payment_method``. This wrapper adds exactly those two calls as Stripe documents them — a
+PaymentMethod created with ``key=pk_…``, and ``POST /v1/payment_intents/{id}/confirm`` with
+``key``, ``client_secret`` and ``payment_method`` — and a few lines of script that make the shim's
+``confirmCardPayment`` use them (:data:`CLIENT_CONFIRMATION_JS`). 3-D Secure then goes on in
+localstripe's own box, as before.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ import argparse
 import logging
 import os
 import pickle
+import re
 import socket
 import sys
 import tempfile
@@ -62,6 +74,100 @@ def use_state_file(store: Any, path: Path) -> None:
     store.dump_to_disk = MethodType(dump, store)
 
 
+CONFIRM_PATH = re.compile(r"/v1/payment_intents/(pi_\w+)/confirm")
+#: Appended to localstripe's Stripe.js shim: ``confirmCardPayment`` with a card element creates the
+#: PaymentMethod and confirms the intent with the publishable key, as Stripe.js does.
+CLIENT_CONFIRMATION_JS = """
+// jsg_privacy: client-side confirmation with a card element, as Stripe.js does it.
+(function () {
+  const makeStripe = Stripe;
+  const post = async (path, fields) => {
+    const body = new URLSearchParams(fields);
+    const response = await fetch(`${LOCALSTRIPE_BASE_API}${path}`, {method: 'POST', body});
+    const answer = await response.json().catch(() => ({}));
+    return response.status === 200 && !answer.error ? {ok: answer} : {error: answer.error || {}};
+  };
+  Stripe = (apiKey) => {
+    const stripe = makeStripe(apiKey);
+    const authenticate = stripe.confirmCardPayment;
+    stripe.confirmCardPayment = async (clientSecret, data) => {
+      const element = data && data.payment_method && data.payment_method.card;
+      if (!element || !element.value) { return authenticate(clientSecret, data); }
+      const card = element.value.card;
+      const method = await post('/v1/payment_methods', {
+        type: 'card', key: apiKey, 'card[number]': card.number, 'card[exp_month]': card.exp_month,
+        'card[exp_year]': card.exp_year, 'card[cvc]': card.cvc,
+      });
+      if (method.error) { return {error: method.error}; }
+      const intent = clientSecret.match(/^(pi_\\w+)_secret_/)[1];
+      const confirmed = await post(`/v1/payment_intents/${intent}/confirm`, {
+        key: apiKey, client_secret: clientSecret, payment_method: method.ok.id,
+      });
+      if (confirmed.error) { return {error: confirmed.error}; }
+      if (confirmed.ok.status === 'requires_action') { return authenticate(clientSecret); }
+      return {paymentIntent: confirmed.ok};
+    };
+    return stripe;
+  };
+})();
+"""
+
+
+def add_client_confirmation(app: Any) -> None:
+    """Let the browser create PaymentMethods and confirm PaymentIntents with the publishable key
+    and the client secret, as Stripe.js does with Stripe (see the module's docstring)."""
+    from aiohttp import web
+    from localstripe import resources, server
+    from localstripe.errors import UserError
+
+    @web.middleware
+    async def publishable(request: Any, handler: Any) -> Any:
+        if request.method == "GET" and request.path == "/js.stripe.com/v3/":
+            original = server.localstripe_js(request).text
+            return web.Response(
+                text=original + CLIENT_CONFIRMATION_JS, content_type="application/javascript"
+            )
+        confirming = CONFIRM_PATH.fullmatch(request.path)
+        creating = request.path == "/v1/payment_methods"
+        if request.method != "POST" or not (confirming or creating):
+            return await handler(request)
+        if request.headers.get("Authorization"):
+            return await handler(request)  # the server, with its secret key
+        data = dict(await server.get_post_data(request, remove_auth=False) or {})
+        if not str(data.pop("key", "")).startswith("pk_"):
+            return await handler(request)
+        data.pop("payment_user_agent", None)
+        try:
+            if confirming:
+                found = _confirm(resources, UserError, confirming.group(1), data)
+            else:
+                found = resources.PaymentMethod._api_create(**data)
+        except UserError as error:
+            return error.to_response()
+        finally:
+            resources.store.dump_to_disk()
+        return server.json_response(found._export())
+
+    app.middlewares.insert(0, publishable)
+
+
+def _confirm(
+    resources: Any, user_error: type[Exception], intent_id: str, data: dict[str, Any]
+) -> Any:
+    """``POST /v1/payment_intents/{id}/confirm`` from the browser: the client secret proves it."""
+    intent = resources.PaymentIntent._api_retrieve(intent_id)
+    if data.get("client_secret") != intent.client_secret:
+        raise user_error(401, "Unauthorized")
+    method = data.get("payment_method")
+    if method:
+        resources.PaymentMethod._api_retrieve(method)  # 404 if unknown
+        intent.payment_method = method
+    if intent.status != "requires_confirmation":
+        raise user_error(400, f"This PaymentIntent's status is {intent.status}.")
+    intent._confirm(on_failure_now=intent._report_failure)
+    return intent
+
+
 def serve(
     port: int = DEFAULT_PORT,
     state: Path | None = None,
@@ -79,6 +185,7 @@ def serve(
     use_state_file(resources.store, state)
     if not from_scratch:
         resources.store.try_load_from_disk()
+    add_client_confirmation(server.app)
     if webhook_url:
         webhooks.register_webhook("jsg_privacy", webhook_url, webhook_secret, list(WEBHOOK_EVENTS))
 

@@ -11,7 +11,9 @@ In a pytest suite::
         return server
 
     def test_pays(client, stripe_server):
-        token = stripe_server.card_token("4242424242424242")   # what Stripe.js would return
+        prepared = client.post(prepare_url).json()                 # the shop's PaymentIntent
+        stripe_server.confirm_card(prepared["client_secret"], "4242424242424242")  # as Stripe.js
+        client.post(confirm_url)                                   # the shop asks Stripe
         ...
 
 ``local_stripe()`` runs ``python -m jsg_privacy.payments.gateways.stripe.localstripe`` on a free port of 127.0.0.1
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -118,14 +121,28 @@ class LocalStripe:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return json.loads(response.read() or b"null")
 
-    def card_token(
-        self, number: str, exp_month: int = 12, exp_year: int = 2030, cvc: str = "123"
-    ) -> str:
-        """A token for a test card, made the way Stripe.js makes it in the browser."""
+    def confirm_card(
+        self,
+        client_secret: str,
+        number: str,
+        exp_month: int = 12,
+        exp_year: int = 2030,
+        cvc: str = "123",
+    ) -> dict[str, Any]:
+        """Confirm a PaymentIntent with a test card, as ``stripe.confirmCardPayment(clientSecret,
+        {payment_method: {card}})`` does in the browser: a PaymentMethod made with the publishable
+        key, then the intent confirmed with it and the client secret. Returns the intent, or
+        ``{"error": {...}}`` (a declined card); 3-D Secure is then :meth:`authenticate`'s."""
         card = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
         data = {f"card[{name}]": value for name, value in card.items()}
-        token = self.post("/v1/tokens", {**data, "key": localstripe.PUBLISHABLE_KEY}, key="")
-        return str(token["id"])
+        public = {"key": localstripe.PUBLISHABLE_KEY}
+        try:
+            method = self.post("/v1/payment_methods", {"type": "card", **data, **public}, key="")
+            intent_id = client_secret.split("_secret_")[0]
+            confirm = {"client_secret": client_secret, "payment_method": method["id"], **public}
+            return dict(self.post(f"/v1/payment_intents/{intent_id}/confirm", confirm, key=""))
+        except urllib.error.HTTPError as error:
+            return dict(json.loads(error.read() or b"{}"))
 
     def authenticate(self, intent_id: str, client_secret: str, success: bool = True) -> Any:
         """Pass (or fail) 3-D Secure for a payment, as the cardholder does in Stripe.js's dialog."""
