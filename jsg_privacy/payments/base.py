@@ -95,6 +95,10 @@ class Payable:
     return_url: str = "/"
     #: Extra values for the provider's metadata; each key must be a field the recipient declares.
     metadata: Mapping[str, str] = field(default_factory=dict)
+    #: The payer's name and billing address, for providers that require them (Opayo): keys
+    #: ``first_name``, ``last_name``, ``address1``, ``address2``, ``city``, ``postal_code``,
+    #: ``country``. Sent only to a recipient declared for ``billing_name`` and ``billing_address``.
+    billing: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def display_amount(self) -> str:

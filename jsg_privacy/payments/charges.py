@@ -206,7 +206,7 @@ def record(payment: Payment, result: PaymentResult) -> Payment:
         for name in ("intent_id", "payment_method_id", "customer_id")
         if (value := getattr(result, name))
     }
-    if result.card.last4:
+    if result.card.last4 or result.card.brand:
         changes.update(vars(result.card))
     if not result.succeeded:
         changes.update(status=result.status, failure_message=result.message[:255])

@@ -36,7 +36,7 @@ from jsg_privacy.payments.models import Payment
 logger = logging.getLogger(__name__)
 
 
-def _unavailable(refused: NotConfigured) -> str:
+def _unavailable(refused: PaymentError) -> str:
     """Log why card payments are refused (a setting, never a secret); the customer's words."""
     logger.error("Card payments are refused: %s", refused)
     return _("Card payments are not available at the moment. Please try again later.")
@@ -71,14 +71,15 @@ def _offered(payable: Payable, request: HttpRequest) -> tuple[list[dict[str, obj
     for gateway in gateways.all_gateways():
         try:
             gateway.ensure_configured()
-        except NotConfigured as refused:
+            config = gateway.client_config(payable)  # Opayo asks for a merchant session key
+        except PaymentError as refused:  # not configured, or its provider cannot be reached
             refusal = _unavailable(refused)
             continue
         args = [payable.reference, gateway.name]
         methods.append(
             {
                 "gateway": gateway,
-                "config": gateway.client_config(payable),
+                "config": config,
                 "charge_url": reverse("jsg_privacy:payments:charge", args=args),
                 "prepare_url": reverse("jsg_privacy:payments:prepare", args=args),
                 "confirm_url": reverse("jsg_privacy:payments:confirm", args=args),
@@ -227,6 +228,9 @@ def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
     except InvalidWebhook as error:
         logger.warning("Refused a %s webhook: %s", gateway, error)
         return HttpResponse(f"Refused: {error}", status=400, content_type="text/plain")
+    except PaymentError as error:  # the provider's verification could not be asked: it resends
+        logger.error("Could not verify a %s webhook: %s", gateway, error)
+        return HttpResponse("Try again later.", status=503, content_type="text/plain")
     try:
         outcome = charges.handle_event(event, backend)
     except charges.RetryLater as later:

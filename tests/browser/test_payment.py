@@ -78,7 +78,7 @@ def test_a_guest_pays_by_card_after_a_decline_and_no_card_data_is_kept(
     with transport.recording() as sent:
         reference = place_order(page)
         expect(page.locator(".order-status")).to_have_text("Awaiting payment")
-        page.get_by_role("link", name="Pay £258.00 by card").click()
+        page.get_by_role("link", name="Pay £258.00", exact=True).click()
         expect(page.get_by_role("heading", name=f"Pay for order {reference}")).to_be_visible()
         pay = page.get_by_role("button", name="Pay £258.00")
         expect(pay).to_be_enabled()
@@ -133,7 +133,7 @@ def test_a_card_needing_3d_secure_is_authenticated_in_the_browser(
     ProductFactory(name="EM340 Three-Phase MID Meter", price=Decimal("129.00"), stock=5)
     page = browser_page
     reference = place_order(page)
-    page.get_by_role("link", name="Pay £258.00 by card").click()
+    page.get_by_role("link", name="Pay £258.00", exact=True).click()
     pay = page.get_by_role("button", name="Pay £258.00")
     expect(pay).to_be_enabled()
 
@@ -152,3 +152,126 @@ def test_a_card_needing_3d_secure_is_authenticated_in_the_browser(
     expect(page.locator(".order-status")).to_have_text("Paid")
     statuses = list(Payment.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == [Status.DECLINED, Status.SUCCEEDED]
+
+
+def test_a_guest_pays_with_paypal_after_a_decline_and_nothing_leaks(
+    browser_page, live_server, local_stripe, settings, caplog
+):
+    """Both gateways on the pay page; the buyer picks PayPal, approves in the stand-in's box (as in
+    PayPal's pop-up), is declined once, then pays; the leak scan covers PayPal's requests too."""
+    from playwright.sync_api import expect
+
+    from jsg_privacy.payments.gateways.paypal import testing as paypal_testing
+
+    paypal = paypal_testing.local_paypal()
+    settings.JSG_PRIVACY_PAYPAL = paypal.settings()
+    settings.JSG_PRIVACY_PAYMENT_GATEWAYS = [
+        "jsg_privacy.payments.gateways.stripe.StripeGateway",
+        "jsg_privacy.payments.gateways.paypal.PayPalGateway",
+    ]
+    caplog.set_level(logging.DEBUG)
+    ProductFactory(name="EM340 Three-Phase MID Meter", price=Decimal("129.00"), stock=5)
+    page = browser_page
+    posted_to_shop: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posted_to_shop.append(request.post_data or "")
+            if request.url.startswith(live_server.url) and request.method == "POST"
+            else None
+        ),
+    )
+
+    with transport.recording() as sent:
+        reference = place_order(page)
+        page.get_by_role("link", name="Pay £258.00", exact=True).click()
+        expect(page.get_by_role("heading", name="Pay by Card")).to_be_visible()
+        expect(page.get_by_role("heading", name="Pay by PayPal")).to_be_visible()
+        paypal_button = page.locator("#jsg-paypal-buttons").get_by_role("button", name="PayPal")
+
+        paypal_button.click()
+        page.get_by_role("button", name="Approve with a declined card").click()
+        expect(page.locator("#jsg-paypal-error")).to_contain_text(
+            "PayPal could not take the payment from the chosen account or card."
+        )
+        assert Order.objects.get(reference=reference).status == Order.Status.AWAITING_PAYMENT
+
+        paypal_button.click()
+        page.get_by_role("button", name="Approve payment").click()
+        expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+        expect(page.locator(".order-status")).to_have_text("Paid")
+        expect(page.locator(".card-payment__card")).to_have_text("PayPal")
+
+    statuses = list(Payment.objects.order_by("pk").values_list("gateway", "status"))
+    assert statuses == [("paypal", Status.DECLINED), ("paypal", Status.SUCCEEDED)]
+    assert testing.card_data_in(testing.database_dump(), (CVC,)) == []
+    assert testing.card_data_in(caplog.text, (CVC,)) == []
+    assert any("/v2/checkout/orders" in request.url for request in sent)
+    for request in sent:
+        assert testing.card_data_in(f"{request.url}\n{request.body}", (CVC,)) == []
+        assert "amelia" not in request.body.lower()
+    for body in posted_to_shop:
+        assert testing.card_data_in(body, (CVC,)) == []
+
+
+def test_a_guest_pays_by_card_through_opayos_drop_in_and_nothing_leaks(
+    browser_page, live_server, local_stripe, settings, caplog
+):
+    """All three gateways on the pay page; the guest pays through Opayo's drop-in (the stand-in's),
+    is declined once, then pays; the leak scan covers what went to Opayo."""
+    from playwright.sync_api import expect
+
+    from jsg_privacy.payments.gateways.opayo import testing as opayo_testing
+    from jsg_privacy.payments.gateways.paypal import testing as paypal_testing
+
+    settings.JSG_PRIVACY_OPAYO = opayo_testing.local_opayo().settings()
+    settings.JSG_PRIVACY_PAYPAL = paypal_testing.local_paypal().settings()
+    settings.JSG_PRIVACY_PAYMENT_GATEWAYS = [
+        "jsg_privacy.payments.gateways.stripe.StripeGateway",
+        "jsg_privacy.payments.gateways.paypal.PayPalGateway",
+        "jsg_privacy.payments.gateways.opayo.OpayoGateway",
+    ]
+    caplog.set_level(logging.DEBUG)
+    ProductFactory(name="EM340 Three-Phase MID Meter", price=Decimal("129.00"), stock=5)
+    page = browser_page
+    posted_to_shop: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            posted_to_shop.append(request.post_data or "")
+            if request.url.startswith(live_server.url) and request.method == "POST"
+            else None
+        ),
+    )
+
+    with transport.recording() as sent:
+        reference = place_order(page)
+        page.get_by_role("link", name="Pay £258.00", exact=True).click()
+        for label in ("Card", "PayPal", "Card (Opayo)"):
+            expect(page.get_by_role("heading", name=f"Pay by {label}", exact=True)).to_be_visible()
+        opayo = page.locator("#jsg-opayo-form")
+        pay = opayo.get_by_role("button", name="Pay £258.00 with Opayo")
+        expect(pay).to_be_enabled()
+
+        for number in ("4929 0000 0001 4", "4929 0000 0000 6"):  # declined, then authorised
+            opayo.get_by_label("Name on card").fill("Amelia Hughes")
+            opayo.get_by_label("Card number").fill(number)
+            opayo.get_by_label("Expiry (MMYY)").fill("1230")
+            opayo.get_by_label("Security code").fill(CVC)
+            pay.click()
+            if number.endswith("4"):
+                expect(page.locator("#jsg-opayo-error")).to_have_text("Your card was declined.")
+                assert Order.objects.get(reference=reference).status == "awaiting_payment"
+        expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+        expect(page.locator(".card-payment__card")).to_have_text("Visa ending 0006 (12/2030)")
+
+    statuses = list(Payment.objects.order_by("pk").values_list("gateway", "status"))
+    assert statuses == [("opayo", Status.DECLINED), ("opayo", Status.SUCCEEDED)]
+    assert testing.card_data_in(testing.database_dump(), (CVC,)) == []
+    assert testing.card_data_in(caplog.text, (CVC,)) == []
+    assert any(request.url.endswith("/api/v1/transactions") for request in sent)
+    for request in sent:
+        assert testing.card_data_in(f"{request.url}\n{request.body}", (CVC,)) == []
+    assert sum("&token=" in body for body in posted_to_shop) == 2  # one per card, no card number
+    for body in posted_to_shop:
+        assert testing.card_data_in(body, (CVC,)) == []

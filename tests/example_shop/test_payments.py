@@ -56,7 +56,8 @@ def test_the_confirmation_offers_to_pay_by_card(client, placed):
 
     assert "Awaiting payment" in response.text
     assert f'href="{pay_url(placed)}"' in response.text
-    assert "Pay £258.00 by card" in response.text
+    assert ">Pay £258.00</a>" in response.text
+    assert "by card or with PayPal" in response.text
 
 
 def test_the_pay_page_is_for_the_session_that_placed_the_order_or_its_customer(
