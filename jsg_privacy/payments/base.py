@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.checks import CheckMessage
+
+T = TypeVar("T")
 
 CURRENCY_SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
 
@@ -185,6 +187,29 @@ class Gateway(abc.ABC):
         """Raise :class:`NotConfigured` if the gateway lacks its secrets; checked before a payment
         is recorded or the pay page is shown."""
         return  # a gateway with no secrets has nothing to check
+
+    def disclose(
+        self,
+        operation: str,
+        subject_key: str,
+        fields: Mapping[str, Any],
+        transmit: Callable[[dict[str, Any]], T],
+        purpose: str = "",
+    ) -> T:
+        """Send ``fields`` to this gateway's provider through the outbound allowlist: refused
+        unless declared for :attr:`recipient`, logged as a disclosure, then ``transmit(fields)``.
+        ``purpose`` defaults to providing the service (``"erasure"`` for a deletion)."""
+        from jsg_privacy.inventory import PROVIDE_SERVICE
+        from jsg_privacy.payments import outbound
+
+        return outbound.send(
+            self.recipient,
+            purpose or PROVIDE_SERVICE,
+            subject_key,
+            fields,
+            operation=operation,
+            transmit=transmit,
+        )
 
     @classmethod
     def checks(cls, *, deploy: bool = False) -> list[CheckMessage]:

@@ -122,14 +122,7 @@ class DummyGateway(Gateway):
             "payment_method": token,
             "order_reference": payable.reference,
         }
-        sent = outbound.send(
-            self.recipient,
-            PROVIDE_SERVICE,
-            subject_key,
-            fields,
-            operation="payments.create",
-            transmit=lambda data: data,
-        )
+        sent = self.disclose("payments.create", subject_key, fields, lambda data: data)
         PROVIDER["customers"][customer] = {"payment_method": token}
         intent = _new_id("dpay")
         declined = token.startswith("dummy_declined")
@@ -163,14 +156,7 @@ class DummyGateway(Gateway):
         record = PROVIDER["payments"].get(intent_id)
         if record is None or record["status"] != "succeeded":
             return RefundResult("", 0, False, "The dummy provider has no paid payment of that id.")
-        outbound.send(
-            self.recipient,
-            PROVIDE_SERVICE,
-            subject_key,
-            {"amount": amount},
-            operation="refunds.create",
-            transmit=lambda data: data,
-        )
+        self.disclose("refunds.create", subject_key, {"amount": amount}, lambda data: data)
         record["status"] = "refunded"
         return RefundResult(_new_id("dref"), amount, True)
 
@@ -193,14 +179,7 @@ class DummyGateway(Gateway):
             raise InvalidWebhook("The body is not a dummy event.") from error
 
     def delete_customer(self, customer_id: str, *, subject_key: str) -> bool:
-        outbound.send(
-            self.recipient,
-            outbound.ERASURE,
-            subject_key,
-            {},
-            operation="customers.delete",
-            transmit=lambda data: data,
-        )
+        self.disclose("customers.delete", subject_key, {}, lambda data: data, outbound.ERASURE)
         return PROVIDER["customers"].pop(customer_id, None) is not None
 
 

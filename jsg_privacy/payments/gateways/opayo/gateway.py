@@ -19,14 +19,12 @@ not supported yet: such a payment fails with a clear message and the order stays
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
 from django.core.checks import CheckMessage
 
-from jsg_privacy.inventory import PROVIDE_SERVICE
-from jsg_privacy.payments import outbound
 from jsg_privacy.payments.base import (
     CardDetails,
     Event,
@@ -98,17 +96,6 @@ class OpayoGateway(Gateway):
             "js_url": self.settings.js_url(),
         }
 
-    def _send(
-        self,
-        operation: str,
-        subject_key: str,
-        fields: Mapping[str, Any],
-        call: Callable[[dict[str, Any]], Any],
-    ) -> Any:
-        return outbound.send(
-            self.recipient, PROVIDE_SERVICE, subject_key, fields, operation=operation, transmit=call
-        )
-
     def charge(self, payable: Payable, token: str, *, subject_key: str, key: str) -> PaymentResult:
         session_key, _, card_identifier = token.partition(":")
         fields: dict[str, Any] = {
@@ -148,7 +135,7 @@ class OpayoGateway(Gateway):
             return self.api.request("POST", "/transactions", json_body=body, auth=self._auth())
 
         try:
-            answer = self._send("transactions.payment", subject_key, fields, pay)
+            answer = self.disclose("transactions.payment", subject_key, fields, pay)
         except ProviderRefused as error:
             return PaymentResult(
                 Status.FAILED, message=UNUSABLE if error.status == 422 else DECLINED
@@ -174,7 +161,7 @@ class OpayoGateway(Gateway):
         return PaymentResult(Status.DECLINED, transaction_id, card=details, message=DECLINED)
 
     def confirm(self, intent_id: str, *, subject_key: str) -> PaymentResult:
-        answer = self._send(
+        answer = self.disclose(
             "transactions.retrieve",
             subject_key,
             {},
@@ -196,7 +183,7 @@ class OpayoGateway(Gateway):
             return self.api.request("POST", "/transactions", json_body=body, auth=self._auth())
 
         try:
-            answer = self._send("transactions.refund", subject_key, {"amount": amount}, refund)
+            answer = self.disclose("transactions.refund", subject_key, {"amount": amount}, refund)
         except ProviderRefused as error:
             return RefundResult("", 0, False, f"Opayo did not refund: {error.issue}")
         ok = answer.get("status") == "Ok"

@@ -18,47 +18,17 @@ Django runs tests with ``DEBUG`` off, where the stand-in is refused: ``settings(
 
 from __future__ import annotations
 
-import atexit
-import json
-import select
-import subprocess
-import sys
-import urllib.request
 from typing import Any
 
 from jsg_privacy.payments.gateways.opayo import standin
+from jsg_privacy.payments.testing import StandIn, running
 
-START_TIMEOUT = 20.0
 
-
-class LocalOpayo:
+class LocalOpayo(StandIn):
     """An Opayo stand-in process of this test run."""
 
-    def __init__(self) -> None:
-        self.url = ""
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> LocalOpayo:
-        command = [sys.executable, "-m", standin.__name__, "--port", "0"]
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            command, stdout=subprocess.PIPE, text=True
-        )
-        if self.process.stdout is None:  # pragma: no cover (stdout=PIPE above)
-            raise RuntimeError("The Opayo stand-in has no output")
-        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
-        line = self.process.stdout.readline() if ready else ""
-        if not line.startswith("opayo stand-in listening on "):
-            self.stop()
-            raise RuntimeError(f"The Opayo stand-in did not start: {line!r}")
-        self.url = line.split()[-1]
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=5)
-        if self.process is not None and self.process.stdout is not None:
-            self.process.stdout.close()
+    module = standin.__name__
+    banner = "opayo stand-in listening on"
 
     def settings(self) -> dict[str, Any]:
         """A ``JSG_PRIVACY_OPAYO`` value that points the Opayo gateway here, for a test suite."""
@@ -75,25 +45,11 @@ class LocalOpayo:
             "expiryDate": expiry,
             "securityCode": security_code,
         }
-        request = urllib.request.Request(  # noqa: S310 (the stand-in on 127.0.0.1)
-            f"{self.url}/api/v1/card-identifiers",
-            json.dumps({"cardDetails": card}).encode(),
-            {"Authorization": f"Bearer {session_key}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return f"{session_key}:{json.loads(response.read())['cardIdentifier']}"
-
-
-_server: LocalOpayo | None = None
+        bearer = {"Authorization": f"Bearer {session_key}"}
+        answer = self.post("/api/v1/card-identifiers", {"cardDetails": card}, bearer)
+        return f"{session_key}:{answer['cardIdentifier']}"
 
 
 def local_opayo() -> LocalOpayo:
     """The Opayo stand-in of this process, started on first use and stopped when Python exits."""
-    global _server
-    if _server is None or _server.process is None or _server.process.poll() is not None:
-        _server = LocalOpayo().start()
-        atexit.register(_server.stop)
-    return _server
-
-
-__all__ = ["LocalOpayo", "local_opayo"]
+    return running(LocalOpayo)

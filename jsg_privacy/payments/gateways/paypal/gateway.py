@@ -19,14 +19,13 @@ hand-written; ``docs/payments.md`` says why PayPal's Server SDK and django-payme
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.core.checks import CheckMessage
 
-from jsg_privacy.inventory import PROVIDE_SERVICE
 from jsg_privacy.payments import outbound
 from jsg_privacy.payments.base import (
     CardDetails,
@@ -98,18 +97,6 @@ class PayPalGateway(Gateway):
         query = f"client-id={self.settings.client_id}&currency={payable.currency.upper()}"
         return {"client_id": self.settings.client_id, "js_url": f"{self.settings.js_url}?{query}"}
 
-    def _send(
-        self,
-        operation: str,
-        subject_key: str,
-        fields: Mapping[str, Any],
-        call: Callable[[dict[str, Any]], Any],
-        purpose: str = PROVIDE_SERVICE,
-    ) -> Any:
-        return outbound.send(
-            self.recipient, purpose, subject_key, fields, operation=operation, transmit=call
-        )
-
     def prepare(self, payable: Payable, *, subject_key: str, key: str) -> PaymentResult:
         fields = {
             "amount": payable.amount,
@@ -129,7 +116,7 @@ class PayPalGateway(Gateway):
             body = {"intent": "CAPTURE", "purchase_units": [unit]}
             return self.client.call("POST", "/v2/checkout/orders", body, request_id=f"{key}-order")
 
-        order = self._send("orders.create", subject_key, fields, create)
+        order = self.disclose("orders.create", subject_key, fields, create)
         return PaymentResult(
             Status.REQUIRES_ACTION,
             intent_id=str(order["id"]),
@@ -141,7 +128,7 @@ class PayPalGateway(Gateway):
         return self.confirm(intent_id, subject_key=subject_key)
 
     def _order(self, order_id: str, subject_key: str) -> Any:
-        return self._send(
+        return self.disclose(
             "orders.retrieve",
             subject_key,
             {},
@@ -152,7 +139,7 @@ class PayPalGateway(Gateway):
         order = self._order(intent_id, subject_key)
         if order.get("status") == "APPROVED":
             try:
-                order = self._send(
+                order = self.disclose(
                     "orders.capture",
                     subject_key,
                     {},
@@ -197,7 +184,7 @@ class PayPalGateway(Gateway):
             unit = order["purchase_units"][0]
             capture_id = unit["payments"]["captures"][0]["id"]
             currency = unit["amount"]["currency_code"]
-            refund = self._send(
+            refund = self.disclose(
                 "captures.refund",
                 subject_key,
                 {"amount": amount},
@@ -256,7 +243,7 @@ class PayPalGateway(Gateway):
     def delete_customer(self, customer_id: str, *, subject_key: str) -> bool:
         """Delete a vaulted payment token at PayPal (erasure); False if PayPal no longer has it."""
         try:
-            self._send(
+            self.disclose(
                 "vault.payment_tokens.delete",
                 subject_key,
                 {},

@@ -19,59 +19,21 @@ Django runs tests with ``DEBUG`` off, where the stand-in is refused: ``settings(
 
 from __future__ import annotations
 
-import atexit
-import json
-import select
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 from typing import Any
 
 from jsg_privacy.payments.gateways.paypal import standin
+from jsg_privacy.payments.testing import StandIn, running
 
-START_TIMEOUT = 20.0
 
-
-class LocalPayPal:
+class LocalPayPal(StandIn):
     """A PayPal stand-in process of this test run."""
 
-    def __init__(self) -> None:
-        self.url = ""
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> LocalPayPal:
-        command = [sys.executable, "-m", standin.__name__, "--port", "0"]
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            command, stdout=subprocess.PIPE, text=True
-        )
-        if self.process.stdout is None:  # pragma: no cover (stdout=PIPE above)
-            raise RuntimeError("The PayPal stand-in has no output")
-        ready, _, _ = select.select([self.process.stdout], [], [], START_TIMEOUT)
-        line = self.process.stdout.readline() if ready else ""
-        if not line.startswith("paypal stand-in listening on "):
-            self.stop()
-            raise RuntimeError(f"The PayPal stand-in did not start: {line!r}")
-        self.url = line.split()[-1]
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=5)
-        if self.process is not None and self.process.stdout is not None:
-            self.process.stdout.close()
+    module = standin.__name__
+    banner = "paypal stand-in listening on"
 
     def settings(self) -> dict[str, Any]:
         """A ``JSG_PRIVACY_PAYPAL`` value that points the PayPal gateway here, for a test suite."""
         return {"api_base": self.url, "local_for_tests": True}
-
-    def post(self, path: str, data: dict[str, Any]) -> Any:
-        request = urllib.request.Request(  # noqa: S310 (the stand-in on 127.0.0.1)
-            f"{self.url}{path}", json.dumps(data).encode(), {"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return json.loads(response.read() or b"null")
 
     def approve(self, order_id: str, payer: str = "ok") -> Any:
         """The buyer approves the order at PayPal (``payer="declined"``: with a funding source
@@ -93,22 +55,16 @@ class LocalPayPal:
         return str(self.post("/_standin/vault", {})["id"])
 
 
-_server: LocalPayPal | None = None
-
-
 def local_paypal() -> LocalPayPal:
     """The PayPal stand-in of this process, started on first use and stopped when Python exits."""
-    global _server
-    if _server is None or _server.process is None or _server.process.poll() is not None:
-        _server = LocalPayPal().start()
-        atexit.register(_server.stop)
-    return _server
+    return running(LocalPayPal)
 
 
 def capture_completed(
     order_id: str, amount: str, currency: str = "GBP", **extra: Any
 ) -> dict[str, Any]:
-    """A ``PAYMENT.CAPTURE.COMPLETED`` event, as PayPal sends it, for :meth:`LocalPayPal.signed_webhook`."""
+    """A ``PAYMENT.CAPTURE.COMPLETED`` event, as PayPal sends it, for
+    :meth:`LocalPayPal.signed_webhook`."""
     return {
         "id": extra.pop("event_id", "WH-TEST-1"),
         "event_version": "1.0",

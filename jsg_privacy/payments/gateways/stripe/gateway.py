@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 import stripe
 from django.core.checks import CheckMessage
 
-from jsg_privacy.inventory import PROVIDE_SERVICE
 from jsg_privacy.payments import outbound
 from jsg_privacy.payments.base import (
     CardDetails,
@@ -102,25 +101,13 @@ class StripeGateway(Gateway):
     def client_config(self, payable: Payable) -> dict[str, str]:
         return {"publishable_key": self.settings.publishable_key, "js_url": self.settings.js_url}
 
-    def _send(
-        self,
-        operation: str,
-        subject_key: str,
-        fields: Mapping[str, Any],
-        call: Callable[[dict[str, Any]], Any],
-        purpose: str = PROVIDE_SERVICE,
-    ) -> Any:
-        return outbound.send(
-            self.recipient, purpose, subject_key, fields, operation=operation, transmit=call
-        )
-
     def prepare(self, payable: Payable, *, subject_key: str, key: str) -> PaymentResult:
         customer_fields: dict[str, Any] = {}
         if payable.email and outbound.declares(self.recipient, "email"):
             customer_fields["email"] = payable.email
         customer = None
         try:
-            customer = self._send(
+            customer = self.disclose(
                 "customers.create",
                 subject_key,
                 customer_fields,
@@ -135,7 +122,7 @@ class StripeGateway(Gateway):
                 "order_reference": payable.reference,
                 **payable.metadata,
             }
-            intent = self._send(
+            intent = self.disclose(
                 "payment_intents.create",
                 subject_key,
                 intent_fields,
@@ -159,7 +146,7 @@ class StripeGateway(Gateway):
             intent_id=intent.id,
             customer_id=customer.id,
             amount=intent.amount,
-            client_secret=intent.client_secret,
+            client_secret=intent.client_secret or "",
         )
 
     def resume(self, intent_id: str, *, subject_key: str) -> PaymentResult:
@@ -183,7 +170,7 @@ class StripeGateway(Gateway):
 
     def confirm(self, intent_id: str, *, subject_key: str) -> PaymentResult:
         try:
-            intent = self._send(
+            intent = self.disclose(
                 "payment_intents.retrieve",
                 subject_key,
                 {},
@@ -197,7 +184,7 @@ class StripeGateway(Gateway):
 
     def _card(self, method_id: str, subject_key: str) -> CardDetails:
         """Brand, last four and expiry of the card the customer gave Stripe."""
-        method = self._send(
+        method = self.disclose(
             "payment_methods.retrieve",
             subject_key,
             {},
@@ -212,7 +199,7 @@ class StripeGateway(Gateway):
 
     def refund(self, intent_id: str, amount: int, *, subject_key: str, key: str) -> RefundResult:
         try:
-            refund = self._send(
+            refund = self.disclose(
                 "refunds.create",
                 subject_key,
                 {"amount": amount},
@@ -259,7 +246,7 @@ class StripeGateway(Gateway):
 
     def delete_customer(self, customer_id: str, *, subject_key: str) -> bool:
         try:
-            self._send(
+            self.disclose(
                 "customers.delete",
                 subject_key,
                 {},
