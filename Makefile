@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 DJANGO ?=
 BIN := $(VENV)/bin
-EXTRAS := dev,stripe,saleor,celery,oscar
+EXTRAS := dev,stripe,paypal,opayo,saleor,celery,oscar
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint format clean chromium axe
@@ -20,22 +20,39 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	@touch $@
 
 # `make demo` serves the shop on 127.0.0.1:$(DEMO_PORT). Without STRIPE_SECRET_KEY, card payments go
-# to localstripe (a local Stripe stand-in) on 127.0.0.1:$(STRIPE_PORT), started here with its state
-# in $(VENV) and stopped with the shop.
+# to localstripe (a local Stripe stand-in) on 127.0.0.1:$(STRIPE_PORT); without PAYPAL_CLIENT_SECRET,
+# PayPal payments go to the local PayPal stand-in on 127.0.0.1:$(PAYPAL_PORT); without
+# OPAYO_INTEGRATION_PASSWORD, Opayo card payments go to the local Opayo stand-in on
+# 127.0.0.1:$(OPAYO_PORT). All are started here and stopped with the shop.
 DEMO_PORT ?= 8000
 STRIPE_PORT ?= 8420
+PAYPAL_PORT ?= 8430
+OPAYO_PORT ?= 8440
 
 demo: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_data
 	@$(BIN)/python -c 'import localstripe' 2>/dev/null || $(BIN)/python -m pip install --quiet "localstripe>=1.15.10"
 	@echo "Serving the demo shop at http://127.0.0.1:$(DEMO_PORT) (admin: http://127.0.0.1:$(DEMO_PORT)/admin/)"
-	@if [ -n "$$STRIPE_SECRET_KEY" ]; then exec $(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT); fi; \
-	echo "Card payments: localstripe on 127.0.0.1:$(STRIPE_PORT); pay with 4242 4242 4242 4242, any future expiry and CVC"; \
-	$(BIN)/python -m jsg_privacy.payments.localstripe --port $(STRIPE_PORT) --state $(VENV)/localstripe.pickle \
-		--webhook http://127.0.0.1:$(DEMO_PORT)/privacy/payments/webhook/stripe/ & stripe=$$!; \
-	trap 'kill $$stripe 2>/dev/null' EXIT INT TERM; \
-	STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
+	@trap 'kill $$stripe $$paypal $$opayo 2>/dev/null' EXIT INT TERM; \
+	if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+		echo "Card payments: localstripe on 127.0.0.1:$(STRIPE_PORT); pay with 4242 4242 4242 4242, any future expiry and CVC"; \
+		$(BIN)/python -m jsg_privacy.payments.gateways.stripe.localstripe --port $(STRIPE_PORT) --state $(VENV)/localstripe.pickle \
+			--webhook http://127.0.0.1:$(DEMO_PORT)/privacy/payments/webhook/stripe/ & stripe=$$!; \
+		export STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT); \
+	fi; \
+	if [ -z "$$PAYPAL_CLIENT_SECRET" ]; then \
+		echo "PayPal: the local PayPal stand-in on 127.0.0.1:$(PAYPAL_PORT); approve in its box"; \
+		$(BIN)/python -m jsg_privacy.payments.gateways.paypal.standin --port $(PAYPAL_PORT) \
+			--webhook http://127.0.0.1:$(DEMO_PORT)/privacy/payments/webhook/paypal/ & paypal=$$!; \
+		export PAYPAL_API_BASE=http://127.0.0.1:$(PAYPAL_PORT); \
+	fi; \
+	if [ -z "$$OPAYO_INTEGRATION_PASSWORD" ]; then \
+		echo "Opayo: the local Opayo stand-in on 127.0.0.1:$(OPAYO_PORT); pay with 4929 0000 0000 6, expiry MMYY e.g. 1230"; \
+		$(BIN)/python -m jsg_privacy.payments.gateways.opayo.standin --port $(OPAYO_PORT) & opayo=$$!; \
+		export OPAYO_API_BASE=http://127.0.0.1:$(OPAYO_PORT)/api/v1; \
+	fi; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \

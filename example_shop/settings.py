@@ -12,6 +12,10 @@ environment, and ``manage.py check`` refuses to start without it. Override with:
 - ``JSG_PRIVACY_HASH_KEY``  the key of the keyed hashes (required with DEBUG off)
 - ``JSG_PRIVACY_LEDGER_KEYS``  comma-separated keys of the consent ledger, newest first (required
   with DEBUG off)
+- ``PAYPAL_CLIENT_ID``, ``PAYPAL_CLIENT_SECRET``, ``PAYPAL_WEBHOOK_ID`` (required with DEBUG off),
+  ``PAYPAL_API_BASE``
+- ``OPAYO_VENDOR_NAME``, ``OPAYO_INTEGRATION_KEY``, ``OPAYO_INTEGRATION_PASSWORD`` (required with
+  DEBUG off), ``OPAYO_API_BASE``
 - ``STRIPE_SECRET_KEY``, ``STRIPE_PUBLISHABLE_KEY``, ``STRIPE_WEBHOOK_SECRET`` (required with
   DEBUG off), ``STRIPE_API_BASE``, ``STRIPE_JS_URL``
 """
@@ -184,6 +188,31 @@ JSG_PRIVACY_LEDGER_KEYS = os.environ.get("JSG_PRIVACY_LEDGER_KEYS", "")
 # Naming the adapter switches jsg_privacy's payments on: the payment records and the disclosure log
 # are then declared, and the notice says what Stripe receives.
 JSG_PRIVACY_PAYMENT_ADAPTER = "example_shop.orders.payments.OrderPaymentAdapter"
+JSG_PRIVACY_PAYMENT_GATEWAYS = [
+    "jsg_privacy.payments.gateways.stripe.StripeGateway",  # cards; the default
+    "jsg_privacy.payments.gateways.paypal.PayPalGateway",
+    "jsg_privacy.payments.gateways.opayo.OpayoGateway",
+]
+# PayPal: with no PAYPAL_CLIENT_SECRET and DEBUG on, the local PayPal stand-in (127.0.0.1:8430, started
+# by `make demo`); with DEBUG off, PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID are
+# required (checks jsg_privacy.E066, E067). PAYPAL_API_BASE: https://api-m.sandbox.paypal.com for the
+# sandbox.
+JSG_PRIVACY_PAYPAL = {
+    "client_id": os.environ.get("PAYPAL_CLIENT_ID", ""),
+    "client_secret": os.environ.get("PAYPAL_CLIENT_SECRET", ""),
+    "webhook_id": os.environ.get("PAYPAL_WEBHOOK_ID", ""),
+    "api_base": os.environ.get("PAYPAL_API_BASE", ""),
+}
+# Opayo Pi: with no OPAYO_INTEGRATION_PASSWORD and DEBUG on, the local Opayo stand-in (127.0.0.1:8440,
+# started by `make demo`); with DEBUG off, OPAYO_VENDOR_NAME, OPAYO_INTEGRATION_KEY and
+# OPAYO_INTEGRATION_PASSWORD are required (check jsg_privacy.E069). OPAYO_API_BASE:
+# https://sandbox.opayo.eu.elavon.com/api/v1 for the sandbox.
+JSG_PRIVACY_OPAYO = {
+    "vendor_name": os.environ.get("OPAYO_VENDOR_NAME", ""),
+    "integration_key": os.environ.get("OPAYO_INTEGRATION_KEY", ""),
+    "integration_password": os.environ.get("OPAYO_INTEGRATION_PASSWORD", ""),
+    "api_base": os.environ.get("OPAYO_API_BASE", ""),
+}
 JSG_PRIVACY_STRIPE = {
     "secret_key": os.environ.get("STRIPE_SECRET_KEY", ""),
     "publishable_key": os.environ.get("STRIPE_PUBLISHABLE_KEY", ""),
@@ -191,3 +220,6 @@ JSG_PRIVACY_STRIPE = {
     "api_base": os.environ.get("STRIPE_API_BASE", ""),
     "js_url": os.environ.get("STRIPE_JS_URL", ""),
 }
+# Installation forms ask for the MPAN, whose 13-digit core can pass the card numbers' Luhn test: the
+# card-data guard lets it through when its own check digit is right.
+JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS = {"mpan": "jsg_privacy.payments.guard.is_mpan"}

@@ -203,10 +203,13 @@ class AppSettings(SettingsGroup):
         help="Days an unsubscribe link in an e-mail stays valid.",
     )
 
-    PAYMENT_GATEWAY = Setting[str](
-        "jsg_privacy.payments.stripe.StripeGateway",
-        types=str,
-        help="Dotted path of the payment gateway class (the contract: jsg_privacy.payments.base.Gateway).",
+    PAYMENT_GATEWAYS = Setting[Sequence[str]](
+        ["jsg_privacy.payments.gateways.stripe.StripeGateway"],
+        types=(list, tuple),
+        help="Dotted paths of the payment gateways the pay page offers, the default first (the "
+        "contract: jsg_privacy.payments.base.Gateway). Each payment keeps its gateway's name: keep "
+        "a gateway listed while it has payments to refund or customers to erase (check "
+        "jsg_privacy.E062).",
     )
     PAYMENT_ADAPTER = Setting[str](
         "",
@@ -215,19 +218,12 @@ class AppSettings(SettingsGroup):
         "reference, customer) on the server and marks it paid (jsg_privacy.payments.adapter). "
         "Setting it switches jsg_privacy's payments on; empty, they are off and not in the notice.",
     )
-    STRIPE = Setting[Mapping[str, Any]](
+    CARD_GUARD_EXEMPT_FIELDS = Setting[Mapping[str, str]](
         {},
         types=Mapping,
-        help="Stripe keys and endpoints: secret_key, publishable_key, webhook_secret, and for a local "
-        "stand-in api_base and js_url. With no secret_key and DEBUG on, the local stand-in "
-        "(localstripe) is used; with DEBUG off, secret_key and webhook_secret are required "
-        "(checks jsg_privacy.E017, E018) unless a test suite sets local_for_tests.",
-    )
-    CARD_GUARD_EXEMPT_FIELDS = Setting[Mapping[str, str]](
-        {"mpan": "jsg_privacy.payments.guard.is_mpan"},
-        types=Mapping,
         help="Request fields the card-data guard lets through when a validator (dotted path) accepts "
-        "the value: an MPAN core can pass the Luhn test that card numbers use.",
+        "the value, e.g. {'mpan': 'jsg_privacy.payments.guard.is_mpan'}: an MPAN core (the UK "
+        "meter number) can pass the Luhn test that card numbers use.",
     )
 
     TASK_RUNNER = Setting[str](

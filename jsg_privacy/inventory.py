@@ -296,21 +296,46 @@ CLOUD_SERVICES = Recipient(
 )
 PAYPAL = Recipient(
     "paypal",
-    "PayPal",
+    "PayPal (Europe) S.à r.l. et Cie, S.C.A.",
     RecipientKind.PAYMENT_PROVIDER,
     "LU",
     (TRANSACTION,),
     purposes=(PROVIDE_SERVICE,),
-    description=_("Processes payments and refunds you make with PayPal."),
+    safeguard=Safeguard.ADEQUACY,
+    # The outbound allowlist: the PayPal gateway sends nothing else (jsg_privacy.payments).
+    fields=("amount", "currency", "order_reference"),
+    contract="PayPal User Agreement and Data Protection Addendum",
+    description=_(
+        "Processes payments and refunds you make with PayPal; you log in and approve the payment "
+        "at PayPal, and we receive only its order and payment references."
+    ),
+    # Art. 19: an erasure deletes payment tokens PayPal keeps for the subject through its API.
+    notifier="jsg_privacy.payments.notifier.PaymentNotifier",
 )
 SAGEPAY = Recipient(
     "sagepay",
-    "Opayo (SagePay)",
+    "Opayo (Elavon; formerly SagePay)",
     RecipientKind.PAYMENT_PROVIDER,
     "GB",
     (TRANSACTION,),
     purposes=(PROVIDE_SERVICE,),
-    description=_("Processes card payments and refunds."),
+    # The outbound allowlist of the Opayo gateway: Opayo Pi requires the payer's name and billing
+    # address with every card payment; the card goes from the browser to Opayo directly.
+    fields=(
+        "amount",
+        "currency",
+        "order_reference",
+        "payment_method",
+        "billing_name",
+        "billing_address",
+    ),
+    contract="Opayo (Elavon) merchant agreement",
+    description=_(
+        "Processes card payments and refunds; card details go from your browser to Opayo and "
+        "never reach us. Opayo also receives your name and billing address, which it requires "
+        "to take a card payment."
+    ),
+    notifier="jsg_privacy.payments.notifier.PaymentNotifier",
 )
 STRIPE = Recipient(
     "stripe",
@@ -321,7 +346,7 @@ STRIPE = Recipient(
     purposes=(PROVIDE_SERVICE,),
     safeguard=Safeguard.DPF,
     # The outbound allowlist: the Stripe backend sends nothing else (jsg_privacy.payments).
-    fields=("amount", "currency", "payment_method", "order_reference"),
+    fields=("amount", "currency", "order_reference"),
     contract="Stripe Services Agreement and Data Processing Agreement",
     description=_(
         "Processes card payments and refunds; card details go from your browser to "

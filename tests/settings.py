@@ -34,6 +34,10 @@ JSG_PRIVACY_STRIPE = {
     "local_for_tests": True,
     "webhook_secret": "whsec_tests_only_not_secret",
 }
+# Stripe only, by default: the PayPal and Opayo tests add theirs with their stand-ins' settings.
+JSG_PRIVACY_PAYMENT_GATEWAYS = ["jsg_privacy.payments.gateways.stripe.StripeGateway"]
+JSG_PRIVACY_PAYPAL = {"local_for_tests": True}
+JSG_PRIVACY_OPAYO = {"local_for_tests": True}
 
 # Secrets for the tests only; a real project reads them from its secret store. Fernet keys newest
 # first (check jsg_privacy.E013); the key of subject keys and keyed-hash columns (E016).

@@ -22,6 +22,20 @@ def in_pence(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
+def billing_of(order: Order) -> dict[str, str]:
+    """The name and billing address Opayo requires with a card payment (Stripe and PayPal get none)."""
+    first, _, last = order.full_name.strip().rpartition(" ")
+    return {
+        "first_name": first or last,
+        "last_name": last,
+        "address1": order.billing_line1,
+        "address2": order.billing_line2,
+        "city": order.billing_town,
+        "postal_code": order.billing_postcode,
+        "country": order.billing_country,
+    }
+
+
 class OrderPaymentAdapter(PaymentAdapter):
     def get_payable(self, request: HttpRequest, reference: str) -> Payable | None:
         order = Order.objects.filter(reference=reference).first()
@@ -36,6 +50,7 @@ class OrderPaymentAdapter(PaymentAdapter):
             email=order.email,
             due=order.status == Order.Status.AWAITING_PAYMENT and order.total > 0,
             return_url=order.get_confirmation_url(),
+            billing=billing_of(order),
         )
 
     def mark_paid(self, reference: str, payment: Payment) -> None:

@@ -55,6 +55,10 @@ privacy.add(
     # Card payments: Stripe receives only its declared fields (jsg_privacy.payments.outbound), and
     # an erasure deletes the customer's records there through its API.
     inventory.STRIPE,
+    # PayPal: the buyer approves at PayPal; it receives the amount, currency and order reference.
+    inventory.PAYPAL,
+    # Opayo: the card goes from the browser to Opayo; Opayo requires the name and billing address.
+    inventory.SAGEPAY,
     # Seed 000 §1.5: with the separate box ticked (JSG_PRIVACY_MARKETING_PARTNERS in settings).
     told_at(inventory.CHANNEL_PARTNERS),
     inventory.purpose(

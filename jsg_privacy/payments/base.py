@@ -1,28 +1,35 @@
-"""The payment gateway contract. A provider is one module with one :class:`Gateway` subclass.
+"""The payment gateway contract. A provider is one module (or package) with one :class:`Gateway`
+subclass, its settings, its checks and its test double (``jsg_privacy/payments/gateways/``).
 
-The shop chooses it with ``JSG_PRIVACY_PAYMENT_GATEWAY`` (default: the Stripe backend). A gateway
-never sees card numbers: the browser hands the card to the provider's own script, which returns a
-token; the gateway charges that token for an amount the server computed (:class:`Payable`). Everything
-a gateway sends to its provider goes through :func:`jsg_privacy.payments.outbound.send`, which refuses
-fields the registry does not declare for the provider and logs each disclosure.
+The shop lists the gateways it offers in ``JSG_PRIVACY_PAYMENT_GATEWAYS``; each payment keeps the
+name of the gateway it was made with (:mod:`jsg_privacy.payments.gateways`). A gateway never sees
+card numbers: the browser hands the card to the provider's own script or page. A gateway works in
+one of two ways:
 
-To add a provider (PayPal, Opayo), write ``jsg_privacy/payments/<provider>.py`` with a subclass that
-sets :attr:`Gateway.name`, :attr:`Gateway.recipient` and :attr:`Gateway.template_name` and implements
-the six abstract methods; see ``docs/payments.md``.
+- **token in** (:attr:`Gateway.prepares` false): the provider's script returns a token and the
+  server charges it (:meth:`Gateway.charge`) for an amount it computed itself (:class:`Payable`);
+- **prepared** (:attr:`Gateway.prepares` true): the server first creates the payment at the provider
+  for that amount (:meth:`Gateway.prepare`: a Stripe PaymentIntent, a PayPal order), the browser
+  completes it with the provider (card, 3-D Secure, approval), and the server asks the provider how
+  it ended (:meth:`Gateway.confirm`).
+
+Everything a gateway sends to its provider goes through :func:`jsg_privacy.payments.outbound.send`,
+which refuses fields the registry does not declare for the provider and logs each disclosure. See
+``docs/payments.md``.
 """
 
 from __future__ import annotations
 
 import abc
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from django.utils.module_loading import import_string
+from django.core.checks import CheckMessage
 
-from jsg_privacy.conf import app_settings
+T = TypeVar("T")
 
 CURRENCY_SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$"}
 
@@ -90,6 +97,10 @@ class Payable:
     return_url: str = "/"
     #: Extra values for the provider's metadata; each key must be a field the recipient declares.
     metadata: Mapping[str, str] = field(default_factory=dict)
+    #: The payer's name and billing address, for providers that require them (Opayo): keys
+    #: ``first_name``, ``last_name``, ``address1``, ``address2``, ``city``, ``postal_code``,
+    #: ``country``. Sent only to a recipient declared for ``billing_name`` and ``billing_address``.
+    billing: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def display_amount(self) -> str:
@@ -152,8 +163,16 @@ class Event:
 class Gateway(abc.ABC):
     """A payment provider. Subclasses are instantiated per use, with no arguments."""
 
-    #: Stored with each payment ("stripe").
+    #: Stored with each payment ("stripe"): a slug, unique among the configured gateways.
     name: ClassVar[str]
+    #: What the pay page calls this way of paying ("Card", "PayPal").
+    label: ClassVar[str] = ""
+    #: The ``JSG_PRIVACY_<prefix>`` of this gateway's own settings ("STRIPE"), if it has any.
+    settings_prefix: ClassVar[str] = ""
+    #: True when the payment is created on the server first (:meth:`prepare`), then completed in
+    #: the browser and confirmed (:meth:`confirm`); false when the browser hands over a token that
+    #: the server charges (:meth:`charge`).
+    prepares: ClassVar[bool] = False
     #: Key of the provider's :class:`~jsg_privacy.registry.Recipient` in the registry: what it may receive.
     recipient: ClassVar[str]
     #: The template fragment that renders the card form (``jsg_privacy/payments/_<name>_form.html``).
@@ -169,22 +188,67 @@ class Gateway(abc.ABC):
         is recorded or the pay page is shown."""
         return  # a gateway with no secrets has nothing to check
 
+    def disclose(
+        self,
+        operation: str,
+        subject_key: str,
+        fields: Mapping[str, Any],
+        transmit: Callable[[dict[str, Any]], T],
+        purpose: str = "",
+    ) -> T:
+        """Send ``fields`` to this gateway's provider through the outbound allowlist: refused
+        unless declared for :attr:`recipient`, logged as a disclosure, then ``transmit(fields)``.
+        ``purpose`` defaults to providing the service (``"erasure"`` for a deletion)."""
+        from jsg_privacy.inventory import PROVIDE_SERVICE
+        from jsg_privacy.payments import outbound
+
+        return outbound.send(
+            self.recipient,
+            purpose or PROVIDE_SERVICE,
+            subject_key,
+            fields,
+            operation=operation,
+            transmit=transmit,
+        )
+
+    @classmethod
+    def checks(cls, *, deploy: bool = False) -> list[CheckMessage]:
+        """System-check messages about this gateway's settings (``deploy``: for ``check --deploy``).
+
+        Run for each configured gateway, while payments are switched on."""
+        return []
+
     @abc.abstractmethod
     def client_config(self, payable: Payable) -> dict[str, str]:
         """What the browser's script needs (a publishable key, a script URL); never a secret."""
 
-    @abc.abstractmethod
     def charge(self, payable: Payable, token: str, *, subject_key: str, key: str) -> PaymentResult:
-        """Charge ``payable.amount`` to the card behind ``token`` and confirm the payment.
+        """Token-in gateways: charge ``payable.amount`` to the card behind ``token`` and confirm.
 
         A decline is a result (``Status.DECLINED`` with the provider's message), not an exception;
         :class:`PaymentError` means the provider could not be asked. ``key`` is unique per attempt
         (an idempotency key); ``subject_key`` is logged with every disclosure.
         """
+        raise NotImplementedError(f"{type(self).__name__} prepares payments; it takes no token.")
+
+    def prepare(self, payable: Payable, *, subject_key: str, key: str) -> PaymentResult:
+        """Prepared gateways: create the payment at the provider for ``payable.amount``.
+
+        Returns ``Status.REQUIRES_ACTION`` with the provider's id (``intent_id``) and what the
+        browser needs to complete it (``client_secret``: given to the browser once, never stored).
+        """
+        raise NotImplementedError(f"{type(self).__name__} takes a token; it prepares nothing.")
+
+    def resume(self, intent_id: str, *, subject_key: str) -> PaymentResult:
+        """A prepared payment the customer has not completed yet, offered to the browser again (a
+        second tab, a reload) instead of preparing a second one that could be paid too."""
+        return PaymentResult(Status.REQUIRES_ACTION, intent_id=intent_id)
 
     @abc.abstractmethod
     def confirm(self, intent_id: str, *, subject_key: str) -> PaymentResult:
-        """The state of a payment after the customer acted in the browser (3-D Secure)."""
+        """The state of a payment after the customer acted in the browser (3-D Secure, approval);
+        a prepared gateway completes the payment here if the provider needs the server to (PayPal's
+        capture)."""
 
     @abc.abstractmethod
     def refund(self, intent_id: str, amount: int, *, subject_key: str, key: str) -> RefundResult:
@@ -197,11 +261,3 @@ class Gateway(abc.ABC):
     @abc.abstractmethod
     def delete_customer(self, customer_id: str, *, subject_key: str) -> bool:
         """Delete the provider's customer record (erasure, Art. 17 and 19); False if already gone."""
-
-
-def get_gateway(path: str | None = None) -> Gateway:
-    """The configured gateway (``JSG_PRIVACY_PAYMENT_GATEWAY``), or the one at ``path``."""
-    gateway_class = import_string(path or app_settings.PAYMENT_GATEWAY)
-    if not (isinstance(gateway_class, type) and issubclass(gateway_class, Gateway)):
-        raise TypeError(f"{gateway_class!r} is not a jsg_privacy.payments.base.Gateway.")
-    return gateway_class()

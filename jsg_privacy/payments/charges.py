@@ -27,8 +27,8 @@ from jsg_privacy.payments.base import (
     PaymentResult,
     RefundResult,
     Status,
-    get_gateway,
 )
+from jsg_privacy.payments.gateways import default, get
 from jsg_privacy.payments.models import Payment, WebhookEvent
 from jsg_privacy.payments.signals import payment_refunded, payment_succeeded
 
@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = "The payment service could not be reached."
 #: A payment still processing after this long was interrupted: the provider answers in seconds.
 INTERRUPTED_AFTER = timedelta(minutes=10)
+#: A prepared payment the customer has not completed is offered again for this long (a second tab,
+#: a reload) rather than preparing another that could be paid as well.
+RESUMABLE_FOR = timedelta(hours=1)
 
 
 class PaymentRefused(Exception):
@@ -63,10 +66,9 @@ def subject_key_for(user_id: object, email: str) -> str:
 
 
 def gateway_for(payment: Payment) -> Gateway:
-    gateway = get_gateway()
-    if gateway.name != payment.gateway:
-        raise PaymentError(f"{payment} was made with {payment.gateway!r}, not {gateway.name!r}.")
-    return gateway
+    """The gateway the payment was made with, whichever is the shop's default now;
+    :class:`~jsg_privacy.payments.gateways.GatewayRemoved` if it is no longer configured."""
+    return get(payment.gateway)
 
 
 def start(payable: Payable, gateway: Gateway) -> Payment:
@@ -109,23 +111,73 @@ def pay(
     Raises :class:`~jsg_privacy.payments.base.NotConfigured`, before anything is recorded or sent,
     when the gateway lacks its secrets.
     """
-    gateway = gateway or get_gateway()
+    gateway = gateway or default()
     gateway.ensure_configured()
     payment = start(payable, gateway)
-    try:
+    with _failing(payment):
         result = gateway.charge(
             needed_only(payable),
             token,
             subject_key=payment.subject_key,
             key=f"jsg-{uuid.uuid4().hex}",
         )
-    except Exception as error:
+    return record(payment, result), result
+
+
+def prepare(payable: Payable, gateway: Gateway) -> tuple[Payment, PaymentResult]:
+    """Create the payment at the provider for what ``payable`` owes (a prepared gateway's first
+    step); the browser then completes it with the provider and the page calls :func:`confirm`.
+
+    A payment of the same gateway and amount the customer has not completed yet is offered again
+    instead (another tab, a reload), so the customer cannot pay two prepared payments by mistake.
+    """
+    gateway.ensure_configured()
+    if not payable.due:
+        raise AlreadyPaid("This order does not need paying.")
+    waiting = (
+        Payment.objects.filter(
+            reference=payable.reference,
+            gateway=gateway.name,
+            status=Status.REQUIRES_ACTION,
+            amount=payable.amount,
+            currency=payable.currency,
+            created_at__gte=timezone.now() - RESUMABLE_FOR,
+        )
+        .exclude(intent_id="")
+        .order_by("-pk")
+        .first()
+    )
+    if waiting is not None:
+        result = gateway.resume(waiting.intent_id, subject_key=waiting.subject_key)
+        if result.status == Status.REQUIRES_ACTION:
+            return waiting, result
+        record(waiting, result)
+        if result.succeeded:
+            raise AlreadyPaid("This order is already paid.")
+    payment = start(payable, gateway)
+    with _failing(payment):
+        result = gateway.prepare(
+            needed_only(payable), subject_key=payment.subject_key, key=f"jsg-{uuid.uuid4().hex}"
+        )
+    return record(payment, result), result
+
+
+class _failing:
+    """Marks ``payment`` failed (keeping the provider ids learnt) when the block raises."""
+
+    def __init__(self, payment: Payment) -> None:
+        self.payment = payment
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if error is None:
+            return
         ids = error.ids if isinstance(error, PaymentError) else {}
-        Payment.objects.filter(pk=payment.pk).update(
+        Payment.objects.filter(pk=self.payment.pk).update(
             status=Status.FAILED, failure_message=UNREACHABLE, **ids
         )
-        raise
-    return record(payment, result), result
 
 
 def needed_only(payable: Payable) -> Payable:
@@ -154,7 +206,7 @@ def record(payment: Payment, result: PaymentResult) -> Payment:
         for name in ("intent_id", "payment_method_id", "customer_id")
         if (value := getattr(result, name))
     }
-    if result.card.last4:
+    if result.card.last4 or result.card.brand:
         changes.update(vars(result.card))
     if not result.succeeded:
         changes.update(status=result.status, failure_message=result.message[:255])
@@ -213,6 +265,9 @@ def handle_event(event: Event, gateway: Gateway) -> str:
             if event.reference and waiting.exists():
                 raise RetryLater(f"{event.reference} is still being paid.")
             return "unknown payment"
+        if event.amount is not None and event.amount != payment.amount:
+            logger.error("%s: the provider reports %s, not the amount due.", payment, event.amount)
+            return "amount differs: not paid"
         return "paid" if succeed(payment, event.amount) else "already paid"
 
 

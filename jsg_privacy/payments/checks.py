@@ -1,39 +1,39 @@
 """System checks of the payments package (ids listed in docs/checks.md).
 
 - E012: a model field is named like card data.
-- E017: Stripe has no secret key while ``DEBUG`` is off (the stand-in's public keys are refused).
-- E018: Stripe's webhook secret is missing while ``DEBUG`` is off, or is localstripe's public one
-  outside the demo.
-- E019 (``check --deploy``): the test-only ``"local_for_tests"`` opt-in is set.
 - W030: the card-data guard comes after a middleware that reads the request (sessions, CSRF,
   authentication, messages, locale, the consent middleware…), which then sees card data first.
 - W031: payments are switched on and the card-data guard is not in ``MIDDLEWARE``.
+- E060: a path in ``JSG_PRIVACY_PAYMENT_GATEWAYS`` is not a gateway; E061: two gateways share a
+  name; E063: ``JSG_PRIVACY_PAYMENT_ADAPTER`` is not an adapter; E064: no gateway is listed.
+- E062 (a database check: ``check --database default``, ``migrate``): payments still needing a
+  gateway that is no longer listed.
+- W060: a configured gateway's recipient is not declared in the registry.
+- Each configured gateway's own checks (:meth:`Gateway.checks`): Stripe's E017-E019.
 
-E017-E019 concern the payments feature: a shop that has not switched it on (no
+All but E012 and W030 concern the payments feature: a shop that has not switched it on (no
 ``JSG_PRIVACY_PAYMENT_ADAPTER``) takes no payment through jsg_privacy and is not asked for keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.module_loading import import_string
 
 from jsg_privacy import features
-from jsg_privacy.conf import app_settings
+from jsg_privacy.conf import app_settings, claim_prefix
+from jsg_privacy.payments import gateways
+from jsg_privacy.payments.base import Gateway, Status
 from jsg_privacy.payments.card_data import is_card_field_name
 from jsg_privacy.payments.guard import CardDataGuardMiddleware
-from jsg_privacy.payments.localstripe import LOCAL_FOR_TESTS
-
-STRIPE_KEYS = (
-    "Set secret_key, publishable_key and webhook_secret (the endpoint's whsec_…, from Stripe's "
-    "dashboard) from the environment, e.g. Stripe's test-mode keys for a staging site."
-)
+from jsg_privacy.registry import registry
 
 
 @register(Tags.security, "jsg_privacy")
@@ -117,60 +117,144 @@ def check_guard_position(
     ]
 
 
-def _uses_stripe() -> bool:
-    if not features.payments():
-        return False
-    try:
-        gateway = import_string(app_settings.PAYMENT_GATEWAY)
-    except ImportError:
-        return False  # reported where the gateway is used
-    return getattr(gateway, "name", "") == "stripe"
+def _gateway_classes() -> tuple[dict[str, type[Gateway]], list[CheckMessage]]:
+    """The configured gateways by name, and E060/E061 for the paths that are not one."""
+    found: dict[str, type[Gateway]] = {}
+    messages: list[CheckMessage] = []
+    for path in gateways.paths():
+        try:
+            gateway_class = gateways.load(path)
+        except (ImportError, TypeError, ValueError) as error:
+            messages.append(
+                Error(
+                    f"JSG_PRIVACY_PAYMENT_GATEWAYS names {path!r}, which is not a payment gateway: "
+                    f"{error}",
+                    hint="Give the dotted path of a jsg_privacy.payments.base.Gateway subclass, "
+                    "e.g. 'jsg_privacy.payments.gateways.stripe.StripeGateway'.",
+                    id="jsg_privacy.E060",
+                )
+            )
+            continue
+        if gateway_class.name in found:
+            messages.append(
+                Error(
+                    f"Two payment gateways are called {gateway_class.name!r}: "
+                    f"{found[gateway_class.name].__module__} and {path}.",
+                    hint="Each payment stores its gateway's name, so names must be unique: list "
+                    "each gateway once.",
+                    id="jsg_privacy.E061",
+                )
+            )
+            continue
+        found[gateway_class.name] = gateway_class
+    return found, messages
 
 
 @register(Tags.security, "jsg_privacy")
-def check_stripe_secrets(
-    app_configs: Sequence[Any] | None = None, **kwargs: Any
-) -> list[CheckMessage]:
-    """E017: no secret key with DEBUG off; E018: no usable webhook secret (see docs/payments.md)."""
-    if not isinstance(app_settings.STRIPE, Mapping) or not _uses_stripe():
-        return []  # a wrong type is E001's
-    from jsg_privacy.payments.base import NotConfigured
-    from jsg_privacy.payments.stripe_client import StripeSettings
+def check_gateways(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """E060-E061, E063-E064, W060 and each configured gateway's own checks (E017, E018…)."""
+    if not features.payments():
+        return []
+    messages = _adapter_messages()
+    if isinstance(app_settings.PAYMENT_GATEWAYS, str | list | tuple):
+        found, gateway_messages = _gateway_classes()
+        messages += gateway_messages
+        if not found and not gateway_messages:
+            messages.append(
+                Error(
+                    "Payments are switched on, but JSG_PRIVACY_PAYMENT_GATEWAYS is empty.",
+                    hint="List at least one gateway, e.g. "
+                    "['jsg_privacy.payments.gateways.stripe.StripeGateway'].",
+                    id="jsg_privacy.E064",
+                )
+            )
+        for gateway_class in found.values():
+            messages += gateway_class.checks()
+            if gateway_class.recipient not in registry.recipients:
+                messages.append(
+                    Warning(
+                        f"The payment gateway {gateway_class.name!r} sends to the recipient "
+                        f"{gateway_class.recipient!r}, which is not declared: it can send nothing, "
+                        "so every payment with it fails.",
+                        hint="Declare it in a privacy.py (privacy.add(...)), with its country, "
+                        "transfer safeguard and the fields it receives.",
+                        id="jsg_privacy.W060",
+                    )
+                )
+    return messages
+
+
+def _adapter_messages() -> list[CheckMessage]:
+    """E063: ``JSG_PRIVACY_PAYMENT_ADAPTER`` is not a ``PaymentAdapter`` subclass."""
+    from jsg_privacy.payments.adapter import get_adapter
 
     try:
-        stripe = StripeSettings.load()
-    except NotConfigured as refused:
-        return [Error(str(refused), hint=STRIPE_KEYS, id="jsg_privacy.E017")]
-    refusal = stripe.webhook_refusal()
-    if refusal and (stripe.webhook_secret or not settings.DEBUG):
+        get_adapter()
+    except (ImportError, ImproperlyConfigured, ValueError) as error:
         return [
             Error(
-                refusal,
-                hint="Set webhook_secret to the signing secret of your endpoint in Stripe's "
-                "dashboard, read from the environment.",
-                id="jsg_privacy.E018",
+                f"JSG_PRIVACY_PAYMENT_ADAPTER cannot be used: {error}",
+                hint="Give the dotted path of your jsg_privacy.payments.adapter.PaymentAdapter "
+                "subclass.",
+                id="jsg_privacy.E063",
             )
         ]
     return []
 
 
 @register(Tags.security, "jsg_privacy", deploy=True)
-def check_stripe_test_opt_in(
+def check_gateways_deploy(
     app_configs: Sequence[Any] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """E019 (``check --deploy``): the test-only opt-in for localstripe is set in a deployment."""
-    stripe = app_settings.STRIPE
-    if (
-        not features.payments()
-        or not isinstance(stripe, Mapping)
-        or not stripe.get(LOCAL_FOR_TESTS)
-    ):
+    """Each configured gateway's ``check --deploy`` checks (E019…)."""
+    if not features.payments():
         return []
+    found, _messages = _gateway_classes()
     return [
-        Error(
-            f'JSG_PRIVACY_STRIPE sets "{LOCAL_FOR_TESTS}", an opt-in for test suites: payments go '
-            "to the local stand-in with DEBUG off.",
-            hint=f'Remove "{LOCAL_FOR_TESTS}" from the deployed settings. ' + STRIPE_KEYS,
-            id="jsg_privacy.E019",
-        )
+        message for gateway_class in found.values() for message in gateway_class.checks(deploy=True)
     ]
+
+
+@register(Tags.database, "jsg_privacy")
+def check_removed_gateways(
+    app_configs: Sequence[Any] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    """E062 (with ``--database``, and before ``migrate``): payments that still need their gateway —
+    paid ones (a refund) and any holding a customer at the provider (erasure) — were made with a
+    gateway no longer in ``JSG_PRIVACY_PAYMENT_GATEWAYS``."""
+    if not databases or not features.payments():
+        return []
+    from django.db import DatabaseError
+
+    from jsg_privacy.payments.models import Payment
+
+    found, _messages = _gateway_classes()
+    messages: list[CheckMessage] = []
+    for alias in databases:
+        needing = Payment.objects.using(alias).exclude(gateway__in=list(found))
+        needing = needing.filter(models.Q(status=Status.SUCCEEDED) | ~models.Q(customer_id=""))
+        try:
+            counts = list(
+                needing.values_list("gateway").annotate(n=models.Count("pk")).order_by("gateway")
+            )
+        except DatabaseError:
+            continue  # not migrated yet: nothing to refund
+        messages += [
+            Error(
+                f"{count} payment(s) were made with the gateway {name!r}, which is no longer in "
+                "JSG_PRIVACY_PAYMENT_GATEWAYS: they cannot be refunded, nor their customers "
+                "deleted at the provider on erasure.",
+                hint=f"Keep the gateway called {name!r} in JSG_PRIVACY_PAYMENT_GATEWAYS (anywhere "
+                "in the list: the first is the default) until they are refunded or past their "
+                "retention.",
+                id="jsg_privacy.E062",
+            )
+            for name, count in counts
+        ]
+    return messages
+
+
+for _prefix in gateways.BUILT_IN_SETTINGS:
+    claim_prefix(_prefix)

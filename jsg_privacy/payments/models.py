@@ -79,9 +79,10 @@ class Payment(models.Model):
 
     @property
     def card(self) -> str:
-        """``Visa ending 4242 (12/2030)``, or "" before the card is known."""
+        """``Visa ending 4242 (12/2030)``, ``PayPal`` for a way of paying with no card number, or
+        "" before it is known."""
         if not self.last4:
-            return ""
+            return self.brand
         expiry = f" ({self.exp_month:02d}/{self.exp_year})" if self.exp_month else ""
         return f"{self.brand or _('Card')} {_('ending')} {self.last4}{expiry}"
 

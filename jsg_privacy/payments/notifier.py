@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from jsg_privacy.notifiers.base import Event, Notice, NotifierError
 from jsg_privacy.notifiers.email import EmailNotifier
-from jsg_privacy.payments.base import PaymentError, get_gateway
+from jsg_privacy.payments import gateways
+from jsg_privacy.payments.base import PaymentError
 from jsg_privacy.payments.models import Payment
 from jsg_privacy.payments.sources import PaymentSource
 from jsg_privacy.registry import Subject, registry
@@ -37,8 +38,9 @@ def customer_ids(subject: Subject) -> dict[str, list[str]]:
 
 
 class PaymentNotifier(EmailNotifier):
-    """Deletes the subject's customers at the payment provider (the configured gateway's
-    ``delete_customer``, Stripe's ``customers.delete``) when the subject is erased."""
+    """Deletes the subject's customers at the payment provider when the subject is erased, each
+    through the gateway its payment was made with (``delete_customer``: Stripe's
+    ``customers.delete``, PayPal's vault token deletion, Opayo's)."""
 
     def handles(self, event: Event) -> bool:
         return event == Event.ERASED or bool(self.recipient.contact)
@@ -47,18 +49,23 @@ class PaymentNotifier(EmailNotifier):
         return False  # erasures go through the API; the rest is e-mailed only to a contact
 
     def collect(self, subject: Subject) -> tuple[str, ...]:
-        """``"<gateway>:<customer id>"`` for each customer of the subject at this recipient."""
-        gateways = {self.recipient.key}
+        """``"<gateway>:<customer id>"`` for each customer of the subject at this recipient: on
+        payments made with any gateway whose provider is this recipient, configured or not (a
+        removed gateway's customers are kept, and the notice waits until it is put back)."""
+        names = {self.recipient.key}
         try:
-            gateway = get_gateway()
+            configured = gateways.configured()
         except (ImportError, TypeError):
-            gateway = None
-        if gateway is not None and gateway.recipient == self.recipient.key:
-            gateways.add(gateway.name)
+            configured = {}
+        names |= {
+            name
+            for name, gateway_class in configured.items()
+            if gateway_class.recipient == self.recipient.key
+        }
         return tuple(
             f"{name}:{customer_id}"
             for name, ids in customer_ids(subject).items()
-            if name in gateways
+            if name in names
             for customer_id in ids
         )
 
@@ -67,16 +74,11 @@ class PaymentNotifier(EmailNotifier):
             return super().send(notice)
         if not notice.references:
             return "no customer record to delete"
-        gateway = get_gateway()
         deleted = gone = 0
         for reference in notice.references:
             name, _, customer_id = reference.partition(":")
-            if name != gateway.name:
-                raise NotifierError(
-                    f"Customers made with {name!r}, but the gateway is {gateway.name!r}: configure "
-                    "it again to delete them."
-                )
             try:
+                gateway = gateways.get(name)
                 if gateway.delete_customer(customer_id, subject_key=notice.subject_key):
                     deleted += 1
                 else:

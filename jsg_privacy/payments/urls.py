@@ -8,7 +8,8 @@ app_name = "payments"
 
 urlpatterns = [
     path("pay/<str:reference>/", views.pay, name="pay"),
-    path("pay/<str:reference>/charge/", views.charge, name="charge"),
-    path("pay/<str:reference>/confirm/", views.confirm, name="confirm"),
+    path("pay/<str:reference>/<slug:gateway>/charge/", views.charge, name="charge"),
+    path("pay/<str:reference>/<slug:gateway>/prepare/", views.prepare, name="prepare"),
+    path("pay/<str:reference>/<slug:gateway>/confirm/", views.confirm, name="confirm"),
     path("webhook/<slug:gateway>/", views.webhook, name="webhook"),
 ]

@@ -13,9 +13,11 @@ from django.test import Client, RequestFactory
 from example_shop import factories
 from example_shop.orders.models import Order
 from example_shop.orders.views import PLACED_ORDERS_SESSION_KEY
-from jsg_privacy.payments import testing
+from jsg_privacy.payments import charges, gateways
 from jsg_privacy.payments.adapter import get_adapter
-from jsg_privacy.payments.base import Payable
+from jsg_privacy.payments.base import Payable, PaymentResult
+from jsg_privacy.payments.gateways.stripe import testing as stripe_testing
+from jsg_privacy.payments.models import Payment
 
 VISA = "4242424242424242"
 DECLINED_ON_CHARGE = "4000000000000341"  # attaches to a customer, every charge is declined
@@ -25,12 +27,12 @@ TOTAL_PENCE = 25800
 
 
 @pytest.fixture(scope="session")
-def stripe_server() -> testing.LocalStripe:
-    return testing.local_stripe()
+def stripe_server() -> stripe_testing.LocalStripe:
+    return stripe_testing.local_stripe()
 
 
 @pytest.fixture
-def local_stripe(stripe_server, settings) -> testing.LocalStripe:
+def local_stripe(stripe_server, settings) -> stripe_testing.LocalStripe:
     """The Stripe backend pointed at this run's localstripe."""
     settings.JSG_PRIVACY_STRIPE = stripe_server.settings()
     return stripe_server
@@ -74,3 +76,15 @@ def client_for(order: Order) -> Client:
     session.save()
     client.cookies["sessionid"] = session.session_key
     return client
+
+
+def pay_by_card(
+    server: stripe_testing.LocalStripe, payable: Payable, number: str, **card
+) -> tuple[Payment, PaymentResult]:
+    """Pay as the pay page does: prepare the PaymentIntent on the server, confirm it with the card
+    as Stripe.js does in the browser, then have the server confirm what Stripe says."""
+    payment, prepared = charges.prepare(payable, gateways.get("stripe"))
+    server.confirm_card(prepared.client_secret, number, **card)
+    result = charges.confirm(payment)
+    payment.refresh_from_db()
+    return payment, result

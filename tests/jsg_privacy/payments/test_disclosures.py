@@ -12,13 +12,12 @@ from jsg_privacy import inventory
 from jsg_privacy.crypto import subjects
 from jsg_privacy.flows import erase, export
 from jsg_privacy.notifiers import Event, Notice, notifier_for
-from jsg_privacy.payments import charges, outbound, transport
-from jsg_privacy.payments.base import get_gateway
+from jsg_privacy.payments import charges, gateways, outbound, transport
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.payments.sources import DisclosureSource, PaymentSource
 from jsg_privacy.registry import LegalHold, Subject, registry
 from jsg_privacy.registry.checks import check_registry
-from tests.jsg_privacy.payments.conftest import VISA
+from tests.jsg_privacy.payments.conftest import VISA, pay_by_card
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +67,9 @@ def test_anything_undeclared_is_refused_unsent_and_unlogged(fields, purpose):
 @registry.temporarily()
 def test_without_the_recipient_declared_the_gateway_sends_nothing(local_stripe, payable):
     registry.remove("stripe")
-    token = local_stripe.card_token(VISA)
 
     with transport.recording() as sent, pytest.raises(outbound.UndeclaredDisclosure) as error:
-        charges.pay(payable, token)
+        charges.prepare(payable, gateways.get("stripe"))
 
     assert "privacy.add(inventory.STRIPE)" in str(error.value)
     assert sent == []
@@ -83,23 +81,24 @@ def test_the_e_mail_goes_to_stripe_only_when_a_declaration_says_so(local_stripe,
     registry.add(replace(inventory.STRIPE, fields=(*inventory.STRIPE.fields, "email")))
 
     with transport.recording() as sent:
-        payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+        payment, _ = pay_by_card(local_stripe, payable, VISA)
 
-    customer = get_gateway().client.v1.customers.retrieve(payment.customer_id)
+    customer = gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     assert customer.email == order.email
     assert "email=" in sent[0].body
     first = Disclosure.objects.order_by("pk").first()
-    assert first.field_names == ["email", "payment_method"]
+    assert first.field_names == ["email"]
 
 
 def test_every_call_of_a_payment_is_logged_under_the_payers_key(local_stripe, order, payable):
-    payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+    payment, _ = pay_by_card(local_stripe, payable, VISA)
 
     log = list(Disclosure.objects.order_by("pk").values_list("operation", "field_names"))
     assert log == [
-        ("customers.create", ["payment_method"]),
-        ("payment_intents.create", ["amount", "currency", "order_reference", "payment_method"]),
-        ("payment_intents.confirm", []),
+        ("customers.create", []),
+        ("payment_intents.create", ["amount", "currency", "order_reference"]),
+        ("payment_intents.retrieve", []),  # after the browser confirmed it
+        ("payment_methods.retrieve", []),  # brand, last four and expiry
     ]
     assert set(Disclosure.objects.values_list("subject_key", flat=True)) == {
         subjects.for_email(order.email)
@@ -126,7 +125,7 @@ def test_payments_and_the_log_are_declared_sources_and_the_checks_pass():
 def test_the_export_holds_the_payment_and_the_disclosures_but_no_values(
     local_stripe, order, payable, tmp_path
 ):
-    charges.pay(payable, local_stripe.card_token(VISA))
+    pay_by_card(local_stripe, payable, VISA)
     subject = Subject(email=order.email)
 
     path = tmp_path / "export.zip"
@@ -145,9 +144,14 @@ def test_the_export_holds_the_payment_and_the_disclosures_but_no_values(
     }
     assert "customer_id" not in payments[0]
     operations = [d["operation"] for d in data["disclosures"]]
-    assert operations == ["customers.create", "payment_intents.create", "payment_intents.confirm"]
+    assert operations == [
+        "customers.create",
+        "payment_intents.create",
+        "payment_intents.retrieve",
+        "payment_methods.retrieve",
+    ]
     assert all(d["recipient"] == "stripe" for d in data["disclosures"])
-    assert "tok_" not in text
+    assert "pm_" not in text
     assert "cus_" not in text
 
 
@@ -165,7 +169,7 @@ def stripe_notice(subject, references):
 def test_erasure_deletes_the_stripe_customer_records_it_and_holds_the_payment(
     local_stripe, order, payable
 ):
-    payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+    payment, _ = pay_by_card(local_stripe, payable, VISA)
     subject = Subject(email=order.email)
     notifier = notifier_for(registry.recipients["stripe"])
 
@@ -174,7 +178,7 @@ def test_erasure_deletes_the_stripe_customer_records_it_and_holds_the_payment(
     assert notifier.send(stripe_notice(subject, references)) == "1 customer record(s) deleted"
 
     with pytest.raises(stripe.InvalidRequestError):
-        get_gateway().client.v1.customers.retrieve(payment.customer_id)
+        gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     deletion = Disclosure.objects.get(operation="customers.delete")
     assert (deletion.purpose, deletion.field_names) == ("erasure", [])
     assert deletion.subject_key == subjects.for_email(order.email)

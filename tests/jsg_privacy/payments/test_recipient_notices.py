@@ -13,14 +13,13 @@ import stripe
 from django.core.management import call_command
 
 from jsg_privacy import inventory
-from jsg_privacy.payments import charges, transport
-from jsg_privacy.payments.base import get_gateway
+from jsg_privacy.payments import gateways, transport
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.registry import Subject, registry
 from jsg_privacy.requests import cases, restriction, service
 from jsg_privacy.requests.models import Status
 from jsg_privacy.requests.notices import NoticeStatus
-from tests.jsg_privacy.payments.conftest import VISA
+from tests.jsg_privacy.payments.conftest import VISA, pay_by_card
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def guest_erasure(email):
 def test_a_failed_stripe_deletion_keeps_the_id_and_a_retry_deletes_the_customer(
     local_stripe, order, payable, settings
 ):
-    payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+    payment, _ = pay_by_card(local_stripe, payable, VISA)
     customer_id = payment.customer_id
     case = guest_erasure(order.email)
     working = settings.JSG_PRIVACY_STRIPE
@@ -61,12 +60,14 @@ def test_a_failed_stripe_deletion_keeps_the_id_and_a_retry_deletes_the_customer(
     payment.refresh_from_db()
     assert payment.customer_id != customer_id  # the erasure cleared it from the payment
     settings.JSG_PRIVACY_STRIPE = working
-    assert get_gateway().client.v1.customers.retrieve(customer_id).id == customer_id  # still there
+    assert (
+        gateways.get("stripe").client.v1.customers.retrieve(customer_id).id == customer_id
+    )  # still there
 
     call_command("privacy_notify_recipients", "--all")
 
     with pytest.raises(stripe.InvalidRequestError):
-        get_gateway().client.v1.customers.retrieve(customer_id)
+        gateways.get("stripe").client.v1.customers.retrieve(customer_id)
     notice.refresh_from_db()
     assert (notice.status, notice.attempts) == (NoticeStatus.SENT, 2)
     assert notice.result == "1 customer record(s) deleted"
@@ -78,13 +79,13 @@ def test_a_failed_stripe_deletion_keeps_the_id_and_a_retry_deletes_the_customer(
 
 
 def test_an_erasure_tells_stripe_at_once_when_it_answers(local_stripe, order, payable):
-    payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+    payment, _ = pay_by_card(local_stripe, payable, VISA)
     case = guest_erasure(order.email)
 
     service.run_erasure(case.pk)
 
     with pytest.raises(stripe.InvalidRequestError):
-        get_gateway().client.v1.customers.retrieve(payment.customer_id)
+        gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     case.refresh_from_db()
     assert case.status == Status.COMPLETED
     assert "Stripe, Inc." in case.outcome["recipients_told"]
@@ -99,17 +100,18 @@ def test_a_restricted_payer_sends_stripe_only_what_the_order_needs(local_stripe,
     restriction.restrict(Subject(email=order.email), "accuracy contested")
 
     with transport.recording() as sent:
-        payment, result = charges.pay(payable, local_stripe.card_token(VISA))
+        payment, result = pay_by_card(local_stripe, payable, VISA)
 
     assert result.succeeded  # the order is still paid: that is what the contract needs
     log = list(Disclosure.objects.order_by("pk").values_list("operation", "field_names"))
     assert log == [
-        ("customers.create", ["payment_method"]),
-        ("payment_intents.create", ["amount", "currency", "order_reference", "payment_method"]),
-        ("payment_intents.confirm", []),
+        ("customers.create", []),
+        ("payment_intents.create", ["amount", "currency", "order_reference"]),
+        ("payment_intents.retrieve", []),
+        ("payment_methods.retrieve", []),
     ]
     assert order.email not in " ".join(request.body for request in sent)
-    customer = get_gateway().client.v1.customers.retrieve(payment.customer_id)
+    customer = gateways.get("stripe").client.v1.customers.retrieve(payment.customer_id)
     assert not customer.email
     assert Payment.objects.get().status == "succeeded"
 
@@ -118,7 +120,7 @@ def test_a_restricted_payer_sends_stripe_only_what_the_order_needs(local_stripe,
 def test_an_unrestricted_payer_still_sends_what_is_declared(local_stripe, order, payable):
     registry.add(replace(inventory.STRIPE, fields=(*inventory.STRIPE.fields, "email")))
 
-    charges.pay(payable, local_stripe.card_token(VISA))
+    pay_by_card(local_stripe, payable, VISA)
 
     first = Disclosure.objects.order_by("pk").first()
-    assert first.field_names == ["email", "payment_method"]
+    assert first.field_names == ["email"]

@@ -8,18 +8,19 @@ from django.utils import timezone
 
 from example_shop.orders.models import Order
 from jsg_privacy.crypto import subjects
-from jsg_privacy.payments import charges, transport
-from jsg_privacy.payments.base import PaymentError, Status, get_gateway
+from jsg_privacy.payments import charges, gateways, transport
+from jsg_privacy.payments.base import PaymentError, Status
+from jsg_privacy.payments.gateways.stripe import StripeGateway
+from jsg_privacy.payments.gateways.stripe.client import StripeSettings
 from jsg_privacy.payments.models import Disclosure, Payment
 from jsg_privacy.payments.signals import payment_refunded, payment_succeeded
-from jsg_privacy.payments.stripe import StripeGateway
-from jsg_privacy.payments.stripe_client import StripeSettings
 from tests.jsg_privacy.payments.conftest import (
-    DECLINED_ON_ATTACH,
     DECLINED_ON_CHARGE,
+    THREE_D_SECURE,
     TOTAL_PENCE,
     VISA,
     make_order,
+    pay_by_card,
     payable_for,
 )
 
@@ -29,17 +30,22 @@ pytestmark = pytest.mark.django_db
 def test_a_test_card_pays_the_order_and_only_ids_brand_last4_and_expiry_are_kept(
     local_stripe, order, payable
 ):
-    token = local_stripe.card_token(VISA, exp_month=11, exp_year=2031)
     paid = []
     payment_succeeded.connect(lambda sender, payment, **kw: paid.append(payment.pk), weak=False)
 
-    payment, result = charges.pay(payable, token)
+    payment, prepared = charges.prepare(payable, gateways.get("stripe"))
+    assert prepared.status == Status.REQUIRES_ACTION
+    assert prepared.client_secret.startswith(f"{prepared.intent_id}_secret_")
+    assert payment.status == Status.REQUIRES_ACTION  # the browser's turn
+    local_stripe.confirm_card(prepared.client_secret, VISA, exp_month=11, exp_year=2031)
+    result = charges.confirm(payment)
 
+    payment.refresh_from_db()
     assert result.status == Status.SUCCEEDED
     assert payment.status == Status.SUCCEEDED
-    assert payment.intent_id.startswith("pi_")
+    assert payment.intent_id == prepared.intent_id
     assert payment.customer_id.startswith("cus_")
-    assert payment.payment_method_id.startswith("card_")
+    assert payment.payment_method_id.startswith("pm_")
     assert (payment.brand, payment.last4, payment.exp_month, payment.exp_year) == (
         "Visa",
         "4242",
@@ -53,13 +59,14 @@ def test_a_test_card_pays_the_order_and_only_ids_brand_last4_and_expiry_are_kept
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert order.invoiced_at == payment.paid_at
-    intent = get_gateway().client.v1.payment_intents.retrieve(payment.intent_id)
+    intent = gateways.get("stripe").client.v1.payment_intents.retrieve(payment.intent_id)
     assert (intent.amount, intent.currency, intent.status) == (TOTAL_PENCE, "gbp", "succeeded")
     assert intent.metadata["order_reference"] == order.reference
+    assert not any("secret" in str(value) for value in Payment.objects.values().get().values())
 
 
 def test_a_declined_card_leaves_the_order_unpaid_and_payable_again(local_stripe, order, payable):
-    declined, result = charges.pay(payable, local_stripe.card_token(DECLINED_ON_CHARGE))
+    declined, result = pay_by_card(local_stripe, payable, DECLINED_ON_CHARGE)
 
     assert result.status == Status.DECLINED
     assert declined.status == Status.DECLINED
@@ -69,54 +76,75 @@ def test_a_declined_card_leaves_the_order_unpaid_and_payable_again(local_stripe,
     order.refresh_from_db()
     assert order.status == Order.Status.AWAITING_PAYMENT
 
-    _paid, result = charges.pay(payable_for(order), local_stripe.card_token(VISA))
+    _paid, result = pay_by_card(local_stripe, payable_for(order), VISA)
     assert result.succeeded
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert Payment.objects.filter(reference=order.reference).count() == 2
 
 
-def test_a_card_refused_when_saved_is_declined_before_any_payment_intent(
+def test_a_page_that_never_confirmed_pays_nothing_and_is_offered_the_same_intent_again(
     local_stripe, order, payable
 ):
-    payment, result = charges.pay(payable, local_stripe.card_token(DECLINED_ON_ATTACH))
+    first, prepared = charges.prepare(payable, gateways.get("stripe"))
 
-    assert result.status == Status.DECLINED
-    assert result.message == "Your card was declined."
-    assert payment.intent_id == ""
-    assert list(Disclosure.objects.values_list("operation", flat=True)) == ["customers.create"]
+    assert charges.confirm(first).status == Status.REQUIRES_ACTION  # no card given yet
+    again, resumed = charges.prepare(payable_for(order), gateways.get("stripe"))  # another tab
+
+    assert again.pk == first.pk
+    assert resumed.client_secret == prepared.client_secret  # one intent: it cannot be paid twice
+    assert Payment.objects.count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
 
 
-def test_a_used_or_unknown_token_fails_without_charging(local_stripe, payable):
-    payment, result = charges.pay(payable, "tok_doesnotexist")
+def test_3d_secure_is_completed_by_the_cardholder_then_confirmed(local_stripe, order, payable):
+    payment, result = pay_by_card(local_stripe, payable, THREE_D_SECURE)
+    assert result.status == Status.REQUIRES_ACTION
+    assert payment.status == Status.REQUIRES_ACTION
 
-    assert result.status == Status.FAILED
-    assert "could not be used" in payment.failure_message
-    assert not Payment.objects.filter(status=Status.SUCCEEDED).exists()
+    local_stripe.authenticate(result.intent_id, result.client_secret)  # Stripe.js's dialog
+    confirmed = charges.confirm(payment)
+
+    assert confirmed.succeeded
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+
+def test_a_failed_3d_secure_is_a_decline(local_stripe, order, payable):
+    payment, result = pay_by_card(local_stripe, payable, THREE_D_SECURE)
+
+    local_stripe.authenticate(result.intent_id, result.client_secret, success=False)
+    confirmed = charges.confirm(payment)
+
+    assert confirmed.status == Status.DECLINED
+    assert confirmed.message == "The provided PaymentMethod has failed authentication."
+    order.refresh_from_db()
+    assert order.status == Order.Status.AWAITING_PAYMENT
 
 
 def test_a_paid_order_cannot_be_paid_twice(local_stripe, order, payable):
-    charges.pay(payable, local_stripe.card_token(VISA))
+    pay_by_card(local_stripe, payable, VISA)
 
     with pytest.raises(charges.AlreadyPaid):
-        charges.pay(payable_for(order), local_stripe.card_token(VISA))
+        charges.prepare(payable_for(order), gateways.get("stripe"))
     with pytest.raises(charges.AlreadyPaid):  # even if the shop still said it was due
-        charges.pay(payable, local_stripe.card_token(VISA))
+        charges.prepare(payable, gateways.get("stripe"))
     assert Payment.objects.filter(reference=order.reference).count() == 1
 
 
 def test_a_second_attempt_while_one_is_processing_is_refused(local_stripe, payable):
-    charges.start(payable, get_gateway())
+    charges.start(payable, gateways.get("stripe"))
 
     with pytest.raises(charges.InProgress):
-        charges.pay(payable, local_stripe.card_token(VISA))
+        charges.prepare(payable, gateways.get("stripe"))
 
 
 def test_an_attempt_interrupted_long_ago_does_not_block_paying(local_stripe, payable):
-    interrupted = charges.start(payable, get_gateway())
+    interrupted = charges.start(payable, gateways.get("stripe"))
     Payment.objects.filter(pk=interrupted.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
-    _payment, result = charges.pay(payable, local_stripe.card_token(VISA))
+    _payment, result = pay_by_card(local_stripe, payable, VISA)
 
     assert result.succeeded
     interrupted.refresh_from_db()
@@ -129,7 +157,7 @@ def test_an_unreachable_stripe_fails_the_attempt_and_the_order_stays_payable(
     settings.JSG_PRIVACY_STRIPE = {"api_base": "http://127.0.0.1:9", "local_for_tests": True}
 
     with pytest.raises(PaymentError):
-        charges.pay(payable, "tok_abcdef")
+        charges.prepare(payable, gateways.get("stripe"))
 
     payment = Payment.objects.get()
     assert payment.status == Status.FAILED
@@ -139,7 +167,7 @@ def test_an_unreachable_stripe_fails_the_attempt_and_the_order_stays_payable(
 
 
 def test_staff_refund_by_payment_id(local_stripe, order, payable):
-    payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+    payment, _ = pay_by_card(local_stripe, payable, VISA)
     refunded = []
     payment_refunded.connect(lambda sender, payment, **kw: refunded.append(payment.pk), weak=False)
 
@@ -162,33 +190,31 @@ def test_a_signed_in_customers_payment_is_keyed_to_the_user(local_stripe, django
     user = django_user_model.objects.create_user("priya", "priya.shah@example.co.uk", "x")
     order = make_order(user=user)
 
-    payment, _ = charges.pay(payable_for(order), local_stripe.card_token(VISA))
+    payment, _ = pay_by_card(local_stripe, payable_for(order), VISA)
 
     assert payment.user == user
     assert payment.subject_key == subjects.for_user(user.pk)
     assert set(Disclosure.objects.values_list("subject_key", flat=True)) == {payment.subject_key}
 
 
-def test_nothing_but_tokens_and_declared_fields_goes_to_stripe(local_stripe, order, payable):
+def test_nothing_but_declared_fields_goes_to_stripe_from_the_shop(local_stripe, order, payable):
     allowed = {
         "amount",
         "currency",
-        "payment_method",  # the card's id (from the token)
-        "source",  # the token, on the customer
         "metadata[order_reference]",
         "customer",  # Stripe's own ids, sent back to it
         "payment_intent",
         "payment_method_types[0]",
-        "expand[0]",
     }
     with transport.recording() as sent:
-        payment, _ = charges.pay(payable, local_stripe.card_token(VISA))
+        payment, _ = pay_by_card(local_stripe, payable, VISA)
         charges.refund(payment)
 
     assert [(r.method, r.url.split("/v1/")[1].split("?")[0]) for r in sent] == [
         ("POST", "customers"),
         ("POST", "payment_intents"),
-        ("POST", f"payment_intents/{payment.intent_id}/confirm"),
+        ("GET", f"payment_intents/{payment.intent_id}"),
+        ("GET", f"payment_methods/{payment.payment_method_id}"),
         ("POST", "refunds"),
     ]
     names = {name for request in sent for name, _value in request.params}
@@ -197,6 +223,7 @@ def test_nothing_but_tokens_and_declared_fields_goes_to_stripe(local_stripe, ord
     assert order.email.split("@")[0] not in everything
     assert "Amelia" not in everything
     assert order.billing_postcode.replace(" ", "+") not in everything
+    assert "4242" not in everything
 
 
 def test_localstripe_is_used_without_a_secret_key_and_real_stripe_with_one(settings):

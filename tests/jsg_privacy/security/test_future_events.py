@@ -16,8 +16,9 @@ from example_shop.orders.models import Order
 from jsg_privacy.integrations.saleor import installations
 from jsg_privacy.integrations.saleor.models import Customer, Delivery, Installation
 from jsg_privacy.integrations.saleor.models import Order as SaleorOrder
-from jsg_privacy.payments import charges, testing
-from jsg_privacy.payments.base import Status, get_gateway
+from jsg_privacy.payments import charges, gateways
+from jsg_privacy.payments.base import Status
+from jsg_privacy.payments.gateways.stripe import testing as stripe_testing
 from jsg_privacy.payments.models import Payment, WebhookEvent
 from tests.jsg_privacy.payments.conftest import TOTAL_PENCE, make_order, payable_for
 from tests.jsg_privacy.saleor.conftest import deliver, event, register, saleor  # noqa: F401
@@ -41,15 +42,15 @@ def waiting(settings):
         "webhook_secret": "whsec_security_tests_only",
     }
     order = make_order(guest_name="Amelia Hughes", email="amelia.hughes@example.co.uk")
-    payment = charges.start(payable_for(order), get_gateway())
+    payment = charges.start(payable_for(order), gateways.get("stripe"))
     Payment.objects.filter(pk=payment.pk).update(intent_id="pi_waiting123")
     return order
 
 
 def stripe_event_signed(client, ahead: timedelta):
-    event = testing.payment_intent_event("pi_waiting123", amount=TOTAL_PENCE)
+    event = stripe_testing.payment_intent_event("pi_waiting123", amount=TOTAL_PENCE)
     signed_at = int(time.time() + ahead.total_seconds())
-    body, headers = testing.signed_webhook(event, timestamp=signed_at)
+    body, headers = stripe_testing.signed_webhook(event, timestamp=signed_at)
     return client.post(STRIPE_WEBHOOK, body, content_type="application/json", headers=headers)
 
 

@@ -25,8 +25,10 @@ from example_shop.orders.models import Order
 from jsg_privacy.crypto import keys, subjects
 from jsg_privacy.integrations.saleor import client as saleor_client
 from jsg_privacy.integrations.saleor.models import Installation
-from jsg_privacy.payments import charges, localstripe, testing
-from jsg_privacy.payments.base import Status, get_gateway
+from jsg_privacy.payments import charges, gateways
+from jsg_privacy.payments.base import Status
+from jsg_privacy.payments.gateways.stripe import localstripe
+from jsg_privacy.payments.gateways.stripe import testing as stripe_testing
 from jsg_privacy.payments.models import Payment, WebhookEvent
 from tests.jsg_privacy.payments.conftest import TOTAL_PENCE, client_for, make_order, payable_for
 
@@ -132,7 +134,7 @@ def test_the_test_only_stand_in_is_refused_by_the_deploy_check_alone(production)
 def waiting(db):
     """An order whose payment waits for Stripe's word, as when the customer closed the page."""
     order = make_order(guest_name="Amelia Hughes", email="amelia.hughes@example.co.uk")
-    payment = charges.start(payable_for(order), get_gateway())
+    payment = charges.start(payable_for(order), gateways.get("stripe"))
     Payment.objects.filter(pk=payment.pk).update(intent_id="pi_waiting123")
     return order
 
@@ -151,8 +153,8 @@ def test_a_payment_event_signed_with_the_public_secret_pays_nothing(
     production, client, waiting, stripe, caplog
 ):
     production.JSG_PRIVACY_STRIPE = stripe
-    event = testing.payment_intent_event("pi_waiting123", amount=TOTAL_PENCE)
-    body, headers = testing.signed_webhook(event, localstripe.WEBHOOK_SECRET)
+    event = stripe_testing.payment_intent_event("pi_waiting123", amount=TOTAL_PENCE)
+    body, headers = stripe_testing.signed_webhook(event, localstripe.WEBHOOK_SECRET)
 
     response = client.post(WEBHOOK, body, content_type="application/json", headers=headers)
 
@@ -171,9 +173,7 @@ def test_without_stripe_keys_the_pay_page_and_the_charge_refuse(production, db):
     browser = client_for(order)
 
     page = browser.get(reverse("jsg_privacy:payments:pay", args=[order.reference]))
-    charge = browser.post(
-        reverse("jsg_privacy:payments:charge", args=[order.reference]), {"token": "tok_abcdef"}
-    )
+    charge = browser.post(reverse("jsg_privacy:payments:prepare", args=[order.reference, "stripe"]))
 
     assert page.status_code == 503
     assert "Card payments are not available" in page.text

@@ -19,9 +19,10 @@ from typing import Any
 import stripe
 from django.conf import settings as django_settings
 
-from jsg_privacy.conf import app_settings
-from jsg_privacy.payments import localstripe, transport
+from jsg_privacy.payments import transport
 from jsg_privacy.payments.base import NotConfigured
+from jsg_privacy.payments.gateways.stripe import localstripe
+from jsg_privacy.payments.gateways.stripe.conf import stripe_conf
 
 STRIPE_JS = "https://js.stripe.com/v3/"
 LOCAL_API_BASE = f"http://{localstripe.HOST}:{localstripe.DEFAULT_PORT}"
@@ -43,7 +44,7 @@ class StripeSettings:
     @classmethod
     def load(cls) -> StripeSettings:
         """The settings in force; :class:`NotConfigured` when the stand-in is not allowed here."""
-        given = {key: value for key, value in app_settings.STRIPE.items() if value}
+        given = {key: value for key, value in stripe_conf.STRIPE.items() if value}
         if given.get("secret_key"):
             api_base = given.get("api_base", stripe.DEFAULT_API_BASE)
             return cls(

@@ -1,17 +1,21 @@
-"""The Stripe backend: card tokens in, declared fields out, every call logged as a disclosure.
+"""The Stripe backend: PaymentMethods and PaymentIntents, confirmed in the browser; declared fields
+out, every call logged as a disclosure.
 
-The browser turns the card into a token with Stripe.js (the card element), so card numbers go to
-Stripe and never to the shop. The server then, for an amount it computed itself:
-
-1. creates a Customer from the token (expanding its card: brand, last four, expiry),
-2. creates a PaymentIntent for that card, with the order reference as metadata,
-3. confirms it. A decline is a result with Stripe's message; 3-D Secure returns the client secret
-   once, for Stripe.js to complete in the browser.
+1. **Prepare** (server): a Customer (no fields unless a declaration adds the e-mail address) and a
+   PaymentIntent for the amount the shop computed, with the order reference as metadata. The
+   intent's client secret goes to the browser once and is never stored.
+2. **In the browser**, Stripe.js confirms the intent with the card element
+   (``stripe.confirmCardPayment(clientSecret, {payment_method: {card}})``): the card becomes a
+   PaymentMethod at Stripe, and 3-D Secure, when the bank asks for it, is shown by Stripe.js. The
+   card never reaches the shop, and the browser cannot change the amount: it is the intent's.
+3. **Confirm** (server): the shop retrieves the intent and its PaymentMethod (brand, last four,
+   expiry) and records what Stripe says. The signed ``payment_intent.succeeded`` webhook pays the
+   order too, if the customer closed the page first.
 
 The same calls work against real Stripe and against localstripe, the local stand-in used when
-``JSG_PRIVACY_STRIPE`` has no ``secret_key`` and ``DEBUG`` is on (see ``docs/payments.md``).
-localstripe accepts only the PaymentIntent parameters used here and answers 500 to ``confirm`` with a
-payment method, which is why the card is set on creation and confirmed without parameters.
+``JSG_PRIVACY_STRIPE`` has no ``secret_key`` and ``DEBUG`` is on (see ``docs/payments.md``);
+:mod:`~jsg_privacy.payments.gateways.stripe.localstripe` adds the browser-side confirmation its
+shim lacks.
 
 Webhooks are believed only when signed with the endpoint's own secret (never localstripe's public
 one outside the demo) at a time within :data:`TOLERANCE` before and :data:`CLOCK_SKEW` after this
@@ -23,13 +27,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 import stripe
+from django.core.checks import CheckMessage
 
-from jsg_privacy.inventory import PROVIDE_SERVICE
 from jsg_privacy.payments import outbound
 from jsg_privacy.payments.base import (
     CardDetails,
@@ -43,7 +47,7 @@ from jsg_privacy.payments.base import (
     RefundResult,
     Status,
 )
-from jsg_privacy.payments.stripe_client import StripeSettings, make_client, to_params
+from jsg_privacy.payments.gateways.stripe.client import StripeSettings, make_client, to_params
 
 if TYPE_CHECKING:
     # Parameters are built from the declared fields (the outbound allowlist), so they are plain
@@ -62,7 +66,6 @@ STATUSES = {
     "requires_payment_method": Status.DECLINED,
     "canceled": Status.FAILED,
 }
-UNUSABLE_CARD = "Your card details could not be used. Please enter them again."
 #: How old a webhook's signature may be, in seconds: Stripe's default (5 minutes), which its library
 #: checks. Stripe signs each delivery, retries included, when it sends it.
 TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE
@@ -72,9 +75,17 @@ CLOCK_SKEW = 5 * 60
 
 class StripeGateway(Gateway):
     name = "stripe"
+    label = "Card"
+    settings_prefix = "STRIPE"
     recipient = RECIPIENT
     template_name = "jsg_privacy/payments/_stripe_form.html"
-    token_pattern = r"tok_[A-Za-z0-9]{4,250}"  # noqa: S105 (a pattern)
+    prepares = True
+
+    @classmethod
+    def checks(cls, *, deploy: bool = False) -> list[CheckMessage]:
+        from jsg_privacy.payments.gateways.stripe.checks import check
+
+        return check(deploy=deploy)
 
     @cached_property
     def settings(self) -> StripeSettings:
@@ -90,50 +101,28 @@ class StripeGateway(Gateway):
     def client_config(self, payable: Payable) -> dict[str, str]:
         return {"publishable_key": self.settings.publishable_key, "js_url": self.settings.js_url}
 
-    def _send(
-        self,
-        operation: str,
-        subject_key: str,
-        fields: Mapping[str, Any],
-        call: Callable[[dict[str, Any]], Any],
-        purpose: str = PROVIDE_SERVICE,
-    ) -> Any:
-        return outbound.send(
-            self.recipient, purpose, subject_key, fields, operation=operation, transmit=call
-        )
-
-    def charge(self, payable: Payable, token: str, *, subject_key: str, key: str) -> PaymentResult:
-        customer_fields: dict[str, Any] = {"payment_method": token}
+    def prepare(self, payable: Payable, *, subject_key: str, key: str) -> PaymentResult:
+        customer_fields: dict[str, Any] = {}
         if payable.email and outbound.declares(self.recipient, "email"):
             customer_fields["email"] = payable.email
-        known: dict[str, Any] = {}
+        customer = None
         try:
-            customer = self._send(
+            customer = self.disclose(
                 "customers.create",
                 subject_key,
                 customer_fields,
                 lambda fields: self.client.v1.customers.create(
-                    params=cast(
-                        "CustomerCreateParams",
-                        {**to_params(fields, "source"), "expand": ["default_source"]},
-                    ),
+                    params=cast("CustomerCreateParams", to_params(fields)),
                     options={"idempotency_key": f"{key}-customer"},
                 ),
             )
-            source = customer.default_source
-            known = {
-                "customer_id": customer.id,
-                "payment_method_id": source.id,
-                "card": CardDetails(source.brand, source.last4, source.exp_month, source.exp_year),
-            }
             intent_fields = {
                 "amount": payable.amount,
                 "currency": payable.currency,
-                "payment_method": source.id,
                 "order_reference": payable.reference,
                 **payable.metadata,
             }
-            intent = self._send(
+            intent = self.disclose(
                 "payment_intents.create",
                 subject_key,
                 intent_fields,
@@ -149,51 +138,68 @@ class StripeGateway(Gateway):
                     options={"idempotency_key": f"{key}-intent"},
                 ),
             )
-            known["intent_id"] = intent.id
-            intent = self._send(
-                "payment_intents.confirm",
-                subject_key,
-                {},
-                lambda _fields: self.client.v1.payment_intents.confirm(
-                    intent.id, options={"idempotency_key": f"{key}-confirm"}
-                ),
-            )
-        except stripe.CardError as error:
-            return PaymentResult(Status.DECLINED, message=_message(error), **known)
-        except stripe.InvalidRequestError as error:
-            logger.warning("Stripe refused a payment request: %s", error.code or error.http_status)
-            return PaymentResult(Status.FAILED, message=UNUSABLE_CARD, **known)
         except stripe.StripeError as error:
-            ids = {k: v for k, v in known.items() if k.endswith("_id")}
+            ids = {"customer_id": customer.id} if customer is not None else {}
             raise PaymentError(f"Stripe failed: {type(error).__name__}", ids) from error
-        return self._result(intent, **known)
+        return PaymentResult(
+            Status.REQUIRES_ACTION,
+            intent_id=intent.id,
+            customer_id=customer.id,
+            amount=intent.amount,
+            client_secret=intent.client_secret or "",
+        )
 
-    def _result(self, intent: Any, **known: Any) -> PaymentResult:
+    def resume(self, intent_id: str, *, subject_key: str) -> PaymentResult:
+        return self.confirm(intent_id, subject_key=subject_key)
+
+    def _result(self, intent: Any, card: CardDetails | None = None) -> PaymentResult:
         status = STATUSES.get(intent.status, Status.FAILED)
         error = getattr(intent, "last_payment_error", None)
+        if status == Status.DECLINED and not error:
+            status = Status.REQUIRES_ACTION  # no card tried yet: still the customer's to complete
+        waiting = status == Status.REQUIRES_ACTION
         return PaymentResult(
             status,
+            intent_id=intent.id,
+            payment_method_id=_id(getattr(intent, "payment_method", None)),
+            card=card or CardDetails(),
             amount=intent.amount,
-            message=getattr(error, "message", "") if status == Status.DECLINED else "",
-            client_secret=intent.client_secret if status == Status.REQUIRES_ACTION else "",
-            **{"intent_id": intent.id, **known},
+            message=getattr(error, "message", "") or "" if status == Status.DECLINED else "",
+            client_secret=intent.client_secret if waiting else "",
         )
 
     def confirm(self, intent_id: str, *, subject_key: str) -> PaymentResult:
         try:
-            intent = self._send(
+            intent = self.disclose(
                 "payment_intents.retrieve",
                 subject_key,
                 {},
                 lambda _fields: self.client.v1.payment_intents.retrieve(intent_id),
             )
+            method_id = _id(getattr(intent, "payment_method", None))
+            card = self._card(method_id, subject_key) if method_id else None
         except stripe.StripeError as error:
             raise PaymentError(f"Stripe could not be reached: {type(error).__name__}") from error
-        return self._result(intent)
+        return self._result(intent, card)
+
+    def _card(self, method_id: str, subject_key: str) -> CardDetails:
+        """Brand, last four and expiry of the card the customer gave Stripe."""
+        method = self.disclose(
+            "payment_methods.retrieve",
+            subject_key,
+            {},
+            lambda _fields: self.client.v1.payment_methods.retrieve(method_id),
+        )
+        card = getattr(method, "card", None)
+        if card is None:
+            return CardDetails()
+        return CardDetails(
+            str(card.brand).title(), str(card.last4), int(card.exp_month), int(card.exp_year)
+        )
 
     def refund(self, intent_id: str, amount: int, *, subject_key: str, key: str) -> RefundResult:
         try:
-            refund = self._send(
+            refund = self.disclose(
                 "refunds.create",
                 subject_key,
                 {"amount": amount},
@@ -240,7 +246,7 @@ class StripeGateway(Gateway):
 
     def delete_customer(self, customer_id: str, *, subject_key: str) -> bool:
         try:
-            self._send(
+            self.disclose(
                 "customers.delete",
                 subject_key,
                 {},
@@ -266,6 +272,13 @@ def signed_at(header: str) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def _id(value: Any) -> str:
+    """The id of an expandable field: a string, an expanded object, or nothing."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(getattr(value, "id", ""))
 
 
 def _message(error: stripe.StripeError) -> str:
