@@ -191,3 +191,15 @@ JSG_PRIVACY_STRIPE = {
     "api_base": os.environ.get("STRIPE_API_BASE", ""),
     "js_url": os.environ.get("STRIPE_JS_URL", ""),
 }
+
+# jsg_privacy's compliance kit: `manage.py privacy_audit` and `pytest --privacy-kit` check these
+# pages (and the URLconf's own) against the rules of docs/compliance-kit.md.
+JSG_PRIVACY_KIT = {
+    "pages": "example_shop.kit.pages",
+    "discover": True,
+    "checkout": "/checkout/",
+    "before_checkout": "example_shop.kit.fill_basket",
+    "sign_up": "/account/sign-up/",
+    "subject": "example_shop.kit.make_customer",
+    "setup": "example_shop.kit.make_catalogue",
+}
