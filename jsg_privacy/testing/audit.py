@@ -23,6 +23,8 @@ from jsg_privacy.testing.config import KitConfig
 from jsg_privacy.testing.results import Result, Status
 from jsg_privacy.testing.visitors import ClientVisitor, HttpVisitor, Page, Visitor
 
+#: Loggers that report what the audit provokes on purpose (4xx answers, refusals).
+QUIET_LOGGERS = ("django.request", "django.security.csrf", "jsg_privacy.payments.guard")
 #: What a discovered page (not one the shop listed) may answer without failing: not a page to GET.
 NOT_A_PAGE = {401, 403, 404, 405}
 
@@ -154,7 +156,7 @@ class Audit:
     def _quiet() -> Iterator[None]:
         """Django logs every 4xx the audit provokes on purpose (a card number refused, a GET to a
         POST-only URL it discovered) and the guard each refusal: not repeated dozens of times."""
-        loggers = [logging.getLogger(n) for n in ("django.request", "jsg_privacy.payments.guard")]
+        loggers = [logging.getLogger(n) for n in QUIET_LOGGERS]
         was = [logger.disabled for logger in loggers]
         for logger in loggers:
             logger.disabled = True

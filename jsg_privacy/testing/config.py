@@ -10,6 +10,8 @@ JSG_PRIVACY_KIT = {
     "subject": "shop.kit.make_customer",  # returns a user (or a jsg_privacy Subject)
     "setup": "shop.kit.make_catalogue",  # pytest only: data the pages need, in the test database
     "not_applicable": {"gpc-honoured": "We set no marketing or sharing cookies at all."},
+    "exclude": ["/dashboard/"],  # path prefixes not to visit: staff pages
+    "third_parties": {"cdn.example.net": "Our own CDN: static files, no cookies, no logs kept."},
 }
 ```
 """
@@ -36,6 +38,8 @@ KEYS = {
     "not_applicable",
     "chromium",
     "ignore_boxes",
+    "exclude",
+    "third_parties",
 }
 
 
@@ -78,6 +82,11 @@ class KitConfig:
     chromium: str = ""
     #: Words that mark a ticked box as not asking for consent ("remember me").
     ignore_boxes: tuple[str, ...] = ()
+    #: Path prefixes never visited (staff pages: the admin is never visited anyway).
+    exclude: tuple[str, ...] = ()
+    #: Other sites pages may load from before a choice, each with the shop's reason (the report
+    #: shows it): ``{"cdn.example.net": "static files only, no cookies"}``.
+    third_parties: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, overrides: Mapping[str, Any] | None = None) -> KitConfig:
@@ -103,6 +112,14 @@ class KitConfig:
                 'JSG_PRIVACY_KIT["not_applicable"] maps rule ids to the reason, e.g. '
                 '{"gpc-honoured": "We set no marketing cookies."}: a reason is required.'
             )
+        third_parties = raw.get("third_parties", {})
+        if not isinstance(third_parties, Mapping) or not all(
+            isinstance(v, str) and v.strip() for v in third_parties.values()
+        ):
+            raise ImproperlyConfigured(
+                'JSG_PRIVACY_KIT["third_parties"] maps hosts to the reason they may be loaded from '
+                'before a choice, e.g. {"cdn.example.net": "static files only"}: a reason is required.'
+            )
         return cls(
             pages=pages,
             discover=bool(raw.get("discover", not pages)),
@@ -114,6 +131,8 @@ class KitConfig:
             not_applicable=dict(not_applicable),
             chromium=str(raw.get("chromium", "")),
             ignore_boxes=tuple(raw.get("ignore_boxes", ())),
+            exclude=tuple(raw.get("exclude", ())),
+            third_parties=dict(third_parties),
         )
 
     def page_list(self) -> list[str]:
@@ -126,4 +145,6 @@ class KitConfig:
         for extra in (self.checkout, self.sign_up):
             if extra:
                 pages.append(extra)
-        return list(dict.fromkeys(p for p in pages if p))
+        return list(
+            dict.fromkeys(p for p in pages if p and not p.startswith(self.exclude or ("\0",)))
+        )

@@ -57,9 +57,10 @@ def settings_links(soup: Any, page_path: str) -> list[Any]:
     return found
 
 
-def third_party(soup: Any, host: str) -> list[str]:
+def third_party(soup: Any, host: str, allowed: Any = ()) -> list[str]:
     """``<tag> url`` for every script, image, frame or stylesheet loaded from another host; scripts
-    held inert (``type="text/plain"``, as ``{% consent_script %}`` writes them) do not count."""
+    held inert (``type="text/plain"``, as ``{% consent_script %}`` writes them) and hosts in
+    ``allowed`` (the shop's ``third_parties``, each with its reason) do not count."""
     found = []
     for tag, attribute in (
         ("script", "src"),
@@ -82,7 +83,7 @@ def third_party(soup: Any, host: str) -> list[str]:
             ):
                 continue
             netloc = urllib.parse.urlsplit(urllib.parse.urljoin(f"http://{host}/", url)).netloc
-            if netloc and netloc != host:
+            if netloc and netloc != host and netloc not in allowed:
                 found.append(f"<{tag}> {url}")
     return found
 

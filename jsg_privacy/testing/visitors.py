@@ -18,6 +18,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from jsg_privacy.consent.guard import is_deletion
@@ -110,11 +111,21 @@ class ClientVisitor(Visitor):
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Page:
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        # Inside the audit's transaction, a page that fails in the database (on PostgreSQL the
+        # transaction is then aborted) is undone on its own, so the next page still loads.
+        savepoint = transaction.savepoint() if connection.in_atomic_block else None
         try:
             with override_settings(ALLOWED_HOSTS=hosts):
                 response = getattr(self.client, method)(path, secure=self.secure, **kwargs)
         except Exception as error:  # a broken page is reported, the audit goes on
+            if savepoint:
+                transaction.savepoint_rollback(savepoint)
             return Page(path, None, error=f"could not be fetched ({type(error).__name__})")
+        if savepoint:
+            if response.status_code >= 500:
+                transaction.savepoint_rollback(savepoint)
+            else:
+                transaction.savepoint_commit(savepoint)
         set_names, deleted = _cookie_names(response.cookies)
         content = b"" if getattr(response, "streaming", False) else response.content
         return Page(

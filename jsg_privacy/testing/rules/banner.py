@@ -180,6 +180,11 @@ def per_purpose(audit: Audit) -> Result:
         extra = [v for v in values if v not in keys]
         if extra:
             findings.problem(f"{page.path}: switches for no single purpose: {', '.join(extra)}")
+        for box in form.find_all("input", attrs={"type": "checkbox"}):
+            if box.get("name") != "groups":
+                findings.problem(
+                    f'{page.path}: one switch (name="{box.get("name")}") covers several purposes'
+                )
     findings.note("Consent-based purposes", ", ".join(keys))
     return findings.result(f"One switch, off, for each of {', '.join(keys)}.")
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 UNDECLARED = {"jsg_privacy.E002", "jsg_privacy.W007"}
 EMPTY: tuple[Any, ...] = (None, "", [], {})
+#: A value no row holds: what an anonymiser gives for it shows whether it is a constant.
+OTHER = object()
 
 
 @rule(
@@ -152,8 +154,9 @@ def _personal_columns(source: ModelSource) -> list[models.Field[Any, Any]]:
 def _declared_replacement(
     source: ModelSource, row: Any, field: models.Field[Any, Any], old: Any
 ) -> bool:
-    """Whether the source's anonymiser itself gives ``old`` back (``keep``, or ``fixed("GB")``
-    for a row in GB): a value the declaration chose to leave, not one erasure forgot."""
+    """Whether the declaration chose to leave ``old``: ``anonymisers.keep``, or a constant that
+    happens to equal it (``fixed("GB")`` on a row in GB). An "anonymiser" that hands back whatever
+    it is given is not one: the value is reported."""
     erasure = source.erasure
     if isinstance(erasure, LegalHold):
         erasure = erasure.then
@@ -163,7 +166,7 @@ def _declared_replacement(
     if anonymiser is anonymiser_functions.keep:
         return True
     try:
-        return bool(anonymiser(row, old) == old)
+        return bool(anonymiser(row, old) == old and anonymiser(row, OTHER) == old)
     except Exception:
         return False
 

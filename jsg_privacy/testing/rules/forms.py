@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import TYPE_CHECKING
 
 from jsg_privacy.testing.markup import ticked_consent_boxes
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from jsg_privacy.testing.audit import Audit
     from jsg_privacy.testing.visitors import Page
 
+REDIRECTS = {301, 302, 303, 307, 308}
 #: Stripe's public test card number (Luhn-valid, never a real card), as a visitor might type it.
 TEST_CARD = "4242 4242 4242 4242"
 SHOWN_CARD = "4242 •••• •••• 4242 (a public test number)"
@@ -59,7 +61,15 @@ def _checkout(audit: Audit) -> Page:
     visitor = audit.visitor()
     if audit.config.before_checkout is not None:
         audit.config.before_checkout(visitor)
-    page = visitor.get(audit.config.checkout)
+    checkout = audit.config.checkout
+    page = visitor.get(checkout)
+    # A checkout that starts by sending the customer to its first step (Oscar's goes to the
+    # delivery address) is followed, within the checkout; anywhere else is a checkout not shown.
+    for _step in range(5):
+        location = urllib.parse.urlsplit(page.location).path
+        if not (page.status in REDIRECTS and location.startswith(checkout)):
+            break
+        page = visitor.get(location)
     if page.status is not None and 300 <= page.status < 400:
         page.error = (
             f"answered {page.status} to {page.location or '?'} instead of the checkout form"
@@ -83,7 +93,13 @@ def _checkout(audit: Audit) -> Page:
 def card_number(audit: Audit) -> Result:
     findings = Findings("card-number-refused", CLIENT)
     digits = TEST_CARD.replace(" ", "")
-    paths = [p for p in audit.pages if audit.first_visit(p).status not in (None, 404, 405)]
+    paths = []
+    for path in audit.pages:
+        first = audit.first_visit(path)
+        if first.error:
+            findings.problem(first.describe())
+        elif path in audit.listed or first.status not in (404, 405):
+            paths.append(path)
     for path in paths:
         visitor = audit.visitor()
         joiner = "&" if "?" in path else "?"
@@ -99,7 +115,8 @@ def card_number(audit: Audit) -> Result:
                 findings.problem(f"{method} to {path}: {answer.error}")
             elif answer.status != 400:
                 findings.problem(
-                    f"{method} to {path} answered {answer.status}: the card number was not refused"
+                    f"{method} to {path} answered {answer.status}, not 400: no card-data guard "
+                    "refused the card number"
                 )
             elif digits in answer.html:
                 findings.problem(f"{method} to {path}: the refusal repeats the card number")

@@ -3,7 +3,6 @@ looking at pages in chromium."""
 
 from __future__ import annotations
 
-import contextlib
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,9 @@ from jsg_privacy.consent.cookies import classify
 if TYPE_CHECKING:
     from jsg_privacy.testing.audit import Audit
 
-SETTLE_MS = 5_000
+#: After the load event (deferred scripts and the tags consent.js starts have run), how long a
+#: page is left for late requests, cookies and storage before it is read.
+SETTLE_MS = 300
 
 
 def needs_consent(name: str) -> str:
@@ -44,19 +45,24 @@ class Seen:
     """What chromium saw on the pages of one browser context."""
 
     other_hosts: list[str] = field(default_factory=list)
+    #: Cookies and storage keys already reported: each is named on the page it first appeared on.
+    reported: set[str] = field(default_factory=set)
 
 
 @contextmanager
 def browser_context(audit: Audit, **options: Any) -> Iterator[tuple[Any, Seen]]:
-    """A fresh context (no cookies) whose requests to other hosts are recorded and never sent."""
+    """A fresh context (no cookies) whose requests to other hosts are never sent; those to hosts the
+    shop did not allow (``third_parties``) are recorded."""
     seen = Seen()
     context = audit.browser.new_context(base_url=audit.base_url, locale="en-GB", **options)
-    host = audit.host
+    allowed = set(audit.config.third_parties)
 
     def route(route: Any) -> None:
         url = route.request.url
-        if urllib.parse.urlsplit(url).netloc not in ("", host) and url.startswith("http"):
-            seen.other_hosts.append(url)
+        netloc = urllib.parse.urlsplit(url).netloc
+        if netloc not in ("", audit.host) and url.startswith("http"):
+            if netloc not in allowed:
+                seen.other_hosts.append(url)
             route.abort()
         else:
             route.continue_()
@@ -77,8 +83,7 @@ def open_page(context: Any, path: str) -> tuple[Any, str]:
         response = page.goto(path, wait_until="load")
     except Exception as error:
         return page, f"{path} did not load in chromium ({type(error).__name__})"
-    with contextlib.suppress(Exception):  # a page that keeps polling never goes idle
-        page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+    page.wait_for_timeout(SETTLE_MS)
     if response is not None and response.status >= 400:
         return page, f"{path} answered {response.status} in chromium"
     return page, ""
@@ -97,14 +102,13 @@ def tracking_in_browser(context: Any, page: Any, seen: Seen, where: str) -> list
     """Non-essential or undeclared cookies and storage keys the context holds, and requests made
     to other hosts, each as a problem naming ``where``."""
     problems = []
-    for cookie in context.cookies():
-        why = needs_consent(cookie["name"])
-        if why:
-            problems.append(f"{where}: cookie {cookie['name']} ({why})")
-    for key in storage_keys(page):
-        why = needs_consent(key)
-        if why:
-            problems.append(f"{where}: storage key {key} ({why})")
+    held = [("cookie", cookie["name"]) for cookie in context.cookies()]
+    held += [("storage key", key) for key in storage_keys(page)]
+    for kind, name in held:
+        why = needs_consent(name)
+        if why and f"{kind} {name}" not in seen.reported:
+            seen.reported.add(f"{kind} {name}")
+            problems.append(f"{where}: {kind} {name} ({why})")
     for url in dict.fromkeys(seen.other_hosts):
         problems.append(f"{where}: request to another site: {url[:120]}")
     seen.other_hosts.clear()

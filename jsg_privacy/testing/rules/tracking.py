@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jsg_privacy.consent import groups, state
 from jsg_privacy.testing.markup import banner_urls, form_posting_to, third_party
@@ -27,13 +27,13 @@ PECR_6 = (
 )
 
 
-def _served_tracking(page: Page, host: str) -> list[str]:
+def _served_tracking(page: Page, host: str, allowed: Any = ()) -> list[str]:
     problems = []
     for name in page.set_cookies:
         why = needs_consent(name)
         if why:
             problems.append(f"{page.path}: the server set cookie {name} ({why})")
-    for found in third_party(page.soup, host) if page.rendered else []:
+    for found in third_party(page.soup, host, allowed) if page.rendered else []:
         problems.append(f"{page.path}: loads {found} from another site")
     return problems
 
@@ -55,7 +55,7 @@ def before_choice(audit: Audit) -> Result:
             continue
         findings.looked()
         cookies_seen.update(page.set_cookies)
-        for problem in _served_tracking(page, audit.host):
+        for problem in _served_tracking(page, audit.host, audit.config.third_parties):
             findings.problem(problem)
     if audit.browser is not None:
         findings.checked_with.append(BROWSER)
@@ -79,6 +79,14 @@ def before_choice(audit: Audit) -> Result:
     findings.add(
         Evidence("Cookies a first-time visitor got", kind="list", items=sorted(cookies_seen))
     )
+    if audit.config.third_parties:
+        findings.add(
+            Evidence(
+                "Other sites the shop allows, with its reasons",
+                kind="list",
+                items=[f"{host}: {why}" for host, why in audit.config.third_parties.items()],
+            )
+        )
     return findings.result(
         f"{findings.looked_at} pages set nothing non-essential and load nothing from another site "
         "before a choice."
@@ -128,7 +136,7 @@ def after_refusal(audit: Audit) -> Result:
             if not audit.looks_at(page, findings):
                 continue
             findings.looked()
-            for problem in _served_tracking(page, audit.host):
+            for problem in _served_tracking(page, audit.host, audit.config.third_parties):
                 findings.problem(f"after Reject all, {problem}")
     if audit.browser is not None:
         findings.checked_with.append(BROWSER)
@@ -195,7 +203,7 @@ def gpc(audit: Audit) -> Result:
         if not audit.looks_at(answer, findings):
             continue
         findings.looked()
-        for problem in _served_tracking(answer, audit.host):
+        for problem in _served_tracking(answer, audit.host, audit.config.third_parties):
             findings.problem(f"with GPC, {problem}")
     current = consent_state(visitor.cookie(state.cookie_name()))
     if not current.gpc:
