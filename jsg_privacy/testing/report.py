@@ -10,6 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from jsg_privacy.testing.audit import Report
+from jsg_privacy.testing.results import PROBLEMS
 from jsg_privacy.testing.rules import RULES
 
 FORMAT = "jsg_privacy.audit/1"
@@ -55,7 +56,24 @@ def as_html(report: Report) -> str:
                     "image": base64.b64encode(item.image).decode() if item.image else "",
                 }
             )
-        results.append({"result": result, "rule": rules[result.rule], "evidence": evidence})
+        listed = (
+            result.evidence[0].items
+            if result.evidence and result.evidence[0].label == (PROBLEMS)
+            else []
+        )
+        summary = (
+            f"{len(listed)} problem{'s' if len(listed) != 1 else ''} found, listed below."
+            if listed
+            else result.reason
+        )
+        results.append(
+            {
+                "result": result,
+                "rule": rules[result.rule],
+                "evidence": evidence,
+                "summary": summary,
+            }
+        )
     return render_to_string(
         "jsg_privacy/testing/report.html",
         {

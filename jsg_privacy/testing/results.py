@@ -38,6 +38,8 @@ class Status(StrEnum):
     SKIPPED = "skipped"
 
 
+#: The label of the evidence that lists what a failed rule found wrong.
+PROBLEMS = "Problems found"
 #: How a rule looked at the shop.
 CLIENT = "HTTP client"
 BROWSER = "browser (chromium)"
@@ -117,7 +119,7 @@ class Findings:
             shown = self.problems[:12]
             more = len(self.problems) - len(shown)
             reason = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-            self.evidence.insert(0, Evidence("Problems found", kind="list", items=self.problems))
+            self.evidence.insert(0, Evidence(PROBLEMS, kind="list", items=self.problems))
             return Result(self.rule, Status.FAIL, reason, self.checked_with, self.evidence)
         if not self.looked_at:
             return Result(
