@@ -90,9 +90,12 @@ class Audit:
             findings.problem(page.describe())
         return False
 
-    def html_pages(self) -> list[Page]:
-        """The first visits that answered HTML."""
-        return [page for path in self.pages if (page := self.first_visit(path)).rendered]
+    def html_pages(self, findings: Any = None) -> list[Page]:
+        """The first visits that answered HTML; none is a problem of ``findings``, if given."""
+        pages = [page for path in self.pages if (page := self.first_visit(path)).rendered]
+        if not pages and findings is not None:
+            findings.problem("no page answered HTML: there is nothing to look at")
+        return pages
 
     def url(self, path: str) -> str:
         return (self.base_url or "http://testserver") + path

@@ -49,9 +49,8 @@ def _button(tab: Any, action: str) -> Any:
 )
 def alike(audit: Audit) -> Result:
     findings = Findings("accept-reject-alike", BROWSER)
-    pages = audit.html_pages()
+    pages = audit.html_pages(findings)
     if not pages:
-        findings.problem("no page answered HTML")
         return findings.result("")
     urls = banner_urls()
     with browser_context(audit) as (context, _seen):
@@ -102,9 +101,8 @@ def alike(audit: Audit) -> Result:
 )
 def closing(audit: Audit) -> Result:
     findings = Findings("closing-is-not-consent", BROWSER)
-    pages = audit.html_pages()
+    pages = audit.html_pages(findings)
     if not pages:
-        findings.problem("no page answered HTML")
         return findings.result("")
     with browser_context(audit) as (context, _seen):
         tab, failed = open_page(context, pages[0].path)
@@ -220,9 +218,8 @@ def settings_link(audit: Audit) -> Result:
 )
 def withdraw(audit: Audit) -> Result:
     findings = Findings("withdraw-in-one-action", CLIENT)
-    pages = audit.html_pages()
+    pages = audit.html_pages(findings)
     if not pages:
-        findings.problem("no page answered HTML")
         return findings.result("")
     urls = banner_urls()
     visitor = audit.visitor()

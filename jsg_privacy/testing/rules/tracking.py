@@ -96,9 +96,8 @@ def before_choice(audit: Audit) -> Result:
 def refuse(audit: Audit, findings: Findings) -> tuple[object, Page] | None:
     """A visitor who pressed "Reject all" on the first page (the plain form, as without JavaScript)."""
     visitor = audit.visitor()
-    pages = audit.html_pages()
+    pages = audit.html_pages(findings)
     if not pages:
-        findings.problem("no page answered HTML, so there is no banner to refuse on")
         return None
     first = visitor.get(pages[0].path)
     if not audit.looks_at(first, findings):
@@ -193,9 +192,8 @@ def gpc(audit: Audit) -> Result:
             "No consent group is for marketing or sharing, so GPC has nothing to refuse.",
             [CLIENT],
         )
-    pages = audit.html_pages()
+    pages = audit.html_pages(findings)
     if not pages:
-        findings.problem("no page answered HTML")
         return findings.result("")
     visitor = audit.visitor()
     for page in pages[:3]:
