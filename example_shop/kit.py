@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
+from django.utils import timezone
 
 from example_shop.catalogue.models import Category, Product
+from example_shop.orders.models import Order
 
 
 def pages() -> list[str]:
@@ -38,7 +40,8 @@ def fill_basket(visitor: Any) -> None:
 
 
 def make_customer() -> AbstractBaseUser:
-    """A customer with an account, a profile, an order, an enquiry and a quote request."""
+    """A customer with an account, a profile, an invoiced order (kept for the tax record under a
+    legal hold), an unpaid one, an enquiry and a quote request."""
     from example_shop.factories import (
         EnquiryFactory,
         OrderFactory,
@@ -47,7 +50,8 @@ def make_customer() -> AbstractBaseUser:
     )
 
     user = UserFactory()
-    OrderFactory(user=user, lines=2)
+    OrderFactory(user=user, lines=2, status=Order.Status.PAID, invoiced_at=timezone.now())
+    OrderFactory(user=user, lines=1)
     EnquiryFactory(email=user.email, name=user.get_full_name())
     QuoteRequestFactory(email=user.email, name=user.get_full_name())
     return user  # type: ignore[no-any-return]

@@ -178,3 +178,13 @@ def test_an_unknown_rule_or_url_is_a_clear_error(tmp_path):
         call_command("privacy_audit", rules=["gpc"], output=str(tmp_path / "x.html"))
     with pytest.raises(CommandError, match="must start with http"):
         call_command("privacy_audit", url="127.0.0.1:8000", output=str(tmp_path / "x.html"))
+
+
+def test_a_held_row_that_retention_never_clears_fails(settings, monkeypatch):
+    from jsg_privacy.retention import policy
+
+    monkeypatch.setattr(policy, "rule_for", lambda source: None)
+    result = run(settings, ["erasure-leaves-held-only"])["erasure-leaves-held-only"]
+    assert result.status == Status.FAIL
+    assert "orders.Order row" in result.reason
+    assert "and its retention rule never clears it after that" in result.reason

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core import checks
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from jsg_privacy.registry import ModelSource, registry
 from jsg_privacy.registry import anonymisers as anonymiser_functions
-from jsg_privacy.registry.paths import PathError, resolve_field
+from jsg_privacy.registry.paths import PathError, resolve_field, resolve_value
 from jsg_privacy.registry.rules import Anonymise, LegalHold
 from jsg_privacy.testing.results import IN_PROCESS, Evidence, Findings, Result, Status
 from jsg_privacy.testing.rules.base import rule
@@ -131,7 +131,8 @@ def _check_export(subject: Any, findings: Findings) -> Result:
     "Erasure leaves only held fields, until their dates",
     law="UK GDPR Art. 17 (erasure) and Art. 17(3)(b) (legal obligations to keep); Art. 5(1)(e)",
     checks="After erasing a subject made by the shop's factory, each of its rows is deleted or "
-    "keeps no personal value, except the fields a dated legal hold keeps (or a declared keep).",
+    "keeps no personal value, except the fields a dated legal hold keeps (or a declared keep); "
+    "the retention engine takes each held row once its date has passed.",
 )
 def erasure(audit: Audit) -> Result:
     return _with_subject(audit, "erasure-leaves-held-only", _check_erasure)
@@ -192,15 +193,22 @@ def _check_erasure(subject: Any, findings: Findings) -> Result:
         hold = source.erasure if isinstance(source.erasure, LegalHold) else None
         until = _as_date(hold.until(row)) if hold else None
         kept = set(hold.keep) if hold and until and until > today else set()
-        if kept:
+        if kept and until is not None:
+            cleared = _cleared_by_retention(source, row, until)
             held_rows.append(
                 {
                     "source": source.key,
                     "row": pk,
                     "kept": ", ".join(sorted(kept)),
-                    "until": str(until),
+                    "held until": str(until),
+                    "retention clears it by": str(cleared or "never"),
                 }
             )
+            if cleared is None:
+                findings.problem(
+                    f"{source.key} row {pk}: held until {until}, and its retention rule never "
+                    "clears it after that"
+                )
         for field in columns:
             old, new = values[field.attname], getattr(row, field.attname)
             if old in EMPTY or new != old:
@@ -216,6 +224,34 @@ def _check_erasure(subject: Any, findings: Findings) -> Result:
     return findings.result(
         f"Erasure cleared all {len(before)} rows but the fields held until their dates."
     )
+
+
+#: Days after a date by which the retention engine must have taken a row: its periods clamp to
+#: the month's end, so an anchor on the 31st may wait up to 3 days longer.
+GRACE_DAYS = 4
+
+
+def _cleared_by_retention(source: ModelSource, row: Any, until: date) -> date | None:
+    """The day by which the retention engine takes ``row``, held until ``until``: soon after the
+    hold ends, or after the retention rule's own period if that ends later; ``None`` if never."""
+    from jsg_privacy.retention import policy
+
+    rule = policy.rule_for(source)
+    if rule is None:
+        return None
+    ends = [until]
+    start = resolve_value(row, rule.anchor)
+    if start:
+        ends.append(_as_date(rule.period.after(start)) or until)
+    elif rule.fallback and (fallback := resolve_value(row, rule.fallback)):
+        ends.append(_as_date(rule.fallback_kept.after(fallback)) or until)
+    for end in sorted(set(ends)):
+        day = end + timedelta(days=GRACE_DAYS)
+        moment = timezone.make_aware(datetime.combine(day, time.min))
+        due = policy.due_filter(source, rule, moment)
+        if type(row)._default_manager.filter(pk=row.pk).filter(due).exists():
+            return day
+    return None
 
 
 def _as_date(value: Any) -> date | None:
