@@ -141,7 +141,7 @@ def after_refusal(audit: Audit) -> Result:
         findings.checked_with.append(BROWSER)
         _refuse_in_browser(audit, findings)
     return findings.result(
-        f"After Reject all, {findings.looked_at} pages set nothing non-essential."
+        f"After Reject all, {findings.looked_at} page visits set nothing non-essential."
     )
 
 
