@@ -110,8 +110,8 @@ class Audit:
             return
         if not self.base_url:
             self.browser_missing = (
-                "no running shop to point chromium at: give --url (the test client runs no "
-                "JavaScript)"
+                "there is no running shop to point chromium at: give --url (the test client runs "
+                "no JavaScript)"
             )
             yield
             return

@@ -107,3 +107,31 @@ def test_the_plugin_adds_nothing_unless_asked():
     assert "no tests collected" in done.stdout, done.stdout[-2000:]
     done = pytest_run("--collect-only", "-q", "--privacy-kit")
     assert "15 tests collected" in done.stdout, done.stdout[-2000:]
+
+
+def test_a_host_shop_adds_the_kit_in_a_few_lines_of_its_own_pytest_configuration(tmp_path):
+    """Outside this repository's pytest configuration: a project with its own pytest.ini, whose
+    settings are the example shop's; without chromium (a path that does not exist) the browser's
+    rules are skipped and the run still passes."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\nDJANGO_SETTINGS_MODULE = host_settings\naddopts = --privacy-kit -p no:cacheprovider\n"
+    )
+    (tmp_path / "host_settings.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        'JSG_PRIVACY_KIT = {**JSG_PRIVACY_KIT, "chromium": "/nonexistent/chromium"}  # noqa: F405\n'
+    )
+    # This run's own settings module must not leak in (pytest-django prefers the environment).
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-rs", "-q"],
+        cwd=tmp_path,
+        env={**env, "DATABASE_URL": "sqlite:///:memory:", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "10 passed, 5 skipped" in done.stdout
+    assert "Needs a browser; skipped because the configured chromium '/nonexistent/chromium'" in (
+        done.stdout
+    )

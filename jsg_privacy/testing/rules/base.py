@@ -37,7 +37,7 @@ class Rule:
             return Result(
                 self.id,
                 Status.SKIPPED,
-                f"Needs a browser, and there is {audit.browser_missing or 'none'}.",
+                f"Needs a browser; skipped because {audit.browser_missing or 'there is none'}.",
                 [BROWSER],
             )
         try:
