@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,6 +57,7 @@ class Audit:
         self.browser: Any = None
         self.browser_missing = ""
         self._first: dict[str, Page] = {}
+        self._unreachable: dict[str, str] = {}
         self.pages: list[str] = []
         self.listed: set[str] = set()
 
@@ -72,7 +73,7 @@ class Audit:
 
     def visitor(self) -> Visitor:
         """A first-time visitor: no cookies."""
-        return HttpVisitor(self.base_url) if self.base_url else ClientVisitor()
+        return HttpVisitor(self.base_url, self._unreachable) if self.base_url else ClientVisitor()
 
     def first_visit(self, path: str) -> Page:
         """The page as a first-time visitor gets it (fetched once per audit)."""
@@ -125,7 +126,10 @@ class Audit:
         finally:
             self.browser = None
 
-    def run(self, only: Sequence[str] = ()) -> Report:
+    def run(
+        self, only: Sequence[str] = (), on_result: Callable[[Result], object] | None = None
+    ) -> Report:
+        """Run the rules (``only`` these ids, if given); ``on_result`` hears each as it ends."""
         from jsg_privacy.consent import sightings
         from jsg_privacy.testing.rules import RULES
 
@@ -149,7 +153,10 @@ class Audit:
             for rule in RULES:
                 if only and rule.id not in only:
                     continue
-                report.results.append(rule.run(self))
+                result = rule.run(self)
+                report.results.append(result)
+                if on_result is not None:
+                    on_result(result)
             if not self.base_url:
                 transaction.set_rollback(True)
         return report

@@ -159,8 +159,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class HttpVisitor(Visitor):
     """HTTP to a running shop at ``base_url`` (``privacy_audit --url``, pytest's live server)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, unreachable: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        #: Shared by an audit's visitors: when the shop cannot be reached at all (refused, timed
+        #: out before it ever answered), the other requests fail at once with the same reason
+        #: instead of each waiting; a shop that answered once is asked every time.
+        self.unreachable = unreachable if unreachable is not None else {}
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
@@ -169,6 +173,8 @@ class HttpVisitor(Visitor):
     def _request(
         self, path: str, data: dict[str, Any] | None, headers: dict[str, str] | None
     ) -> Page:
+        if "reason" in self.unreachable:
+            return Page(path, None, error=f"could not be fetched ({self.unreachable['reason']})")
         url = self.base_url + path
         body = None
         sent = {"User-Agent": "jsg-privacy-kit", **(headers or {})}
@@ -182,10 +188,11 @@ class HttpVisitor(Visitor):
         except urllib.error.HTTPError as error:
             response = error  # 3xx (not followed), 4xx and 5xx: an answer with a status
         except (urllib.error.URLError, OSError, ValueError) as error:
-            reason = getattr(error, "reason", None) or error
-            return Page(
-                path, None, error=f"could not be fetched ({type(error).__name__}: {reason})"
-            )
+            reason = f"{type(error).__name__}: {getattr(error, 'reason', None) or error}"
+            if not isinstance(error, ValueError) and "answered" not in self.unreachable:
+                self.unreachable["reason"] = reason  # it never answered: it is not there
+            return Page(path, None, error=f"could not be fetched ({reason})")
+        self.unreachable["answered"] = "yes"
         with response:
             raw = response.read()
             header_items = response.headers

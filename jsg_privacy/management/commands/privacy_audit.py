@@ -47,21 +47,25 @@ class Command(BaseCommand):
         url = options["url"]
         if url and not url.startswith(("http://", "https://")):
             raise CommandError(f"--url {url!r} must start with http:// or https://.")
-        try:
-            config = KitConfig.from_settings()
-            audit = Audit(config, base_url=url, use_browser=not options["no_browser"])
-            report = audit.run(options["rules"])
-        except (ImproperlyConfigured, ValueError) as error:
-            raise CommandError(str(error)) from error
-        for result in report.results:
-            style = {
-                "pass": self.style.SUCCESS,
-                "fail": self.style.ERROR,
-                "skipped": self.style.WARNING,
-            }.get(result.status.value, str)
+        styles = {
+            "pass": self.style.SUCCESS,
+            "fail": self.style.ERROR,
+            "skipped": self.style.WARNING,
+        }
+
+        def show(result: Any) -> None:  # each rule as it ends: the browser's take a while
+            style = styles.get(result.status.value, str)
             self.stdout.write(
                 style(f"{result.status.value.upper():>14}  {result.rule}: {result.reason}")
             )
+
+        try:
+            config = KitConfig.from_settings()
+            audit = Audit(config, base_url=url, use_browser=not options["no_browser"])
+            self.stdout.write(f"Auditing {audit.target}...")
+            report = audit.run(options["rules"], on_result=show)
+        except (ImproperlyConfigured, ValueError) as error:
+            raise CommandError(str(error)) from error
         paths = write(report, Path(options["output"]))
         counts = report.counts()
         self.stdout.write(
