@@ -37,6 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            import bs4  # noqa: F401 -- the kit reads pages with it: missing, say so now
+
             from jsg_privacy.testing.audit import Audit
             from jsg_privacy.testing.config import KitConfig
             from jsg_privacy.testing.report import write
