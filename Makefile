@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 DJANGO ?=
 BIN := $(VENV)/bin
-EXTRAS := dev,stripe,paypal,opayo,saleor,celery,oscar
+EXTRAS := dev,stripe,paypal,opayo,saleor,celery,oscar,testing
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint format clean chromium axe

@@ -223,3 +223,15 @@ JSG_PRIVACY_STRIPE = {
 # Installation forms ask for the MPAN, whose 13-digit core can pass the card numbers' Luhn test: the
 # card-data guard lets it through when its own check digit is right.
 JSG_PRIVACY_CARD_GUARD_EXEMPT_FIELDS = {"mpan": "jsg_privacy.payments.guard.is_mpan"}
+
+# jsg_privacy's compliance kit: `manage.py privacy_audit` and `pytest --privacy-kit` check these
+# pages (and the URLconf's own) against the rules of docs/compliance-kit.md.
+JSG_PRIVACY_KIT = {
+    "pages": "example_shop.kit.pages",
+    "discover": True,
+    "checkout": "/checkout/",
+    "before_checkout": "example_shop.kit.fill_basket",
+    "sign_up": "/account/sign-up/",
+    "subject": "example_shop.kit.make_customer",
+    "setup": "example_shop.kit.make_catalogue",
+}

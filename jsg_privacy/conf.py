@@ -316,6 +316,13 @@ class AppSettings(SettingsGroup):
         help="Days full IP addresses are kept before truncation (IPv4 /24, IPv6 /48); 0 truncates "
         "them at write time.",
     )
+    KIT = Setting[Mapping[str, Any]](
+        {},
+        types=Mapping,
+        help="The compliance kit (pytest --privacy-kit, manage.py privacy_audit): pages, discover, "
+        "checkout, sign_up, setup, before_checkout, subject, not_applicable; see "
+        "docs/compliance-kit.md.",
+    )
 
 
 app_settings = AppSettings()

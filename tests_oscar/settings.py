@@ -125,6 +125,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "jsg_privacy.consent.middleware.ConsentMiddleware",
 )
+# The card-data guard, right after SecurityMiddleware: a card number typed into any form (a
+# search box, a delivery note) is refused before a session, a view or a log sees it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "jsg_privacy.payments.guard.CardDataGuardMiddleware",
+)
 JSG_PRIVACY_CONTROLLER = {
     "name": "Frobshop Ltd",
     "address": "1 High Street, Leeds LS1 1AA",
@@ -163,3 +169,20 @@ if django.VERSION >= (6, 1):  # Django 6.1 configures mail with MAILERS
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 else:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# -- the compliance kit (docs/compliance-kit.md) ----------------------------------------------
+
+JSG_PRIVACY_KIT = {
+    "pages": "tests_oscar.kit.pages",
+    "discover": True,
+    "checkout": "/checkout/",
+    "before_checkout": "tests_oscar.kit.fill_basket",
+    "sign_up": "/accounts/login/",  # Oscar's registration form is on its login page
+    "subject": "tests_oscar.kit.make_customer",
+    "setup": "tests_oscar.kit.make_catalogue",
+    "exclude": ["/dashboard/"],  # staff pages
+    "third_parties": {
+        "ajax.googleapis.com": "Oscar's templates load jQuery from Google's CDN (no cookie is set); "
+        "a shop that serves it itself removes this line.",
+    },
+}

@@ -109,8 +109,9 @@ class BillingAddressSource(privacy.ModelSource):
     not_personal = ["code"]
     export = ["order__number", *ADDRESS_FIELDS]
     retention = kept_with_order("order__date_placed")
-    # The invoice's name and address are part of the tax record.
-    erasure = held_with_order("order__date_placed", keep=ADDRESS_FIELDS)
+    # The invoice's name and address are part of the tax record; Oscar's search_text is made
+    # from them on every save, so it holds what they hold.
+    erasure = held_with_order("order__date_placed", keep=(*ADDRESS_FIELDS, "search_text"))
 
 
 class ShippingAddressSource(privacy.ModelSource):
