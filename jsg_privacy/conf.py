@@ -278,6 +278,19 @@ class AppSettings(SettingsGroup):
         types=int,
         help="Hours an export's download link works; the file is deleted when it expires.",
     )
+    CLARIFICATION_NO_REPLY_DAYS = Setting[int](
+        30,
+        types=int,
+        help="Days a requester has to answer a request for clarification (the clock is paused "
+        "meanwhile, Art. 12A) before staff may close the request, with a letter saying so.",
+    )
+    COMPLAINT_OUTCOME_DAYS = Setting[int](
+        90,
+        types=int,
+        help="Days from receipt within which the shop aims to tell a complainant the outcome of "
+        "a data-protection complaint (DPA 2018 s.164A: without undue delay); later, the complaint "
+        "is in the overdue list.",
+    )
 
     USAGE_LOGGING = Setting[bool](
         True,

@@ -132,3 +132,11 @@ class CodeForm(forms.Form):
         if not code.isdigit() or not code.isascii():
             raise forms.ValidationError(_("The code is made of digits only."))
         return code
+
+
+class AnswerForm(forms.Form):
+    """The requester's answer to a question we asked about their request (Art. 12A)."""
+
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=MAX_DETAILS, widget=forms.Textarea(attrs={"rows": 5})
+    )

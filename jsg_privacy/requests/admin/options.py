@@ -21,10 +21,15 @@ from jsg_privacy.audit.access import records_own_access
 from jsg_privacy.crypto.admin import KeyedHashSearchMixin
 from jsg_privacy.crypto.fields import is_encrypted
 from jsg_privacy.flows import subject_data
-from jsg_privacy.requests import cases, objection
+from jsg_privacy.requests import cases, clock, objection
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import LogRequestForm
-from jsg_privacy.requests.admin.inlines import INLINES_BY_KIND, CaseEventInline, OverdueFilter
+from jsg_privacy.requests.admin.inlines import (
+    INLINES_BY_KIND,
+    CaseEventInline,
+    ClarificationInline,
+    OverdueFilter,
+)
 from jsg_privacy.requests.admin.notices import RecipientNoticeInline, retry
 from jsg_privacy.requests.admin.steps import VERIFIED, CaseSteps, run_task
 from jsg_privacy.requests.models import OPEN_STATUSES, Case, Kind, Status
@@ -35,7 +40,18 @@ CHANGE_FIELDSETS = [
     (gettext_lazy("Identity"), {"fields": ["identity_check", "verified_at", "address_status"]}),
     (
         gettext_lazy("Deadline"),
-        {"fields": ["received_at", "due_on", "extended_until", "extension_reason", "completed_at"]},
+        {
+            "fields": [
+                "received_at",
+                "clock_started_at",
+                "clock_state",
+                "due_on",
+                "paused_days",
+                "extended_until",
+                "extension_reason",
+                "completed_at",
+            ]
+        },
     ),
     (gettext_lazy("Result"), {"fields": ["outcome_summary", "failure_reason"]}),
 ]
@@ -120,7 +136,12 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if obj is None:
             return []
-        return [CaseEventInline, *INLINES_BY_KIND.get(obj.kind, []), RecipientNoticeInline]
+        return [
+            CaseEventInline,
+            ClarificationInline,
+            *INLINES_BY_KIND.get(obj.kind, []),
+            RecipientNoticeInline,
+        ]
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
         if change:
@@ -176,6 +197,22 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
             )
         return format_html("{}<ul>{}</ul>", what, found or format_html("<li>{}</li>", _("nothing")))
 
+    @admin.display(description=gettext_lazy("clock (Art. 12A)"))
+    def clock_state(self, obj: Case) -> str:
+        """Whether the clock runs, has not started, or is paused, and what that does to the date."""
+        if obj.clock_started_at is None:
+            return _("Not started: it starts when the requester's identity is confirmed.")
+        if obj.paused_since is not None:
+            return _(
+                "Paused since %(date)s, waiting for the requester's answer: each day paused is "
+                "added to the due date when they answer."
+            ) % {"date": obj.paused_since}
+        if obj.paused_days:
+            return _("Running; %(days)d days paused so far have been added to the due date.") % {
+                "days": obj.paused_days
+            }
+        return _("Running.")
+
     @admin.display(description=gettext_lazy("outcome"))
     def outcome_summary(self, obj: Case) -> str:
         outcome = dict(obj.outcome or {})
@@ -213,10 +250,23 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
         tools: list[tuple[bool, str, str, bool]] = [
             (case.verified_at is not None, _("Export personal data (ZIP)"), "export", True),
             (verified and case.kind == Kind.ERASURE, _("Erase… (review the plan)"), "erase", False),
+            (verified and case.extended_until is None, _("Extend…"), "extend", False),
             (
-                case.status in (*VERIFIED, Status.UNVERIFIED) and case.extended_until is None,
-                _("Extend…"),
-                "extend",
+                verified and case.paused_since is None,
+                _("Ask for clarification (pauses the clock)…"),
+                "clarify",
+                False,
+            ),
+            (
+                verified and case.paused_since is not None,
+                _("Record the requester's answer…"),
+                "answer",
+                False,
+            ),
+            (
+                verified and clock.may_close(case),
+                _("Close: no answer (sends a letter)…"),
+                "no-reply",
                 False,
             ),
             (
