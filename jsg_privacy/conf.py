@@ -278,6 +278,26 @@ class AppSettings(SettingsGroup):
         types=int,
         help="Hours an export's download link works; the file is deleted when it expires.",
     )
+    DEFAULT_COUNTRY = Setting(
+        "GB",
+        types=str,
+        help="The country the shop treats a visitor as being in when no country header says "
+        "otherwise (two letters, ISO 3166).",
+    )
+    COUNTRY_HEADER = Setting(
+        "",
+        types=str,
+        help='A request header your CDN or proxy sets to the visitor\'s country, e.g. "CF-IPCountry" '
+        '(Cloudflare) or "CloudFront-Viewer-Country"; "" uses DEFAULT_COUNTRY for everyone. Only '
+        "set it when the proxy overwrites the header: a client could send its own.",
+    )
+    EXCEPTION_COUNTRIES = Setting[Sequence[str]](
+        ["GB"],
+        types=(list, tuple),
+        help="Countries whose visitors get the PECR Sch. A1 exceptions (statistical, appearance): "
+        "those cookie groups are on without a prompt, with a one-click objection. Visitors "
+        "elsewhere are asked for consent.",
+    )
     CLARIFICATION_NO_REPLY_DAYS = Setting[int](
         30,
         types=int,

@@ -43,7 +43,9 @@ from jsg_privacy.requests.models import (  # noqa: E402, F401
     Case,
     CaseEvent,
     Clarification,
+    Complaint,
     ExportFile,
+    Letter,
 )
 from jsg_privacy.requests.notices import RecipientNotice  # noqa: E402, F401
 from jsg_privacy.retention.models import RetentionRun  # noqa: E402, F401

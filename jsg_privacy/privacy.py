@@ -17,7 +17,7 @@ from jsg_privacy import registry as privacy
 from jsg_privacy.audit.models import StaffAccess
 from jsg_privacy.crypto import subjects
 from jsg_privacy.flows.models import Objection, Restriction
-from jsg_privacy.requests.models import AddressProof, Case, Clarification
+from jsg_privacy.requests.models import AddressProof, Case, Clarification, Letter
 from jsg_privacy.requests.notices import RecipientNotice
 
 SIX_YEARS = privacy.Period(years=6)
@@ -81,6 +81,7 @@ class CaseSource(privacy.ModelSource):
         "paused_since",
         "extended_until",
         "completed_at",
+        "acknowledged_at",
         "outcome",
         "failure_reason",
         "verification_nonce",
@@ -159,6 +160,25 @@ class ClarificationSource(privacy.ModelSource):
     # Goes with its request: kept, and then deleted, on the request's own dates.
     retention, erasure = held_as_proof(
         "case__received_at", _("after we receive your request"), CLARIFICATION_FIELDS
+    )
+
+
+LETTER_FIELDS = ("kind", "sent_at", "subject", "body")
+
+
+# What we wrote to a complainant (s.164A: acknowledged, kept informed, told the outcome): proof,
+# like the complaint, and kept with it.
+@privacy.register(Letter)
+class LetterSource(privacy.ModelSource):
+    label = _("Our letters about your complaints")
+    subject = "case__user"
+    subject_email = "case__email"
+    data_subjects = "people who complained to us"
+    purposes = REQUEST_PURPOSES
+    fields = {inventory.CORRESPONDENCE: list(LETTER_FIELDS)}
+    not_personal = ["sent_by"]
+    retention, erasure = held_as_proof(
+        "case__received_at", _("after we receive your complaint"), LETTER_FIELDS
     )
 
 

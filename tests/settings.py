@@ -50,3 +50,9 @@ JSG_PRIVACY_STRICT = True
 
 # The erasure journal of child processes a test starts (tests/conftest.py gives each test its own).
 JSG_PRIVACY_ERASURE_JOURNAL = os.environ.get("JSG_TEST_ERASURE_JOURNAL", "")
+
+# Visitors count as outside the UK unless a test says otherwise, so the consent tests exercise
+# opt-in for every group (as for EU visitors). The UK's Sch. A1 exceptions, under which the example
+# shop's first-party analytics is on without a prompt, have their own tests
+# (tests/jsg_privacy/consent/test_exceptions.py), which set JSG_PRIVACY_DEFAULT_COUNTRY = "GB".
+JSG_PRIVACY_DEFAULT_COUNTRY = "FR"

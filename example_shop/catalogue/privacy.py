@@ -36,6 +36,22 @@ privacy.add(
     ),
 )
 
+# First-party analytics (_sa_id, _sa_s_*: our own script, nothing sent to anyone) counts visits
+# and pages for statistics only, so for UK visitors it rests on the PECR statistical exception
+# (Sch. A1, Data (Use and Access) Act 2025): on without a prompt, with a one-click objection.
+# Visitors the shop treats as elsewhere (JSG_PRIVACY_EXCEPTION_COUNTRIES) are asked first.
+privacy.add(
+    inventory.purpose(
+        inventory.ANALYTICS,
+        basis=privacy.Basis.LEGITIMATE_INTERESTS,
+        storage_route=privacy.StorageRoute.STATISTICAL,
+        balancing_note=_(
+            "Counting visits and pages with our own first-party tool shows us what to improve; it "
+            "is aggregate, never shared or used to profile you, and you can object at any time."
+        ),
+    ),
+)
+
 # Seed 000 §1.6 and §2.4, seed 002's server logs: true here, because the shop logs usage
 # (jsg_privacy.usage.middleware.UsageMiddleware, IP addresses truncated) and advertises elsewhere.
 privacy.add(

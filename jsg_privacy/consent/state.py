@@ -23,7 +23,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 from jsg_privacy.conf import app_settings
-from jsg_privacy.consent import groups
+from jsg_privacy.consent import groups, region
 
 SALT = "jsg_privacy.consent"
 UI_SUFFIX = "_ui"
@@ -42,10 +42,19 @@ class ConsentState:
     #: Honoured, but not in the ledger yet: it is recorded when the browser sends the cookie back,
     #: so a client that keeps no cookies adds no ledger rows (each of its requests is a stranger).
     gpc_pending: bool = False
+    #: The visitor is where the Sch. A1 exceptions apply (:mod:`.region`): exception groups are on
+    #: unless they objected. Set per request by :func:`read`, never stored in the cookie.
+    exceptions_apply: bool = False
 
     def accepted(self, group: str) -> bool | None:
-        """True, False, or None when undecided (or decided on an older version of the group)."""
+        """True, False, or None when undecided (or decided on an older version of the group).
+
+        An exception group (statistical, appearance) where the exceptions apply is on unless the
+        visitor objected — an objection stands whatever the group's version."""
         choice = self.choices.get(group)
+        found = groups.by_key().get(group)
+        if self.exceptions_apply and found is not None and found.is_exception:
+            return choice is not False
         if choice is None:
             return None
         version = groups.versions().get(group)
@@ -87,6 +96,8 @@ def read(request: HttpRequest) -> ConsentState:
     if cached is not None:
         return cached
     state = _parse(request.COOKIES.get(cookie_name(), ""))
+    if region.exceptions_apply(request):
+        state = replace(state, exceptions_apply=True)
     setattr(request, REQUEST_ATTRIBUTE, state)
     return state
 

@@ -24,6 +24,7 @@ from jsg_privacy.registry.declarations import (
     Recipient,
     RecipientKind,
     Safeguard,
+    StorageRoute,
 )
 from jsg_privacy.registry.rules import (
     Action,
@@ -106,6 +107,7 @@ __all__ = [
     "Safeguard",
     "Source",
     "SourceUnavailable",
+    "StorageRoute",
     "Subject",
     "add",
     "add_consent_mechanism",

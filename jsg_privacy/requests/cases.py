@@ -230,6 +230,19 @@ def address_proven(case: Case) -> bool:
     return case.user_id is not None and identity.address_proven(case.user_id, case.email)
 
 
+def address_withheld(case: Case) -> bool:
+    """Whether the case names an address that is left out of its subject, not being proven."""
+    return bool(case.email) and not address_proven(case)
+
+
+def record_search(case: Case, search_record: dict[str, Any], *, actor: Any = None) -> None:
+    """Keep on the case what an export of it searched (Art. 15(1A)), beside its outcome."""
+    case.outcome = {**(case.outcome or {}), "search_record": search_record}
+    case.save(update_fields=["outcome"])
+    searched = len(search_record.get("searched", []))
+    audit(case, "search recorded", actor=actor, detail=f"{searched} sources searched")
+
+
 def subject_of(case: Case) -> Subject:
     """Whose records this case may export, erase, correct or restrict.
 

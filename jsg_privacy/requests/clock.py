@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from jsg_privacy.conf import app_settings
 from jsg_privacy.requests.cases import CaseError, audit
-from jsg_privacy.requests.models import Case, Clarification, Status
+from jsg_privacy.requests.models import Case, Clarification, Kind, Status
 
 #: A request can be paused only while it is being handled (not before the clock starts, nor after).
 PAUSABLE = (Status.OPEN, Status.IN_PROGRESS, Status.FAILED)
@@ -74,7 +74,11 @@ def ask(
         raise CaseError(_("Keep the question under %(n)d characters.") % {"n": MAX_QUESTION})
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status not in PAUSABLE or case.clock_started_at is None:
+        if (
+            case.status not in PAUSABLE
+            or case.clock_started_at is None
+            or case.kind == Kind.COMPLAINT
+        ):
             raise CaseError(
                 _("%(ref)s is %(status)s: no clarification can be asked.")
                 % {"ref": case.reference, "status": case.get_status_display()}

@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     ERASURE = "erasure", _("erasure (delete my data)")
     RESTRICTION = "restriction", _("restriction (limit what you do with my data)")
     OBJECTION = "objection", _("objection (stop a use of my data)")
+    #: Not a right exercised but a complaint about how the shop handles personal data (DPA 2018
+    #: s.164A): acknowledged within 30 days, investigated, answered with the ICO route.
+    COMPLAINT = "complaint", _("complaint about how we handle personal data")
 
 
 class Status(models.TextChoices):
@@ -114,6 +117,8 @@ class Case(models.Model):
     extended_until = models.DateField(_("extended until"), null=True, blank=True)
     extension_reason = EncryptedTextField(_("reason for the extension"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    #: A complaint: when its acknowledgement was sent (s.164A: within 30 days of receipt).
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     failure_reason = models.TextField(_("why it failed"), blank=True)
     #: One-time identity link: the nonce it carries; cleared once used.
@@ -146,6 +151,49 @@ class Case(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_since is not None
+
+
+class ComplaintManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(kind=Kind.COMPLAINT)
+
+
+class Complaint(Case):
+    """A complaint is a case of its own kind, with its own list in the admin."""
+
+    objects = ComplaintManager.from_queryset(CaseQuerySet)()  # type: ignore[misc,assignment]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("data-protection complaint")
+        verbose_name_plural = _("data-protection complaints")
+
+
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement")
+    UPDATE = "update", _("progress update")
+    OUTCOME = "outcome", _("outcome")
+
+
+class Letter(models.Model):
+    """What we wrote to a complainant, kept as it was sent: proof they were kept informed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("letter"), max_length=16, choices=LetterKind.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = EncryptedTextField(_("text"), max_length=20000)
+
+    class Meta:
+        verbose_name = _("letter to the complainant")
+        verbose_name_plural = _("letters to the complainant")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_kind_display()}"
 
 
 class CaseEventQuerySet(models.QuerySet):

@@ -161,6 +161,9 @@ def _render_banner() -> str:
             "groups": groups.current(),
             "choices": [(g, False) for g in groups.current()],
             "versions_json": _versions(),
+            # Groups on without a prompt where the UK exceptions apply: the script asks the status
+            # endpoint (which knows the visitor's country) before running their tags.
+            "exceptions_json": json.dumps([g.key for g in groups.current() if g.is_exception]),
             "cookie_name": state.cookie_name(),
             "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced per request
         },

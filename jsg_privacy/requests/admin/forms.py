@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from jsg_privacy.flows.object import objectable_purposes
 from jsg_privacy.inventory import MARKETING_CONSENT
-from jsg_privacy.requests.models import Case, Channel
+from jsg_privacy.requests.models import Case, Channel, Kind
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
 
@@ -44,6 +44,11 @@ class LogRequestForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["kind", "channel", "email", "user", "details", "identity_check", "address_check"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = cast(forms.ChoiceField, self.fields["kind"])  # complaints are logged on their own
+        kind.choices = [(k, label) for k, label in Kind.choices if k != Kind.COMPLAINT]
 
 
 class AddressProofForm(forms.Form):

@@ -67,8 +67,9 @@ class CaseSteps(_AdminBase):
     def _back(self, case: Case) -> HttpResponseRedirect:
         return HttpResponseRedirect(self._url(case, "change"))
 
-    def get_urls(self) -> list[Any]:
-        steps = {
+    def step_views(self) -> dict[str, Callable[..., HttpResponseBase]]:
+        """The steps' views by URL name: ``<pk>/<step>/``."""
+        return {
             "export": self.export_view,
             "erase": self.erase_view,
             "extend": self.extend_view,
@@ -83,6 +84,8 @@ class CaseSteps(_AdminBase):
             "address-link": self.address_link_view,
             "address-proof": self.address_proof_view,
         }
+
+    def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
         own = [
             path(
@@ -90,7 +93,7 @@ class CaseSteps(_AdminBase):
                 self.admin_site.admin_view(view),
                 name="{}_{}_{}".format(*info, step),
             )
-            for step, view in steps.items()
+            for step, view in self.step_views().items()
         ]
         return own + super().get_urls()
 

@@ -27,6 +27,14 @@
     return s;
   };
   apply();
+  // Exception groups (UK, PECR Sch. A1) not decided yet: on if the server says so for this visitor.
+  const X = JSON.parse(b.dataset.exceptions || "[]"), seen = read();
+  if (X.some((k) => !(k in seen))) fetch(b.dataset.status, { credentials: "same-origin" })
+    .then((r) => r.json()).then((j) => {
+      const s = read();
+      for (const g of j.groups) if (X.includes(g.key) && !(g.key in s)) s[g.key] = g.accepted === true;
+      activate(s);
+    }).catch(() => {});
   const close = b.querySelector(".jsg-cb__close");
   close.hidden = false;
   close.onclick = () => show(false);

@@ -1,0 +1,67 @@
+"""The example shop's first-party analytics under the UK statistical exception, as a new visitor
+meets it in chromium: no prompt for it, one click in the notice objects, the cookies go, the ledger
+records it; a visitor the CDN places in the EU is still asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_consent_banner import (
+    cookies,
+    ledger,
+    new_page,  # noqa: F401 -- a fixture
+    ran,
+    wait_for_banner_script,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def regions(settings):
+    settings.JSG_PRIVACY_DEFAULT_COUNTRY = "GB"
+    settings.JSG_PRIVACY_COUNTRY_HEADER = "CF-IPCountry"
+    return settings
+
+
+def analytics_cookies(page) -> list[str]:
+    return sorted(n for n in cookies(page) if n.startswith("_sa_"))
+
+
+def test_a_uk_visitor_gets_analytics_without_a_prompt_and_objects_in_one_click(
+    new_page,  # noqa: F811
+    regions,
+):
+    page = new_page()
+    page.goto("/")
+    wait_for_banner_script(page)
+    page.wait_for_function("() => window.jsgShopAnalytics === true")  # no click needed
+    assert analytics_cookies(page)
+    assert not ran(page, "jsgShopAds")  # advertising still waits for consent
+    assert ledger() == []
+
+    page.goto("/privacy/notice/#cookies")
+    page.get_by_role(
+        "button", name="Object to Understanding how our website is used cookies"
+    ).click()
+    page.get_by_text("cookies are now off").wait_for()
+    assert analytics_cookies(page) == []
+    assert ledger() == [("analytics", "objected", "notice")]
+
+    page.goto("/")
+    wait_for_banner_script(page)
+    page.wait_for_load_state("networkidle")
+    assert not ran(page, "jsgShopAnalytics")
+    assert analytics_cookies(page) == []
+
+
+def test_a_visitor_placed_in_the_eu_is_still_asked(new_page, regions):  # noqa: F811
+    page = new_page(extra_http_headers={"CF-IPCountry": "DE"})
+    page.goto("/")
+    wait_for_banner_script(page)
+    page.wait_for_load_state("networkidle")
+    assert not ran(page, "jsgShopAnalytics")
+    assert analytics_cookies(page) == []
+    page.locator("#jsg-cb").get_by_role("button", name="Accept all").click()
+    page.wait_for_function("() => window.jsgShopAnalytics === true")
+    assert ("analytics", "given", "banner") in ledger()
