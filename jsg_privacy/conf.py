@@ -175,6 +175,12 @@ class AppSettings(SettingsGroup):
         types=bool,
         help="Emit Google Consent Mode v2 defaults (all denied) before any tag, and updates on each choice.",
     )
+    CONSENT_MODE_WAIT_FOR_UPDATE = Setting[int](
+        500,
+        types=int,
+        help="Consent Mode's wait_for_update: milliseconds Google tags wait for the visitor's "
+        "stored choices before using the defaults.",
+    )
     MARKETING_MEDIA = Setting[Sequence[str]](
         ("email", "sms", "phone", "post"),
         types=(list, tuple),

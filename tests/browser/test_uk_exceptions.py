@@ -65,3 +65,40 @@ def test_a_visitor_placed_in_the_eu_is_still_asked(new_page, regions):  # noqa: 
     page.locator("#jsg-cb").get_by_role("button", name="Accept all").click()
     page.wait_for_function("() => window.jsgShopAnalytics === true")
     assert ("analytics", "given", "banner") in ledger()
+
+
+def test_consent_mode_runs_before_any_tag_with_region_defaults_and_updates_on_objection(
+    new_page,  # noqa: F811
+    regions,
+):
+    regions.JSG_PRIVACY_GOOGLE_CONSENT_MODE = True
+    page = new_page()
+    page.goto("/")
+    wait_for_banner_script(page)
+    commands = page.evaluate(
+        "() => window.dataLayer.filter((a) => a[0] === 'consent').map((a) => [a[1], a[2]])"
+    )
+    (default, regional) = commands[:2]
+    assert default[0] == regional[0] == "default"
+    assert default[1]["security_storage"] == "granted"
+    assert {k: v for k, v in default[1].items() if k != "security_storage"} == {
+        "ad_storage": "denied",
+        "ad_user_data": "denied",
+        "ad_personalization": "denied",
+        "analytics_storage": "denied",
+        "functionality_storage": "denied",
+        "personalization_storage": "denied",
+        "wait_for_update": 500,
+    }
+    assert regional[1] == {"region": ["GB"], "wait_for_update": 500, "analytics_storage": "granted"}
+    assert len(commands) == 2  # nothing decided yet: no update overrides the region default
+
+    page.locator("#jsg-cb").get_by_role("button", name="Reject all").click()
+    page.wait_for_function(
+        "() => window.dataLayer.some((a) => a[0] === 'consent' && a[1] === 'update')"
+    )
+    update = page.evaluate(
+        "() => window.dataLayer.filter((a) => a[0] === 'consent' && a[1] === 'update').pop()[2]"
+    )
+    assert update["analytics_storage"] == update["ad_storage"] == "denied"
+    assert ("analytics", "objected", "banner") in ledger()

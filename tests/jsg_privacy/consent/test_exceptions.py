@@ -2,6 +2,7 @@
 the statistical exception for UK visitors — on without a prompt, one click to object, ledgered,
 cookies deleted — while visitors elsewhere are still asked."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from jsg_privacy import registry as privacy
 from jsg_privacy.consent import groups, objection, routes
 from jsg_privacy.consent.models import ConsentRecord
 from jsg_privacy.notice import record
+from jsg_privacy.templatetags.jsg_privacy import consent_mode_regions
 
 pytestmark = pytest.mark.django_db
 STATUS = reverse("jsg_privacy:cookies-status")
@@ -154,3 +156,37 @@ def test_the_check_refuses_an_exception_for_third_party_or_shared_cookies():
         )
         found = {(m.id, m.msg.split(" ")[1]) for m in routes.route_problems()}
     assert found == {("jsg_privacy.E070", "vendor_ui"), ("jsg_privacy.E071", "_adclick*")}
+
+
+def test_consent_mode_defaults_name_every_type_and_grant_only_statistics_where_allowed(settings):
+    settings.JSG_PRIVACY_GOOGLE_CONSENT_MODE = True
+    settings.JSG_PRIVACY_CONSENT_MODE_WAIT_FOR_UPDATE = 800
+    head = Template("{% load jsg_privacy %}{% consent_head %}").render(
+        Context({"request": RequestFactory().get("/")})
+    )
+    script = re.search(r"<script[^>]*consent-mode\.js[^>]*>", head).group(0)
+    data = {k: v.replace("&quot;", '"') for k, v in re.findall(r'data-(\w+)="([^"]*)"', script)}
+    assert json.loads(data["types"]) == [
+        "ad_storage",
+        "ad_user_data",
+        "ad_personalization",
+        "analytics_storage",
+        "functionality_storage",
+        "personalization_storage",
+        "security_storage",
+    ]
+    assert json.loads(data["always"]) == ["security_storage"]
+    assert json.loads(data["regions"]) == {"countries": ["GB"], "grant": ["analytics_storage"]}
+    assert data["wait"] == "800"
+    with privacy.temporarily():  # an advertising group can never be granted by region
+        privacy.registry.add(
+            privacy.Purpose(
+                "marketing",
+                "Ads",
+                privacy.Basis.LEGITIMATE_INTERESTS,
+                ("cookies",),
+                balancing_note="-",
+                storage_route=privacy.StorageRoute.STATISTICAL,
+            )
+        )
+        assert consent_mode_regions()["grant"] == ["analytics_storage"]
