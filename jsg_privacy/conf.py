@@ -164,6 +164,12 @@ class AppSettings(SettingsGroup):
         types=int,
         help="Days a cookie consent choice lasts before the banner asks again.",
     )
+    CONSENT_REFUSAL_COOLDOWN = Setting[int](
+        182,
+        types=int,
+        help="Days a refused or withdrawn cookie group is not asked about again, even when the "
+        "group changes (a new cookie, new wording); at most CONSENT_MAX_AGE (check W070).",
+    )
 
     CONSENT_COOKIE_NAME = Setting[str](
         "jsg_consent",

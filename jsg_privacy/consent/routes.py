@@ -1,4 +1,5 @@
-"""Checks of the cookie groups' legal routes (PECR Sch. A1): E070, E071.
+"""Checks of the cookie groups' legal routes (PECR Sch. A1): E070, E071; and W070, a refusal
+cooldown longer than the consent cookie lasts.
 
 A group may rest on the statistical or appearance exception only if nothing in it needs consent:
 
@@ -15,8 +16,9 @@ from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from jsg_privacy.conf import app_settings
 from jsg_privacy.registry import Cookie, Registry, StorageRoute, registry
 
 
@@ -66,3 +68,21 @@ def check_storage_routes(
     app_configs: Sequence[Any] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return route_problems()
+
+
+@register(Tags.compatibility, "jsg_privacy")
+def check_refusal_cooldown(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    cooldown, lasts = app_settings.CONSENT_REFUSAL_COOLDOWN, app_settings.CONSENT_MAX_AGE
+    if not isinstance(cooldown, int) or not isinstance(lasts, int) or cooldown <= lasts:
+        return []
+    return [
+        Warning(
+            f"JSG_PRIVACY_CONSENT_REFUSAL_COOLDOWN ({cooldown} days) is longer than "
+            f"JSG_PRIVACY_CONSENT_MAX_AGE ({lasts} days): the choice cookie expires first, so "
+            "visitors who refused are asked again sooner.",
+            hint="Make the cooldown at most CONSENT_MAX_AGE.",
+            id="jsg_privacy.W070",
+        )
+    ]
