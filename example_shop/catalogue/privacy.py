@@ -28,6 +28,14 @@ privacy.add(
         "Groups the pages of one visit.",
     ),
     privacy.Cookie(
+        "_sa_last_visit",
+        "JSG Metering Solutions (first-party analytics)",
+        inventory.ANALYTICS,
+        None,
+        "When you last visited, so we can count returning visits.",
+        storage=privacy.Storage.LOCAL_STORAGE,
+    ),
+    privacy.Cookie(
         "_adclick",
         "Advertising partner (demo)",
         inventory.MARKETING_CONSENT,

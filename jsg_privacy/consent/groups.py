@@ -39,7 +39,16 @@ class Group:
 
     def matches(self, cookie_name: str) -> bool:
         """True if ``cookie_name`` is one of this group's cookies (wildcards such as ``_ga_*``)."""
-        return any(fnmatchcase(cookie_name, cookie.name) for cookie in self.cookies)
+        return any(fnmatchcase(cookie_name, c.name) for c in self.cookies if c.is_cookie)
+
+    def storage_keys(self) -> dict[str, list[str]]:
+        """``{"local_storage": [...], "session_storage": [...]}``: the keys the banner's script
+        removes while the group is refused (wildcards such as ``_sa_*``)."""
+        found: dict[str, list[str]] = {}
+        for c in self.cookies:
+            if str(c.storage) in ("local_storage", "session_storage"):
+                found.setdefault(str(c.storage), []).append(c.name)
+        return found
 
 
 def _version(label: str, description: str, cookies: tuple[Cookie, ...], route: StorageRoute) -> str:
@@ -133,7 +142,7 @@ def by_key() -> dict[str, Group]:
 def cookie_pattern() -> re.Pattern[str]:
     """One compiled pattern matching any cookie of any group (names do not depend on language)."""
     if not _pattern:
-        names = [cookie.name for group in current() for cookie in group.cookies]
+        names = [c.name for group in current() for c in group.cookies if c.is_cookie]
         _pattern.append(re.compile("|".join(translate(n) for n in names) if names else r"(?!)"))
     return _pattern[0]
 

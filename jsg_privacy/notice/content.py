@@ -30,6 +30,7 @@ from jsg_privacy.registry import (
     Registry,
     Safeguard,
     Source,
+    Storage,
     StorageRoute,
 )
 from jsg_privacy.registry.clients import parse_clients
@@ -233,7 +234,11 @@ def cookie_entry(registry: Registry, cookie: Cookie) -> dict[str, Any]:
         "purpose_label": str(purpose.label) if purpose else cookie.purpose,
         "route": route.value,
         "route_label": route.label,
-        "lifetime": lifetime_text(cookie.lifetime),
+        "storage": str(cookie.storage),
+        "storage_label": Storage(cookie.storage).label,
+        "lifetime": lifetime_text(cookie.lifetime)
+        if cookie.lifetime is not None or Storage(cookie.storage) != Storage.LOCAL_STORAGE
+        else _("until you object or clear your browser's storage"),
         "description": str(cookie.description),
     }
 

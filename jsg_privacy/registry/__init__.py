@@ -24,6 +24,7 @@ from jsg_privacy.registry.declarations import (
     Recipient,
     RecipientKind,
     Safeguard,
+    Storage,
     StorageRoute,
 )
 from jsg_privacy.registry.rules import (
@@ -107,6 +108,7 @@ __all__ = [
     "Safeguard",
     "Source",
     "SourceUnavailable",
+    "Storage",
     "StorageRoute",
     "Subject",
     "add",

@@ -76,6 +76,28 @@ ROUTE_LABELS = {
 }
 
 
+class Storage(StrEnum):
+    """Where a declared item lives on the visitor's device (the ICO's 2026 guidance covers them
+    all, not only cookies)."""
+
+    COOKIE = "cookie"
+    LOCAL_STORAGE = "local_storage"
+    SESSION_STORAGE = "session_storage"
+    PIXEL = "pixel"
+
+    @property
+    def label(self) -> str:
+        return str(STORAGE_LABELS[self])
+
+
+STORAGE_LABELS = {
+    Storage.COOKIE: _("cookie"),
+    Storage.LOCAL_STORAGE: _("local storage"),
+    Storage.SESSION_STORAGE: _("session storage"),
+    Storage.PIXEL: _("pixel"),
+}
+
+
 class Origin(StrEnum):
     """Where personal data came from (GDPR Art. 14, seed 000 §1.2 and §1.5)."""
 
@@ -253,6 +275,13 @@ class Cookie:
     #: Set by or sent to someone other than the shop (an advertising network, an analytics vendor):
     #: such storage can never use a Sch. A1 exception (check ``jsg_privacy.E070``).
     third_party: bool = False
+    #: A cookie (the default), a ``localStorage`` or ``sessionStorage`` key (removed by the banner's
+    #: script when its group is refused), or a pixel (a request its tag makes).
+    storage: Storage | str = "cookie"
+
+    @property
+    def is_cookie(self) -> bool:
+        return Storage(self.storage) == Storage.COOKIE
 
     @property
     def is_session(self) -> bool:

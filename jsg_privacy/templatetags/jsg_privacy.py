@@ -202,6 +202,11 @@ def _render_banner() -> str:
             # Groups on without a prompt where the UK exceptions apply: the script asks the status
             # endpoint (which knows the visitor's country) before running their tags.
             "exceptions_json": json.dumps([g.key for g in groups.current() if g.is_exception]),
+            # localStorage/sessionStorage keys the script removes while their group is refused.
+            "storage_json": json.dumps(
+                {g.key: keys for g in groups.current() if (keys := g.storage_keys())},
+                separators=(",", ":"),
+            ),
             "cookie_name": state.cookie_name(),
             "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced per request
         },

@@ -102,3 +102,19 @@ def test_consent_mode_runs_before_any_tag_with_region_defaults_and_updates_on_ob
     )
     assert update["analytics_storage"] == update["ad_storage"] == "denied"
     assert ("analytics", "objected", "banner") in ledger()
+
+
+def test_reject_all_removes_declared_local_storage_too(new_page, regions):  # noqa: F811
+    page = new_page()
+    page.goto("/")
+    wait_for_banner_script(page)
+    page.wait_for_function("() => window.jsgShopAnalytics === true")
+    assert page.evaluate("() => localStorage.getItem('_sa_last_visit')") is not None
+    page.evaluate("() => localStorage.setItem('shop_basket_draft', 'kept')")  # not declared
+    page.locator("#jsg-cb").get_by_role("button", name="Reject all").click()
+    page.wait_for_function("() => localStorage.getItem('_sa_last_visit') === null")
+    page.goto("/")  # every group decided: the banner stays hidden, the tag does not run
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => localStorage.getItem('_sa_last_visit')") is None
+    assert page.evaluate("() => localStorage.getItem('shop_basket_draft')") == "kept"
+    assert analytics_cookies(page) == []

@@ -19,10 +19,21 @@
     n.text = o.text;
     o.replaceWith(n);
   });
+  // Declared localStorage/sessionStorage keys of refused groups go, as their cookies do server-side.
+  const S = JSON.parse(b.dataset.storage || "{}");
+  const glob = (p) => new RegExp("^" + p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  const sweep = (s) => {
+    for (const k in S) if (s[k] === false) for (const area in S[k]) {
+      const store = area === "local_storage" ? window.localStorage : window.sessionStorage;
+      const pats = S[k][area].map(glob);
+      for (let i = store.length - 1; i >= 0; i--) if (pats.some((r) => r.test(store.key(i)))) store.removeItem(store.key(i));
+    }
+  };
   const show = (on) => { b.style.display = on ? "block" : "none"; };
   const apply = () => {
     const s = read();
     activate(s);
+    sweep(s);
     if (window.jsgConsentMode) window.jsgConsentMode(s);
     return s;
   };

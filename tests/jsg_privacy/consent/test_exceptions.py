@@ -190,3 +190,19 @@ def test_consent_mode_defaults_name_every_type_and_grant_only_statistics_where_a
             )
         )
         assert consent_mode_regions()["grant"] == ["analytics_storage"]
+
+
+def test_local_storage_is_declared_shown_and_never_taken_for_a_cookie(client):
+    analytics = groups.by_key()["analytics"]
+    assert analytics.storage_keys() == {"local_storage": ["_sa_last_visit"]}
+    assert not analytics.matches("_sa_last_visit")  # a cookie of that name is not this item
+    notice = client.get(reverse("jsg_privacy:notice")).text
+    assert "<code>_sa_last_visit</code> (local storage)" in notice
+    assert "until you object or clear your browser&#x27;s storage" in notice
+    banner = Template("{% load jsg_privacy %}{% consent_banner %}").render(
+        Context({"request": RequestFactory().get("/")})
+    )
+    assert (
+        'data-storage="{&quot;analytics&quot;:{&quot;local_storage&quot;:[&quot;_sa_last_visit&quot;]}}"'
+        in banner
+    )
