@@ -259,3 +259,18 @@ def test_staff_pause_and_resume_from_the_case_page_which_shows_both_times(admin_
     trail = list(case.events.values_list("action", flat=True))
     assert "clock paused: clarification asked" in trail
     assert "clock resumed: clarification answered" in trail
+
+
+def test_the_requester_sees_the_pause_on_your_data(client):
+    from example_shop.factories import UserFactory
+
+    user = UserFactory()
+    with on(date(2026, 3, 2)):
+        case = cases.open_case(
+            kind="access", email=user.email, channel="account", user=user, identity_check="log-in"
+        )
+    with on(date(2026, 3, 10)):
+        clock.ask(case, QUESTION, reply_url=reply_url)
+        client.force_login(user)
+        page = client.get(reverse("jsg_privacy:requests:your-data"))
+    assert "waiting for your answer to our question" in page.text
