@@ -24,6 +24,7 @@ class JsgPrivacyConfig(AppConfig):
         from jsg_privacy.audit.access import audit_admin_site
         from jsg_privacy.consent import checks as consent_checks  # noqa: F401  (W020)
         from jsg_privacy.consent import install, receivers, sync  # noqa: F401  (receivers)
+        from jsg_privacy.consent import routes as consent_routes  # noqa: F401  (E070, E071)
         from jsg_privacy.crypto import checks as crypto_checks  # noqa: F401  (E013, E015, E016, W005, W006)
         from jsg_privacy.flows import sessions
         from jsg_privacy.marketing import checks as marketing_checks  # noqa: F401  (W012)

@@ -164,6 +164,12 @@ class AppSettings(SettingsGroup):
         types=int,
         help="Days a cookie consent choice lasts before the banner asks again.",
     )
+    CONSENT_REFUSAL_COOLDOWN = Setting[int](
+        182,
+        types=int,
+        help="Days a refused or withdrawn cookie group is not asked about again, even when the "
+        "group changes (a new cookie, new wording); at most CONSENT_MAX_AGE (check W070).",
+    )
 
     CONSENT_COOKIE_NAME = Setting[str](
         "jsg_consent",
@@ -174,6 +180,12 @@ class AppSettings(SettingsGroup):
         False,
         types=bool,
         help="Emit Google Consent Mode v2 defaults (all denied) before any tag, and updates on each choice.",
+    )
+    CONSENT_MODE_WAIT_FOR_UPDATE = Setting[int](
+        500,
+        types=int,
+        help="Consent Mode's wait_for_update: milliseconds Google tags wait for the visitor's "
+        "stored choices before using the defaults.",
     )
     MARKETING_MEDIA = Setting[Sequence[str]](
         ("email", "sms", "phone", "post"),
@@ -273,6 +285,39 @@ class AppSettings(SettingsGroup):
         72,
         types=int,
         help="Hours an export's download link works; the file is deleted when it expires.",
+    )
+    DEFAULT_COUNTRY = Setting(
+        "GB",
+        types=str,
+        help="The country the shop treats a visitor as being in when no country header says "
+        "otherwise (two letters, ISO 3166).",
+    )
+    COUNTRY_HEADER = Setting(
+        "",
+        types=str,
+        help='A request header your CDN or proxy sets to the visitor\'s country, e.g. "CF-IPCountry" '
+        '(Cloudflare) or "CloudFront-Viewer-Country"; "" uses DEFAULT_COUNTRY for everyone. Only '
+        "set it when the proxy overwrites the header: a client could send its own.",
+    )
+    EXCEPTION_COUNTRIES = Setting[Sequence[str]](
+        ["GB"],
+        types=(list, tuple),
+        help="Countries whose visitors get the PECR Sch. A1 exceptions (statistical, appearance): "
+        "those cookie groups are on without a prompt, with a one-click objection. Visitors "
+        "elsewhere are asked for consent.",
+    )
+    CLARIFICATION_NO_REPLY_DAYS = Setting[int](
+        30,
+        types=int,
+        help="Days a requester has to answer a request for clarification (the clock is paused "
+        "meanwhile, Art. 12A) before staff may close the request, with a letter saying so.",
+    )
+    COMPLAINT_OUTCOME_DAYS = Setting[int](
+        90,
+        types=int,
+        help="Days from receipt within which the shop aims to tell a complainant the outcome of "
+        "a data-protection complaint (DPA 2018 s.164A: without undue delay); later, the complaint "
+        "is in the overdue list.",
     )
 
     USAGE_LOGGING = Setting[bool](

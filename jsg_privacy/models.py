@@ -39,7 +39,14 @@ from jsg_privacy.consent.models import ConsentRecord, UndeclaredCookie  # noqa: 
 from jsg_privacy.flows.models import Objection, Restriction  # noqa: E402, F401
 from jsg_privacy.marketing.models import MarketingConsent, Suppression  # noqa: E402, F401
 from jsg_privacy.payments.models import Disclosure, Payment, WebhookEvent  # noqa: E402, F401
-from jsg_privacy.requests.models import Case, CaseEvent, ExportFile  # noqa: E402, F401
+from jsg_privacy.requests.models import (  # noqa: E402, F401
+    Case,
+    CaseEvent,
+    Clarification,
+    Complaint,
+    ExportFile,
+    Letter,
+)
 from jsg_privacy.requests.notices import RecipientNotice  # noqa: E402, F401
 from jsg_privacy.retention.models import RetentionRun  # noqa: E402, F401
 from jsg_privacy.usage.models import UsageEvent  # noqa: E402, F401

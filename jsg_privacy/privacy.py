@@ -6,6 +6,9 @@ while the shop has it switched on (:mod:`jsg_privacy.features`): payments and th
 (``payments/sources.py``), usage logging (``usage/sources.py``).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,13 +17,39 @@ from jsg_privacy import registry as privacy
 from jsg_privacy.audit.models import StaffAccess
 from jsg_privacy.crypto import subjects
 from jsg_privacy.flows.models import Objection, Restriction
-from jsg_privacy.requests.models import AddressProof, Case
+from jsg_privacy.requests.models import AddressProof, Case, Clarification, Letter
 from jsg_privacy.requests.notices import RecipientNotice
 
 SIX_YEARS = privacy.Period(years=6)
 PROOF = _("proof of how and when we answered your request, for complaints and legal claims")
 #: What the records of a request are for: answering it (a legal obligation), then proving we did.
 REQUEST_PURPOSES = (inventory.RIGHTS_REQUESTS, inventory.LEGAL_CLAIMS)
+
+
+def held_as_proof(
+    anchor: str,
+    anchor_label: Any,
+    keep: Sequence[str],
+    *,
+    period: privacy.Period = SIX_YEARS,
+    reason: Any = PROOF,
+) -> tuple[privacy.Retention, privacy.LegalHold]:
+    """The retention rule and the erasure of records kept as proof: ``period`` from ``anchor``,
+    kept (``keep``) through an erasure until then, and deleted after."""
+    retention = privacy.Retention(
+        anchor=anchor, period=period, anchor_label=anchor_label, reason=reason
+    )
+    hold = privacy.LegalHold(
+        anchor=anchor,
+        period=period,
+        reason=reason,
+        keep=tuple(keep),
+        then=privacy.Delete(),
+        anchor_label=anchor_label,
+    )
+    return retention, hold
+
+
 CASE_FIELDS = (
     "email",
     "details",
@@ -46,27 +75,20 @@ class CaseSource(privacy.ModelSource):
         "status",
         "channel",
         "verified_at",
+        "clock_started_at",
         "due_on",
+        "paused_days",
+        "paused_since",
         "extended_until",
         "completed_at",
+        "acknowledged_at",
         "outcome",
         "failure_reason",
         "verification_nonce",
     ]
-    retention = privacy.Retention(
-        anchor="received_at",
-        period=SIX_YEARS,
-        anchor_label=_("after we receive your request"),
-        reason=PROOF,
-    )
     # An erasure request must not erase its own record: the record proves the erasure was done.
-    erasure = privacy.LegalHold(
-        anchor="received_at",
-        period=SIX_YEARS,
-        reason=PROOF,
-        keep=CASE_FIELDS,
-        then=privacy.Delete(),
-        anchor_label=_("after we receive your request"),
+    retention, erasure = held_as_proof(
+        "received_at", _("after we receive your request"), CASE_FIELDS
     )
 
 
@@ -89,20 +111,11 @@ class RestrictionSource(privacy.ModelSource):
         ]
     }
     export = ["reason", "created_at", "lift_notified_at", "lifted_at", "lift_reason"]
-    retention = privacy.Retention(
-        anchor="created_at",
-        period=SIX_YEARS,
-        anchor_label=_("after the restriction is made"),
-        reason=PROOF,
-    )
     # Kept by the keyed address after erasure: what the law makes us keep stays restricted.
-    erasure = privacy.LegalHold(
-        anchor="created_at",
-        period=SIX_YEARS,
-        reason=PROOF,
-        keep=("email_key", "reason", "created_at", "lift_notified_at", "lifted_at", "lift_reason"),
-        then=privacy.Delete(),
-        anchor_label=_("after the restriction is made"),
+    retention, erasure = held_as_proof(
+        "created_at",
+        _("after the restriction is made"),
+        ("email_key", "reason", "created_at", "lift_notified_at", "lifted_at", "lift_reason"),
     )
 
 
@@ -123,19 +136,49 @@ class ObjectionSource(privacy.ModelSource):
             "decided_at",
         ]
     }
-    retention = privacy.Retention(
-        anchor="recorded_at",
-        period=SIX_YEARS,
-        anchor_label=_("after we receive your objection"),
-        reason=PROOF,
+    retention, erasure = held_as_proof(
+        "recorded_at",
+        _("after we receive your objection"),
+        ("purpose", "grounds", "recorded_at", "upheld", "decision_reason", "decided_at"),
     )
-    erasure = privacy.LegalHold(
-        anchor="recorded_at",
-        period=SIX_YEARS,
-        reason=PROOF,
-        keep=("purpose", "grounds", "recorded_at", "upheld", "decision_reason", "decided_at"),
-        then=privacy.Delete(),
-        anchor_label=_("after we receive your objection"),
+
+
+CLARIFICATION_FIELDS = ("question", "asked_at", "answer", "answered_at", "answered_how")
+
+
+# Questions we asked a requester about their request, and their answers (Art. 12A): proof, like
+# the request, of why the clock was paused.
+@privacy.register(Clarification)
+class ClarificationSource(privacy.ModelSource):
+    label = _("Our questions about your requests, and your answers")
+    subject = "case__user"
+    subject_email = "case__email"
+    data_subjects = "people exercising their data-protection rights"
+    purposes = REQUEST_PURPOSES
+    fields = {inventory.CORRESPONDENCE: list(CLARIFICATION_FIELDS)}
+    not_personal = ["days_paused", "link_nonce"]
+    # Goes with its request: kept, and then deleted, on the request's own dates.
+    retention, erasure = held_as_proof(
+        "case__received_at", _("after we receive your request"), CLARIFICATION_FIELDS
+    )
+
+
+LETTER_FIELDS = ("kind", "sent_at", "subject", "body")
+
+
+# What we wrote to a complainant (s.164A: acknowledged, kept informed, told the outcome): proof,
+# like the complaint, and kept with it.
+@privacy.register(Letter)
+class LetterSource(privacy.ModelSource):
+    label = _("Our letters about your complaints")
+    subject = "case__user"
+    subject_email = "case__email"
+    data_subjects = "people who complained to us"
+    purposes = REQUEST_PURPOSES
+    fields = {inventory.CORRESPONDENCE: list(LETTER_FIELDS)}
+    not_personal = ["sent_by"]
+    retention, erasure = held_as_proof(
+        "case__received_at", _("after we receive your complaint"), LETTER_FIELDS
     )
 
 
@@ -182,20 +225,9 @@ class RecipientNoticeSource(privacy.ModelSource):
         "fields",
     ]
     export = ["recipient", "event", "status", "sent_at"]
-    retention = privacy.Retention(
-        anchor="created_at",
-        period=SIX_YEARS,
-        anchor_label=_("after we tell the recipient"),
-        reason=PROOF,
-    )
     # Kept as it is: proof that recipients were told, and what a notice still to be sent needs.
-    erasure = privacy.LegalHold(
-        anchor="created_at",
-        period=SIX_YEARS,
-        reason=PROOF,
-        keep=NOTICE_FIELDS,
-        then=privacy.Delete(),
-        anchor_label=_("after we tell the recipient"),
+    retention, erasure = held_as_proof(
+        "created_at", _("after we tell the recipient"), NOTICE_FIELDS
     )
 
     def subject_filter(self, subject: privacy.Subject) -> Q:
@@ -223,19 +255,8 @@ class StaffAccessSource(privacy.ModelSource):
     origins = (privacy.Origin.AUTOMATIC,)
     fields = {inventory.USAGE: list(LOGGED)}
     not_personal = ["subject_key"]  # a keyed hash of the customer
-    retention = privacy.Retention(
-        anchor="at",
-        period=TWO_YEARS,
-        anchor_label=_("after the access"),
-        reason=ACCOUNTABILITY,
-    )
-    erasure = privacy.LegalHold(
-        anchor="at",
-        period=TWO_YEARS,
-        reason=ACCOUNTABILITY,
-        keep=LOGGED,
-        then=privacy.Delete(),
-        anchor_label=_("after the access"),
+    retention, erasure = held_as_proof(
+        "at", _("after the access"), LOGGED, period=TWO_YEARS, reason=ACCOUNTABILITY
     )
 
 

@@ -58,3 +58,8 @@ JSG_PRIVACY_ERASURE_JOURNAL = os.environ.get("JSG_TEST_ERASURE_JOURNAL", "")
 # Usage events wait in the buffer until a test writes them (jsg_privacy.usage.buffer.flush()): no
 # writer thread touches the test database behind a test's back.
 JSG_PRIVACY_USAGE_FLUSH_SECONDS = 0
+# Visitors count as outside the UK unless a test says otherwise, so the consent tests exercise
+# opt-in for every group (as for EU visitors). The UK's Sch. A1 exceptions, under which the example
+# shop's first-party analytics is on without a prompt, have their own tests
+# (tests/jsg_privacy/consent/test_exceptions.py), which set JSG_PRIVACY_DEFAULT_COUNTRY = "GB".
+JSG_PRIVACY_DEFAULT_COUNTRY = "FR"

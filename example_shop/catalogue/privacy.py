@@ -28,11 +28,35 @@ privacy.add(
         "Groups the pages of one visit.",
     ),
     privacy.Cookie(
+        "_sa_last_visit",
+        "JSG Metering Solutions (first-party analytics)",
+        inventory.ANALYTICS,
+        None,
+        "When you last visited, so we can count returning visits.",
+        storage=privacy.Storage.LOCAL_STORAGE,
+    ),
+    privacy.Cookie(
         "_adclick",
         "Advertising partner (demo)",
         inventory.MARKETING_CONSENT,
         timedelta(days=90),
         "Records that you came from one of our adverts, so the partner can measure it.",
+    ),
+)
+
+# First-party analytics (_sa_id, _sa_s_*: our own script, nothing sent to anyone) counts visits
+# and pages for statistics only, so for UK visitors it rests on the PECR statistical exception
+# (Sch. A1, Data (Use and Access) Act 2025): on without a prompt, with a one-click objection.
+# Visitors the shop treats as elsewhere (JSG_PRIVACY_EXCEPTION_COUNTRIES) are asked first.
+privacy.add(
+    inventory.purpose(
+        inventory.ANALYTICS,
+        basis=privacy.Basis.LEGITIMATE_INTERESTS,
+        storage_route=privacy.StorageRoute.STATISTICAL,
+        balancing_note=_(
+            "Counting visits and pages with our own first-party tool shows us what to improve; it "
+            "is aggregate, never shared or used to profile you, and you can object at any time."
+        ),
     ),
 )
 

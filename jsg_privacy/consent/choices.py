@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 
@@ -60,7 +62,7 @@ def apply(
     if gpc is None:
         # A choice made while the browser sends GPC is the explicit choice that stands afterwards.
         gpc = before.gpc or request.META.get("HTTP_SEC_GPC") == "1"
-    after = ConsentState(after.consent_id, after.choices, after.versions, gpc=gpc)
+    after = replace(after, gpc=gpc, gpc_pending=False)
     key = subject_key(request, after)
     known = groups.by_key()
     with transaction.atomic():
@@ -70,6 +72,8 @@ def apply(
             previously = before.accepted(group)
             if accepted:
                 action = Action.GIVEN
+            elif before.exceptions_apply and known[group].is_exception:
+                action = Action.OBJECTED  # on without consent until now: the visitor objects
             elif previously:
                 action = Action.WITHDRAWN
             else:

@@ -77,10 +77,14 @@ def builtin_names() -> dict[str, str]:
 def covering(name: str) -> Cookie | None:
     """The declaration that covers ``name``: the same name first, then a wildcard."""
     exact = registry.cookies.get(name)
-    if exact is not None:
+    if exact is not None and exact.is_cookie:
         return exact
     return next(
-        (c for key, c in registry.cookies.items() if _is_wildcard(key) and fnmatchcase(name, key)),
+        (
+            c
+            for key, c in registry.cookies.items()
+            if c.is_cookie and _is_wildcard(key) and fnmatchcase(name, key)
+        ),
         None,
     )
 

@@ -1,4 +1,6 @@
-"""Cookie groups, derived from the registry: one per consent-based purpose that has cookies.
+"""Cookie groups, derived from the registry: one per purpose with cookies whose storage rests on
+consent or on a Sch. A1 exception (statistical, appearance: on without a prompt where the exceptions
+apply, with a one-click objection; see :mod:`jsg_privacy.consent.region`).
 
 "Strictly necessary" cookies are listed in the banner and the notice but never asked about. A group's
 version is a hash of its wording and of its cookies, so a new cookie or changed text asks again.
@@ -15,7 +17,7 @@ from fnmatch import fnmatchcase, translate
 from django.conf import settings
 from django.utils.translation import get_language, override
 
-from jsg_privacy.registry import Basis, Cookie, Registry, on_change, registry
+from jsg_privacy.registry import Basis, Cookie, Purpose, Registry, StorageRoute, on_change, registry
 
 #: Purposes that count as "sale or sharing" for Global Privacy Control, besides marketing.
 GPC_PURPOSES = frozenset({"marketing", "partner_marketing"})
@@ -28,29 +30,57 @@ class Group:
     description: str
     cookies: tuple[Cookie, ...]
     version: str
+    route: StorageRoute = StorageRoute.CONSENT
+
+    @property
+    def is_exception(self) -> bool:
+        """On without a prompt where the Sch. A1 exceptions apply; the visitor may object."""
+        return self.route.is_exception
 
     def matches(self, cookie_name: str) -> bool:
         """True if ``cookie_name`` is one of this group's cookies (wildcards such as ``_ga_*``)."""
-        return any(fnmatchcase(cookie_name, cookie.name) for cookie in self.cookies)
+        return any(fnmatchcase(cookie_name, c.name) for c in self.cookies if c.is_cookie)
+
+    def storage_keys(self) -> dict[str, list[str]]:
+        """``{"local_storage": [...], "session_storage": [...]}``: the keys the banner's script
+        removes while the group is refused (wildcards such as ``_sa_*``)."""
+        found: dict[str, list[str]] = {}
+        for c in self.cookies:
+            if str(c.storage) in ("local_storage", "session_storage"):
+                found.setdefault(str(c.storage), []).append(c.name)
+        return found
 
 
-def _version(label: str, description: str, cookies: tuple[Cookie, ...]) -> str:
-    payload = [
+def _version(label: str, description: str, cookies: tuple[Cookie, ...], route: StorageRoute) -> str:
+    payload: list[object] = [
         label,
         description,
         sorted((c.name, str(c.provider), str(c.lifetime), str(c.description)) for c in cookies),
     ]
+    if route.is_exception:  # a group moved to (or from) an exception is a new question
+        payload.append(route.value)
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]
+
+
+def chosen_purposes(registry: Registry) -> list[Purpose]:
+    """Purposes whose storage a visitor decides on: consent, or an exception they may object to."""
+    return [
+        p
+        for p in registry.purposes.values()
+        if p.route.is_exception or (p.route == StorageRoute.CONSENT and p.basis == Basis.CONSENT)
+    ]
 
 
 def build(registry: Registry) -> tuple[Group, ...]:
     found = versions()
     groups = []
-    for purpose in registry.consent_purposes():
+    for purpose in chosen_purposes(registry):
         if purpose.key in found:
             cookies = tuple(registry.cookies_for(purpose.key))
             label, description = str(purpose.label), str(purpose.description)
-            groups.append(Group(purpose.key, label, description, cookies, found[purpose.key]))
+            groups.append(
+                Group(purpose.key, label, description, cookies, found[purpose.key], purpose.route)
+            )
     return tuple(groups)
 
 
@@ -59,16 +89,18 @@ def _build_versions(registry: Registry) -> dict[str, str]:
     visitor's language: a choice made in English stands when the site is read in Welsh."""
     with override(settings.LANGUAGE_CODE):
         return {
-            purpose.key: _version(str(purpose.label), str(purpose.description), cookies)
-            for purpose in registry.consent_purposes()
+            purpose.key: _version(
+                str(purpose.label), str(purpose.description), cookies, purpose.route
+            )
+            for purpose in chosen_purposes(registry)
             if (cookies := tuple(registry.cookies_for(purpose.key)))
         }
 
 
 def necessary(registry: Registry = registry) -> tuple[Cookie, ...]:
-    """Cookies that need no consent (their purpose does not rest on consent)."""
-    consent = {p.key for p in registry.consent_purposes()}
-    return tuple(c for c in registry.cookies.values() if c.purpose not in consent)
+    """Cookies never asked about: their purpose needs neither consent nor a way to object."""
+    chosen = {p.key for p in chosen_purposes(registry)}
+    return tuple(c for c in registry.cookies.values() if c.purpose not in chosen)
 
 
 _cache: dict[str, tuple[Group, ...]] = {}
@@ -110,11 +142,12 @@ def by_key() -> dict[str, Group]:
 def cookie_pattern() -> re.Pattern[str]:
     """One compiled pattern matching any cookie of any group (names do not depend on language)."""
     if not _pattern:
-        names = [cookie.name for group in current() for cookie in group.cookies]
+        names = [c.name for group in current() for c in group.cookies if c.is_cookie]
         _pattern.append(re.compile("|".join(translate(n) for n in names) if names else r"(?!)"))
     return _pattern[0]
 
 
 def is_consent_based(purpose: str) -> bool:
+    """Whether ``purpose``'s cookies form a group visitors decide on (consent or an exception)."""
     found = registry.purposes.get(purpose)
-    return found is not None and found.basis == Basis.CONSENT
+    return found is not None and found in chosen_purposes(registry)

@@ -42,6 +42,8 @@ class Action(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
     ACKNOWLEDGED = "acknowledged", _("notice acknowledged")
     LINKED = "linked", _("visitor linked to account")
+    #: An objection to storage under a Sch. A1 exception (statistical, appearance): it is off now.
+    OBJECTED = "objected", _("objected (storage without consent)")
 
 
 class Channel(models.TextChoices):
@@ -56,6 +58,7 @@ class Channel(models.TextChoices):
     LOGIN = "login", _("log-in")
     DOUBLE_OPT_IN = "double_opt_in", _("confirmation e-mail")
     REQUEST = "request", _("data-subject request")
+    NOTICE = "notice", _("privacy notice")
 
 
 class Chained:

@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.crypto import constant_time_compare
 
 from jsg_privacy.conf import app_settings
-from jsg_privacy.consent import groups
+from jsg_privacy.consent import groups, region
 
 SALT = "jsg_privacy.consent"
 UI_SUFFIX = "_ui"
@@ -44,16 +44,37 @@ class ConsentState:
     #: Honoured, but not in the ledger yet: it is recorded when the browser sends the cookie back,
     #: so a client that keeps no cookies adds no ledger rows (each of its requests is a stranger).
     gpc_pending: bool = False
+    #: The visitor is where the Sch. A1 exceptions apply (:mod:`.region`): exception groups are on
+    #: unless they objected. Set per request by :func:`read`, never stored in the cookie.
+    exceptions_apply: bool = False
+    #: When each refusal or withdrawal was made (epoch seconds): it stands for
+    #: ``JSG_PRIVACY_CONSENT_REFUSAL_COOLDOWN`` days even if the group changes meanwhile.
+    refused_at: dict[str, int] = field(default_factory=dict)
 
     def accepted(self, group: str) -> bool | None:
-        """True, False, or None when undecided (or decided on an older version of the group)."""
+        """True, False, or None when undecided (or decided on an older version of the group).
+
+        An exception group (statistical, appearance) where the exceptions apply is on unless the
+        visitor objected — an objection stands whatever the group's version."""
         choice = self.choices.get(group)
+        found = groups.by_key().get(group)
+        if self.exceptions_apply and found is not None and found.is_exception:
+            return choice is not False
         if choice is None:
             return None
         version = groups.versions().get(group)
-        if version is None or self.versions.get(group) != version:
+        if version is None:
             return None
+        if self.versions.get(group) != version:
+            # The group changed since the choice: asked again, unless it was a refusal (or a
+            # withdrawal) still within its cooldown — then it stands, and the banner stays away.
+            return False if choice is False and self._cooling_down(group) else None
         return choice
+
+    def _cooling_down(self, group: str) -> bool:
+        refused = self.refused_at.get(group)
+        cooldown = app_settings.CONSENT_REFUSAL_COOLDOWN * 86400
+        return refused is not None and time.time() - refused < cooldown
 
     @property
     def decided(self) -> bool:
@@ -63,11 +84,21 @@ class ConsentState:
         known = groups.versions()
         choices = {k: v for k, v in self.choices.items() if k in known}
         versions = {k: v for k, v in self.versions.items() if k in known}
+        refused_at = {k: v for k, v in self.refused_at.items() if k in known}
+        now = int(time.time())
         for key, value in changes.items():
             choices[key] = value
             versions[key] = known[key]
+            if value:
+                refused_at.pop(key, None)
+            else:
+                refused_at[key] = now
         return replace(
-            self, consent_id=self.consent_id or new_consent_id(), choices=choices, versions=versions
+            self,
+            consent_id=self.consent_id or new_consent_id(),
+            choices=choices,
+            versions=versions,
+            refused_at=refused_at,
         )
 
 
@@ -89,6 +120,8 @@ def read(request: HttpRequest) -> ConsentState:
     if cached is not None:
         return cached
     state = _parse(request.COOKIES.get(cookie_name(), ""))
+    if region.exceptions_apply(request):
+        state = replace(state, exceptions_apply=True)
     setattr(request, REQUEST_ATTRIBUTE, state)
     return state
 
@@ -162,8 +195,17 @@ def _verify(raw: str) -> ConsentState:
             return ConsentState()
         choices = {str(k): bool(v[0]) for k, v in entries.items()}
         versions = {str(k): str(v[1]) for k, v in entries.items()}
+        # A third element: when a refusal was made (cookies written before it have none).
+        refused_at = {str(k): int(v[2]) for k, v in entries.items() if len(v) > 2 and not v[0]}
         gpc = payload.get("g")
-        return ConsentState(consent_id, choices, versions, gpc=gpc in (1, 2), gpc_pending=gpc == 2)
+        return ConsentState(
+            consent_id,
+            choices,
+            versions,
+            gpc=gpc in (1, 2),
+            gpc_pending=gpc == 2,
+            refused_at=refused_at,
+        )
     except (KeyError, TypeError, ValueError, IndexError, zlib.error):
         return ConsentState()
 
@@ -172,7 +214,11 @@ def write(request: HttpRequest, response: HttpResponseBase, state: ConsentState)
     """Store ``state`` in the signed cookie and its readable mirror, and remember it for the request."""
     payload: dict[str, Any] = {
         "i": state.consent_id,
-        "c": {k: [int(v), state.versions.get(k, "")] for k, v in state.choices.items()},
+        "c": {
+            k: [int(v), state.versions.get(k, "")]
+            + ([state.refused_at[k]] if not v and k in state.refused_at else [])
+            for k, v in state.choices.items()
+        },
     }
     if state.gpc:
         payload["g"] = 2 if state.gpc_pending else 1

@@ -20,14 +20,18 @@ def sync() -> tuple[int, int]:
     """Create, update and remove rows; return (groups, cookies) now declared."""
     from cookie_consent.models import Cookie, CookieGroup
 
-    wanted = [(g.key, g.label, g.description, False, g.cookies) for g in groups.current()]
+    # Cookies only: django-cookie-consent knows nothing of local storage or pixels.
+    wanted = [
+        (g.key, g.label, g.description, False, tuple(c for c in g.cookies if c.is_cookie))
+        for g in groups.current()
+    ]
     wanted.append(
         (
             NECESSARY_KEY,
             "Strictly necessary",
             "Always on: the shop cannot work without them.",
             True,
-            groups.necessary(),
+            tuple(c for c in groups.necessary() if c.is_cookie),
         )
     )
     cookies = 0

@@ -23,11 +23,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
-from jsg_privacy.consent import choices, groups, origin, state
+from jsg_privacy.consent import choices, groups, objection, origin, region, state
 from jsg_privacy.consent.forms import ChoiceForm
+from jsg_privacy.consent.models import Channel
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -115,7 +116,9 @@ class SaveView(ChoiceView):
 @method_decorator(never_cache, name="dispatch")
 class StatusView(CookieStatusView):
     def get(self, request: HttpRequest) -> JsonResponse:
-        return JsonResponse({**status_payload(request), "csrftoken": get_token(request)})
+        response = JsonResponse({**status_payload(request), "csrftoken": get_token(request)})
+        region.vary(response)
+        return response
 
 
 def _state_rules(request: HttpRequest) -> str:
@@ -137,6 +140,7 @@ def state_css(request: HttpRequest) -> HttpResponse:
     ``consent-state.js`` reads the cookie). Pages themselves stay identical for every visitor."""
     response = HttpResponse(_state_rules(request), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
+    region.vary(response)  # exception groups are decided for UK visitors, not for others
     return response
 
 
@@ -151,5 +155,35 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "groups": [(g, current.accepted(g.key)) for g in groups.current()],
             "necessary": groups.necessary(),
             "gpc": current.gpc,
+            # On without a prompt here (Sch. A1): each has its own one-click "Object".
+            "objectable": [
+                g for g in groups.current() if g.is_exception and current.accepted(g.key)
+            ]
+            if current.exceptions_apply
+            else [],
         },
     )
+
+
+@csrf_exempt  # the notice is one cached page for everyone: its signed token stands in (objection)
+@require_POST
+@never_cache
+def object_from_notice(request: HttpRequest) -> HttpResponse:
+    """The notice's one-click "Object": that group's storage stops, its cookies are deleted and
+    the ledger records the objection. A forged token changes nothing (400), an old one neither
+    (410); both say so."""
+    try:
+        group = objection.read_token(request.POST.get("token"))
+    except objection.TokenOutOfDate:
+        message = _(
+            "This button is out of date: our cookie list has changed since the page was loaded. "
+            "Nothing was changed. Reload the privacy notice, or use the cookie settings page."
+        )
+        context = {"message": message}
+        return render(request, "jsg_privacy/consent/error.html", context, status=410)
+    except objection.TokenError:
+        message = _("This request is not valid, so nothing was changed.")
+        return render(request, "jsg_privacy/consent/error.html", {"message": message}, status=400)
+    response = render(request, "jsg_privacy/consent/objected.html", {"group": group})
+    choices.apply(request, response, {group.key: False}, channel=Channel.NOTICE)
+    return response

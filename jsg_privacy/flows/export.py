@@ -19,16 +19,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import features
 from jsg_privacy.flows import history, subject_data
+from jsg_privacy.flows.search import SearchLog
 from jsg_privacy.notice import content as notice_content
 from jsg_privacy.registry import ModelSource, Source, SourceUnavailable, Subject, registry
 
 FORMAT = "jsg_privacy.export/1"
+OWN_SECTION_REASON = _(
+    "Shown in its own section of this export (disclosures), not among the sources."
+)
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
 
@@ -41,15 +46,24 @@ class Summary:
     missing: dict[str, str] = field(default_factory=dict)
     consent_records: int = 0
     disclosures: int = 0
+    #: What was searched, left out or unavailable, and what was redacted (:mod:`.search`).
+    search_record: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
 
 
-def export(subject: Subject, target: str | Path | IO[bytes]) -> Summary:
-    """Write the subject's ZIP to ``target`` (a path or a writable binary file)."""
+def export(
+    subject: Subject, target: str | Path | IO[bytes], *, address_withheld: bool = False
+) -> Summary:
+    """Write the subject's ZIP to ``target`` (a path or a writable binary file).
+
+    ``address_withheld``: the requester gave an address they have not proven, so it is not part
+    of ``subject``; the search record says what that left out.
+    """
     summary = Summary()
+    log = SearchLog(subject, address_withheld=address_withheld)
     with (
         zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         tempfile.TemporaryDirectory(prefix="jsg-export-") as scratch,
@@ -57,7 +71,7 @@ def export(subject: Subject, target: str | Path | IO[bytes]) -> Summary:
         csv_paths: list[tuple[str, Path]] = []
         with archive.open("data.json", "w") as raw:
             out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-            _write_json(out, subject, summary, Path(scratch), csv_paths)
+            _write_json(out, subject, summary, log, Path(scratch), csv_paths)
             out.flush()
             out.detach()
         for name, path in csv_paths:
@@ -75,6 +89,7 @@ def _write_json(
     out: io.TextIOWrapper,
     subject: Subject,
     summary: Summary,
+    log: SearchLog,
     scratch: Path,
     csv_paths: list[tuple[str, Path]],
 ) -> None:
@@ -92,7 +107,7 @@ def _write_json(
     for index, source in enumerate(subject_data.sources()):
         if index:
             out.write(",")
-        _write_source(out, source, subject, summary, scratch, csv_paths)
+        _write_source(out, source, subject, summary, log, scratch, csv_paths)
     out.write('],"consent_history":[')
     subject_keys = history.keys(subject)
     for index, record in enumerate(history.consent_records(subject, subject_keys)):
@@ -102,7 +117,10 @@ def _write_json(
     for index, record in enumerate(history.disclosures(subject, subject_keys)):
         out.write(("," if index else "") + _dump(record))
         summary.disclosures += 1
-    out.write("]}\n")
+    for key in subject_data.OWN_SECTIONS:
+        log.own_section(key, str(OWN_SECTION_REASON))
+    summary.search_record = log.record()
+    out.write('],"search_record":' + _dump(summary.search_record) + "}\n")
 
 
 def _write_source(
@@ -110,6 +128,7 @@ def _write_source(
     source: Source,
     subject: Subject,
     summary: Summary,
+    log: SearchLog,
     scratch: Path,
     csv_paths: list[tuple[str, Path]],
 ) -> None:
@@ -130,8 +149,13 @@ def _write_source(
         writer.writerow(columns)
         # Only a list (a many-to-many field, or a remote source's) becomes "a; b" in the CSV.
         lists = _list_columns(source, columns)
+        redact = [name for name in columns if name in meta["redacted"]]
+        searching = log.will_search(source)
         try:
-            for record in subject_data.rows(source, subject):
+            for record in subject_data.rows(source, subject) if searching else ():
+                for name in redact:
+                    if record.get(name) == subject_data.REDACTED:
+                        log.redaction(source, name)
                 out.write(("," if count else "") + _dump(record))
                 values = [record.get(name) for name in columns]
                 for i in lists:
@@ -145,6 +169,8 @@ def _write_source(
     missing = summary.missing.get(source.key)
     out.write("]" + (f',"missing":{_dump(missing)}' if missing is not None else "") + "}")
     summary.rows[source.key] = count
+    if searching:
+        log.searched_source(source, count, missing)
     if count:
         csv_paths.append((f"{source.key}.csv", csv_path))
 
@@ -173,6 +199,7 @@ def _index(subject: Subject, summary: Summary) -> str:
                 if source.key in summary.missing
             ],
             "generated_at": datetime.now(UTC),
+            "search": summary.search_record,
             "disclosure_log": features.disclosure_log(),
         },
     )

@@ -14,12 +14,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from jsg_privacy import features
 from jsg_privacy.conf import app_settings
-from jsg_privacy.notice.rights import RESPONSE_TIME, RIGHTS
+from jsg_privacy.notice.rights import COMPLAINTS, RESPONSE_TIME, RIGHTS
 from jsg_privacy.registry import (
     Basis,
     Cookie,
@@ -29,6 +30,8 @@ from jsg_privacy.registry import (
     Registry,
     Safeguard,
     Source,
+    Storage,
+    StorageRoute,
 )
 from jsg_privacy.registry.clients import parse_clients
 from jsg_privacy.registry.declarations import Client
@@ -46,12 +49,28 @@ def build(registry: Registry) -> dict[str, Any]:
         "categories": [category_entry(registry, key) for key in registry.categories_in_use],
         "transfers": [recipient_entry(r) for r in registry.recipients.values() if r.is_transfer],
         "cookies": [cookie_entry(registry, cookie) for cookie in registry.cookies.values()],
+        "cookie_exceptions": cookie_exceptions(registry),
         "security": security(registry),
         "rights": [
             {"key": key, "label": str(label), "description": str(text)}
             for key, label, text in RIGHTS
         ],
         "response_time": str(RESPONSE_TIME),
+        "complaints": complaints(),
+    }
+
+
+def complaints() -> dict[str, str]:
+    """How to complain to the shop first: the complaint form if the project has it, and the
+    controller's address."""
+    try:
+        form_url = reverse("jsg_privacy:requests:complain")
+    except NoReverseMatch:
+        form_url = ""
+    return {
+        "text": str(COMPLAINTS),
+        "form_url": form_url,
+        "email": str(app_settings.CONTROLLER.get("email", "")),
     }
 
 
@@ -196,14 +215,30 @@ def recipient_entry(recipient: Recipient) -> dict[str, Any]:
     }
 
 
+def cookie_exceptions(registry: Registry) -> list[dict[str, str]]:
+    """Cookie groups on without consent under a Sch. A1 exception, which visitors may object to."""
+    return [
+        {"key": p.key, "label": str(p.label), "route": p.route.value, "route_label": p.route.label}
+        for p in registry.purposes.values()
+        if p.route.is_exception and registry.cookies_for(p.key)
+    ]
+
+
 def cookie_entry(registry: Registry, cookie: Cookie) -> dict[str, Any]:
     purpose = registry.purposes.get(cookie.purpose)
+    route = purpose.route if purpose else StorageRoute.STRICTLY_NECESSARY
     return {
         "name": cookie.name,
         "provider": str(cookie.provider),
         "purpose": cookie.purpose,
         "purpose_label": str(purpose.label) if purpose else cookie.purpose,
-        "lifetime": lifetime_text(cookie.lifetime),
+        "route": route.value,
+        "route_label": route.label,
+        "storage": str(cookie.storage),
+        "storage_label": Storage(cookie.storage).label,
+        "lifetime": lifetime_text(cookie.lifetime)
+        if cookie.lifetime is not None or Storage(cookie.storage) != Storage.LOCAL_STORAGE
+        else _("until you object or clear your browser's storage"),
         "description": str(cookie.description),
     }
 

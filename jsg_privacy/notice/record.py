@@ -82,7 +82,10 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
         or (["website visitors"] if "cookies" in categories else []),
         categories=[str(registry.categories[key].label) for key in categories],
         sources=[str(content.source_name(s)) for s in sources]
-        + [f"cookie {c.name}" for c in registry.cookies_for(purpose_key)],
+        + [
+            f"cookie {c.name} (storage: {purpose.route.label})"
+            for c in registry.cookies_for(purpose_key)
+        ],
         recipients=[f"{r.name} ({r.kind}, {r.country})" for r in recipients],
         transfers=[
             f"{r.name} ({r.country}): {content.recipient_entry(r)['safeguard_label']}"

@@ -51,5 +51,14 @@ RIGHTS = (
 RESPONSE_TIME = _(
     "We answer within one month, free of charge. For complex or numerous requests we may extend "
     "this by up to two further months and will tell you why within the first month. We may ask you "
-    "to confirm your identity first."
+    "to confirm your identity first: the month then starts once you have. If we need to ask you "
+    "what exactly you are asking for, the month is paused until you tell us."
+)
+
+#: How to complain to the shop first (DPA 2018 s.164A); the ICO route follows it in the notice.
+COMPLAINTS = _(
+    "If you are unhappy with how we have used or looked after your personal data, or with how we "
+    "answered a request about it, please tell us first: we acknowledge every complaint within 30 "
+    "days (our form does it at once), look into it, keep you informed and tell you the outcome "
+    "without undue delay, together with your right to complain to the supervisory authority."
 )

@@ -24,6 +24,8 @@ from jsg_privacy.registry.declarations import (
     Recipient,
     RecipientKind,
     Safeguard,
+    Storage,
+    StorageRoute,
 )
 from jsg_privacy.registry.rules import (
     Action,
@@ -106,6 +108,8 @@ __all__ = [
     "Safeguard",
     "Source",
     "SourceUnavailable",
+    "Storage",
+    "StorageRoute",
     "Subject",
     "add",
     "add_consent_mechanism",

@@ -48,6 +48,56 @@ BASIS_LABELS = {
 }
 
 
+class StorageRoute(StrEnum):
+    """Why a cookie group may store or read on a visitor's device (PECR reg. 6 and Sch. A1, as
+    amended by the Data (Use and Access) Act 2025)."""
+
+    CONSENT = "consent"
+    STRICTLY_NECESSARY = "strictly_necessary"
+    #: Sch. A1: first-party, aggregate statistics of how the service is used; the visitor may object.
+    STATISTICAL = "statistical"
+    #: Sch. A1: remembering how the site looks or works for the visitor (layout, language).
+    APPEARANCE = "appearance"
+
+    @property
+    def label(self) -> str:
+        return str(ROUTE_LABELS[self])
+
+    @property
+    def is_exception(self) -> bool:
+        return self in (StorageRoute.STATISTICAL, StorageRoute.APPEARANCE)
+
+
+ROUTE_LABELS = {
+    StorageRoute.CONSENT: _("your consent"),
+    StorageRoute.STRICTLY_NECESSARY: _("strictly necessary"),
+    StorageRoute.STATISTICAL: _("statistical exception (PECR Sch. A1): on unless you object"),
+    StorageRoute.APPEARANCE: _("appearance exception (PECR Sch. A1): on unless you object"),
+}
+
+
+class Storage(StrEnum):
+    """Where a declared item lives on the visitor's device (the ICO's 2026 guidance covers them
+    all, not only cookies)."""
+
+    COOKIE = "cookie"
+    LOCAL_STORAGE = "local_storage"
+    SESSION_STORAGE = "session_storage"
+    PIXEL = "pixel"
+
+    @property
+    def label(self) -> str:
+        return str(STORAGE_LABELS[self])
+
+
+STORAGE_LABELS = {
+    Storage.COOKIE: _("cookie"),
+    Storage.LOCAL_STORAGE: _("local storage"),
+    Storage.SESSION_STORAGE: _("session storage"),
+    Storage.PIXEL: _("pixel"),
+}
+
+
 class Origin(StrEnum):
     """Where personal data came from (GDPR Art. 14, seed 000 §1.2 and §1.5)."""
 
@@ -168,6 +218,19 @@ class Purpose:
     balancing_note: StrOrPromise = ""
     #: The notice's section of the policy this purpose makes true (e.g. "seed 000 §2.2").
     reference: str = ""
+    #: For a purpose with cookies or other device storage: its legal route. ``None``: consent for a
+    #: consent-based purpose, strictly necessary otherwise. A Sch. A1 exception
+    #: (``StorageRoute.STATISTICAL``, ``APPEARANCE``) puts its group on without a prompt for
+    #: visitors in ``JSG_PRIVACY_EXCEPTION_COUNTRIES``, with a one-click objection; others are asked.
+    storage_route: StorageRoute | str | None = None
+
+    @property
+    def route(self) -> StorageRoute:
+        if self.storage_route is not None:
+            return StorageRoute(self.storage_route)
+        if self.basis == Basis.CONSENT:
+            return StorageRoute.CONSENT
+        return StorageRoute.STRICTLY_NECESSARY
 
 
 @dataclass(frozen=True)
@@ -209,6 +272,16 @@ class Cookie:
     purpose: str
     lifetime: timedelta | None
     description: StrOrPromise = ""
+    #: Set by or sent to someone other than the shop (an advertising network, an analytics vendor):
+    #: such storage can never use a Sch. A1 exception (check ``jsg_privacy.E070``).
+    third_party: bool = False
+    #: A cookie (the default), a ``localStorage`` or ``sessionStorage`` key (removed by the banner's
+    #: script when its group is refused), or a pixel (a request its tag makes).
+    storage: Storage | str = "cookie"
+
+    @property
+    def is_cookie(self) -> bool:
+        return Storage(self.storage) == Storage.COOKIE
 
     @property
     def is_session(self) -> bool:

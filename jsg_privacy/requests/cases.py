@@ -30,7 +30,8 @@ CaseError = Refused
 
 
 def due_date(received: date) -> date:
-    """One calendar month after receipt (Art. 12(3)); the month's last day when the date is missing."""
+    """One calendar month after the clock starts (Art. 12(3)); the month's last day when the date
+    is missing. Days the clock is paused are added later (:mod:`jsg_privacy.requests.clock`)."""
     return ONE_MONTH.after(received)
 
 
@@ -81,13 +82,24 @@ def open_case(
 
 
 def mark_verified(case: Case, how: str, *, actor: Any = None, address: bool = False) -> None:
-    """Identity confirmed ``how``; with ``address``, that also proved the case's address."""
+    """Identity confirmed ``how``; with ``address``, that also proved the case's address.
+
+    The Art. 12(3) clock starts now (Art. 12A): the request is due one month from today.
+    """
+    now = timezone.now()
     case.status = Status.OPEN
-    case.verified_at = timezone.now()
+    case.verified_at = now
     case.identity_check = how
     case.verification_nonce = ""
-    case.save(update_fields=["status", "verified_at", "identity_check", "verification_nonce"])
+    fields = ["status", "verified_at", "identity_check", "verification_nonce"]
+    if case.clock_started_at is None:
+        case.clock_started_at = now
+        case.due_on = due_date(timezone.localdate(now))
+        fields += ["clock_started_at", "due_on"]
+    case.save(update_fields=fields)
     audit(case, "identity confirmed", actor=actor, detail=how)
+    if "clock_started_at" in fields:
+        audit(case, "clock started", actor=actor, detail=f"due {case.due_on}")
     if address:
         confirm_address(case, how, actor=actor)
 
@@ -172,6 +184,10 @@ def extend(
         raise CaseError(_("An extension is one or two months."))
     if not reason.strip():
         raise CaseError(_("Give the reason for the extension: the requester is told it."))
+    if case.clock_started_at is None:
+        raise CaseError(
+            _("The clock has not started: extend once the requester's identity is confirmed.")
+        )
     if today > case.due_on:
         raise CaseError(_("Too late: the requester must be told before the first due date."))
     case.extended_until = Period(months=months).after(case.due_on)
@@ -212,6 +228,19 @@ def address_proven(case: Case) -> bool:
     if case.email_confirmed_at is not None:
         return True
     return case.user_id is not None and identity.address_proven(case.user_id, case.email)
+
+
+def address_withheld(case: Case) -> bool:
+    """Whether the case names an address that is left out of its subject, not being proven."""
+    return bool(case.email) and not address_proven(case)
+
+
+def record_search(case: Case, search_record: dict[str, Any], *, actor: Any = None) -> None:
+    """Keep on the case what an export of it searched (Art. 15(1A)), beside its outcome."""
+    case.outcome = {**(case.outcome or {}), "search_record": search_record}
+    case.save(update_fields=["outcome"])
+    searched = len(search_record.get("searched", []))
+    audit(case, "search recorded", actor=actor, detail=f"{searched} sources searched")
 
 
 def subject_of(case: Case) -> Subject:

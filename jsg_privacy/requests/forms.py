@@ -132,3 +132,33 @@ class CodeForm(forms.Form):
         if not code.isdigit() or not code.isascii():
             raise forms.ValidationError(_("The code is made of digits only."))
         return code
+
+
+class AnswerForm(forms.Form):
+    """The requester's answer to a question we asked about their request (Art. 12A)."""
+
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=MAX_DETAILS, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ComplaintForm(forms.Form):
+    """The public complaint form (DPA 2018 s.164A): what it is about, and where to answer."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        error_messages={
+            "required": _(
+                "Give an e-mail address: we send the acknowledgement, our updates and the "
+                "outcome to it."
+            )
+        },
+    )
+    details = forms.CharField(
+        label=_("Your complaint"),
+        max_length=MAX_DETAILS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, and what you would like us to do."),
+        error_messages={"required": _("Tell us what your complaint is about.")},
+    )

@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     ERASURE = "erasure", _("erasure (delete my data)")
     RESTRICTION = "restriction", _("restriction (limit what you do with my data)")
     OBJECTION = "objection", _("objection (stop a use of my data)")
+    #: Not a right exercised but a complaint about how the shop handles personal data (DPA 2018
+    #: s.164A): acknowledged within 30 days, investigated, answered with the ICO route.
+    COMPLAINT = "complaint", _("complaint about how we handle personal data")
 
 
 class Status(models.TextChoices):
@@ -37,6 +40,8 @@ class Status(models.TextChoices):
     FAILED = "failed", _("failed (can be retried)")
     #: Done here; recipients that received the data are still to be told (Art. 19).
     WAITING = "waiting", _("waiting for recipients")
+    #: Closed: the requester did not answer a request for clarification in time (Art. 12A).
+    NO_REPLY = "no_reply", _("closed: no reply to our question")
 
 
 class Channel(models.TextChoices):
@@ -59,10 +64,16 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=UNFINISHED_STATUSES)
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
+        """Open cases past their deadline: the clock has started (Art. 12A), is not paused for
+        clarification, and the due date (days paused added) or the extension has passed."""
         today = today or timezone.localdate()
-        return self.still_open().filter(
-            models.Q(extended_until__isnull=True, due_on__lt=today)
-            | models.Q(extended_until__lt=today)
+        return (
+            self.still_open()
+            .filter(clock_started_at__isnull=False, paused_since__isnull=True)
+            .filter(
+                models.Q(extended_until__isnull=True, due_on__lt=today)
+                | models.Q(extended_until__lt=today)
+            )
         )
 
 
@@ -94,10 +105,20 @@ class Case(models.Model):
     email_confirmed_at = models.DateTimeField(
         _("address confirmed for this request"), null=True, blank=True
     )
-    due_on = models.DateField(_("due (one month, Art. 12(3))"))
+    #: When the Art. 12(3) clock started (Art. 12A): identity confirmed, or receipt when the
+    #: requester's identity was already known (an account, staff who checked it).
+    clock_started_at = models.DateTimeField(_("clock started (Art. 12A)"), null=True, blank=True)
+    #: One month from the clock's start, plus every day it was paused for clarification.
+    due_on = models.DateField(_("due (one month, plus days paused)"))
+    #: Days the clock was paused waiting for the requester's clarification, added to the due date.
+    paused_days = models.PositiveIntegerField(_("days paused for clarification"), default=0)
+    #: Set while the clock is paused: since when we wait for the requester's clarification.
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
     extended_until = models.DateField(_("extended until"), null=True, blank=True)
     extension_reason = EncryptedTextField(_("reason for the extension"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    #: A complaint: when its acknowledgement was sent (s.164A: within 30 days of receipt).
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     failure_reason = models.TextField(_("why it failed"), blank=True)
     #: One-time identity link: the nonce it carries; cleared once used.
@@ -120,7 +141,59 @@ class Case(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in UNFINISHED_STATUSES and self.deadline < timezone.localdate()
+        return (
+            self.status in UNFINISHED_STATUSES
+            and self.clock_started_at is not None
+            and self.paused_since is None
+            and self.deadline < timezone.localdate()
+        )
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+
+class ComplaintManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(kind=Kind.COMPLAINT)
+
+
+class Complaint(Case):
+    """A complaint is a case of its own kind, with its own list in the admin."""
+
+    objects = ComplaintManager.from_queryset(CaseQuerySet)()  # type: ignore[misc,assignment]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("data-protection complaint")
+        verbose_name_plural = _("data-protection complaints")
+
+
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement")
+    UPDATE = "update", _("progress update")
+    OUTCOME = "outcome", _("outcome")
+
+
+class Letter(models.Model):
+    """What we wrote to a complainant, kept as it was sent: proof they were kept informed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("letter"), max_length=16, choices=LetterKind.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = EncryptedTextField(_("text"), max_length=20000)
+
+    class Meta:
+        verbose_name = _("letter to the complainant")
+        verbose_name_plural = _("letters to the complainant")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_kind_display()}"
 
 
 class CaseEventQuerySet(models.QuerySet):
@@ -165,6 +238,34 @@ class CaseEvent(models.Model):
 
 def new_nonce() -> str:
     return secrets.token_hex(16)
+
+
+class Clarification(models.Model):
+    """A question staff asked the requester (Art. 12A): the clock is paused until the answer.
+
+    The requester answers through a one-time link e-mailed with the question, or staff record an
+    answer received another way. Either resumes the clock; the days paused go onto the due date.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clarifications")
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    #: What we need to know and why: e-mailed to the requester as it is.
+    question = EncryptedTextField(_("question (with the reason it is needed)"), max_length=2000)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer = EncryptedTextField(_("answer"), blank=True, max_length=5000)
+    #: How the answer came: "reply link", or what staff recorded (a call, a letter).
+    answered_how = models.CharField(_("answered by"), max_length=200, blank=True)
+    days_paused = models.PositiveIntegerField(_("days paused"), default=0)
+    #: Carried by the reply link; cleared once answered or the case is closed.
+    link_nonce = models.CharField(max_length=32, blank=True, default=new_nonce, editable=False)
+
+    class Meta:
+        verbose_name = _("request for clarification")
+        verbose_name_plural = _("requests for clarification")
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {_('clarification')}"
 
 
 class ExportFile(models.Model):

@@ -55,7 +55,9 @@ def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
         target = storage()  # refused before any work when it is not safe
         with tempfile.TemporaryDirectory(prefix="jsg-case-") as scratch:
             path = Path(scratch) / "export.zip"
-            summary = export.export(cases.subject_of(case), path)
+            summary = export.export(
+                cases.subject_of(case), path, address_withheld=cases.address_withheld(case)
+            )
             name = f"{EXPORT_PREFIX}{case.reference}-{secrets.token_urlsafe(24)}.zip"
             with path.open("rb") as handle:
                 stored = target.save(name, File(handle))
@@ -79,6 +81,7 @@ def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
             "missing": summary.missing,
             "consent_records": summary.consent_records,
             "disclosures": summary.disclosures,
+            "search_record": summary.search_record,
         },
     )
     if base_url:

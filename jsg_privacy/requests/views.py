@@ -89,6 +89,18 @@ def too_many(request: HttpRequest, outcome: ratelimit.Outcome) -> HttpResponse:
     return response
 
 
+def public_form_limits(request: HttpRequest, email: str) -> HttpResponse | None:
+    """The public forms' rate limits, per client and per address: a 429 page once one is hit."""
+    for limit, value in (
+        (ratelimit.PER_CLIENT, ratelimit.client_value(request)),
+        (ratelimit.PER_EMAIL, ratelimit.email_value(email)),
+    ):
+        outcome = ratelimit.hit(limit, value)
+        if not outcome.allowed:
+            return too_many(request, outcome)
+    return None
+
+
 def link_problem(
     request: HttpRequest,
     *,
@@ -440,13 +452,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        for limit, value in (
-            (ratelimit.PER_CLIENT, ratelimit.client_value(request)),
-            (ratelimit.PER_EMAIL, ratelimit.email_value(email)),
-        ):
-            outcome = ratelimit.hit(limit, value)
-            if not outcome.allowed:
-                return too_many(request, outcome)
+        refused = public_form_limits(request, email)
+        if refused is not None:
+            return refused
         if form.cleaned_data["kind"] == MARKETING_OBJECTION:
             return _marketing_objection(request, email, form.cleaned_data["details"])
         case = cases.open_case(

@@ -30,9 +30,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jsg_privacy.conf import app_settings
-from jsg_privacy.consent import groups, state
+from jsg_privacy.consent import groups, region, state
 from jsg_privacy.consent.middleware import VARY_ATTRIBUTE
-from jsg_privacy.registry import on_change
+from jsg_privacy.registry import StorageRoute, on_change
 
 register = template.Library()
 
@@ -47,6 +47,39 @@ CONSENT_MODE_TYPES = {
     "marketing": ["ad_storage", "ad_user_data", "ad_personalization"],
     "preferences": ["functionality_storage", "personalization_storage"],
 }
+#: Every Consent Mode v2 type: each is in the default command, denied unless always granted.
+ALL_CONSENT_MODE_TYPES = (
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+)
+#: Strictly necessary for security (fraud prevention, authentication): granted everywhere.
+ALWAYS_GRANTED = ("security_storage",)
+#: What a Sch. A1 exception may grant by default where it applies; never an advertising type.
+GRANTED_BY_ROUTE = {
+    StorageRoute.STATISTICAL: {"analytics_storage"},
+    StorageRoute.APPEARANCE: {"functionality_storage", "personalization_storage"},
+}
+
+
+def consent_mode_regions() -> dict[str, list[str]]:
+    """``{"countries": [...], "grant": [...]}``: the region-specific default where the UK
+    exceptions apply — each exception group's own types that its route allows, never ``ad_*``."""
+    grant = sorted(
+        {
+            kind
+            for g in groups.current()
+            if g.is_exception
+            for kind in CONSENT_MODE_TYPES.get(g.key, [])
+            if kind in GRANTED_BY_ROUTE.get(g.route, set())
+        }
+    )
+    countries = sorted({c.strip().upper() for c in app_settings.EXCEPTION_COUNTRIES})
+    return {"countries": countries, "grant": grant} if grant and countries else {}
 
 
 @on_change
@@ -137,11 +170,16 @@ def _render_head() -> str:
         mapping = {g.key: CONSENT_MODE_TYPES.get(g.key, []) for g in groups.current()}
         parts.append(
             format_html(
-                '<script src="{}" data-map="{}" data-versions="{}" data-cookie="{}"{}></script>',
+                '<script src="{}" data-map="{}" data-versions="{}" data-cookie="{}" '
+                'data-types="{}" data-always="{}" data-regions="{}" data-wait="{}"{}></script>',
                 static("jsg_privacy/consent-mode.js"),
                 json.dumps(mapping, separators=(",", ":")),
                 _versions(),
                 state.cookie_name(),
+                json.dumps(ALL_CONSENT_MODE_TYPES, separators=(",", ":")),
+                json.dumps(ALWAYS_GRANTED, separators=(",", ":")),
+                json.dumps(consent_mode_regions(), separators=(",", ":")),
+                app_settings.CONSENT_MODE_WAIT_FOR_UPDATE,
                 nonce,
             )
         )
@@ -170,6 +208,19 @@ def _render_banner() -> str:
             "groups": groups.current(),
             "choices": [(g, False) for g in groups.current()],
             "versions_json": _versions(),
+            # Groups on without a prompt where the UK exceptions apply. Without a country header
+            # every visitor is in the shop's default country, so the page says whether they apply
+            # ("1"/"0", the same for everyone: still cache-safe, no request); with one, the script
+            # asks the status endpoint (which varies on that header) until the visitor decides.
+            "exceptions_json": json.dumps([g.key for g in groups.current() if g.is_exception]),
+            "exceptions_apply": (
+                "" if region.header_meta_key() else "1" if region.exceptions_apply(None) else "0"
+            ),
+            # localStorage/sessionStorage keys the script removes while their group is refused.
+            "storage_json": json.dumps(
+                {g.key: keys for g in groups.current() if (keys := g.storage_keys())},
+                separators=(",", ":"),
+            ),
             "cookie_name": state.cookie_name(),
             "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced per request
         },

@@ -175,6 +175,8 @@ def test_a_minimal_shops_record_export_and_checks_claim_nothing_either(
         "jsg_privacy.Case",
         "jsg_privacy.Restriction",
         "jsg_privacy.Objection",
+        "jsg_privacy.Clarification",
+        "jsg_privacy.Letter",
         "jsg_privacy.AddressProof",
         "jsg_privacy.RecipientNotice",
         "jsg_privacy.StaffAccess",

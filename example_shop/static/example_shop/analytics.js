@@ -6,5 +6,6 @@
     document.cookie = `_sa_id=${id}; max-age=${year}; path=/; samesite=lax`;
   }
   document.cookie = `_sa_s_${Date.now().toString(36)}=1; max-age=1800; path=/; samesite=lax`;
+  localStorage.setItem("_sa_last_visit", String(Date.now()));  // declared as local storage
   window.jsgShopAnalytics = true;
 })();

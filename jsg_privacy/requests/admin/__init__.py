@@ -12,6 +12,7 @@ A shop's user admin gets the one-click export with :func:`export_user_personal_d
         actions = [export_user_personal_data]
 """
 
+from jsg_privacy.requests.admin.complaints import ComplaintAdmin
 from jsg_privacy.requests.admin.export import (
     export_case,
     export_response,
@@ -23,6 +24,7 @@ from jsg_privacy.requests.admin.restrictions import RestrictionAdmin
 
 __all__ = [
     "CaseAdmin",
+    "ComplaintAdmin",
     "RecipientNoticeAdmin",
     "RestrictionAdmin",
     "export_case",

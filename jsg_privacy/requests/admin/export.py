@@ -27,14 +27,16 @@ logger = logging.getLogger("jsg_privacy.requests")
 STAFF_EXPORT_CHECK = "staff export from the admin: the account holder, as held on record"
 
 
-def export_response(subject: Subject, filename: str) -> tuple[FileResponse, export.Summary]:
+def export_response(
+    subject: Subject, filename: str, *, address_withheld: bool = False
+) -> tuple[FileResponse, export.Summary]:
     """The subject's ZIP as a download, written to a temporary file and streamed from it.
 
     The file is deleted when the response is closed.
     """
     handle = tempfile.TemporaryFile(prefix="jsg-export-", suffix=".zip")  # noqa: SIM115
     try:
-        summary = export.export(subject, handle)
+        summary = export.export(subject, handle, address_withheld=address_withheld)
         handle.seek(0)
     except BaseException:
         handle.close()
@@ -62,7 +64,11 @@ def export_case(request: HttpRequest, case: Case) -> HttpResponseBase | None:
         subject_data.found_only_by_address(case.user_id, case.email) if not subject.email else {}
     )
     try:
-        response, summary = export_response(subject, f"{case.reference}-personal-data.zip")
+        response, summary = export_response(
+            subject,
+            f"{case.reference}-personal-data.zip",
+            address_withheld=cases.address_withheld(case),
+        )
     except Exception as exc:
         logger.exception("Staff export of case %s failed", case.reference)
         messages.error(request, _("The export failed: %(error)s.") % {"error": type(exc).__name__})
@@ -92,6 +98,7 @@ def export_case(request: HttpRequest, case: Case) -> HttpResponseBase | None:
             },
         )
     cases.audit(case, "exported by staff", actor=request.user, detail=detail)
+    cases.record_search(case, summary.search_record, actor=request.user)
     access.record_export(
         request,
         subject,
@@ -128,5 +135,6 @@ def export_user_personal_data(
     if response is None:
         cases.fail(case, _("The export failed."), actor=request.user)
     else:
-        cases.complete(case, {"exported_by_staff": True}, actor=request.user)
+        outcome = {**(case.outcome or {}), "exported_by_staff": True}
+        cases.complete(case, outcome, actor=request.user)
     return response

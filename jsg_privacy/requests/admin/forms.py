@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from jsg_privacy.flows.object import objectable_purposes
 from jsg_privacy.inventory import MARKETING_CONSENT
-from jsg_privacy.requests.models import Case, Channel
+from jsg_privacy.requests.models import Case, Channel, Kind
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
 
@@ -44,6 +44,11 @@ class LogRequestForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["kind", "channel", "email", "user", "details", "identity_check", "address_check"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = cast(forms.ChoiceField, self.fields["kind"])  # complaints are logged on their own
+        kind.choices = [(k, label) for k, label in Kind.choices if k != Kind.COMPLAINT]
 
 
 class AddressProofForm(forms.Form):
@@ -107,3 +112,29 @@ class ObjectionForm(forms.Form):
         marketing = [(MARKETING_CONSENT, _("Direct marketing (stopped at once)"))]
         purpose = cast(forms.ChoiceField, self.fields["purpose"])
         purpose.choices = marketing + objectable_purposes()
+
+
+class ClarifyForm(forms.Form):
+    question = forms.CharField(
+        label=gettext_lazy("question, with the reason it is needed"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Ask only what you need to find or understand the data asked for, not as a matter of "
+            "routine. The requester is e-mailed this text with a link to answer; the clock is "
+            "paused until they do."
+        ),
+    )
+
+
+class AnswerReceivedForm(forms.Form):
+    how = forms.CharField(
+        label=gettext_lazy("how the answer came"),
+        max_length=200,
+        help_text=gettext_lazy("For example: by telephone on 3 March; by letter dated 2 March."),
+    )
+    answer = forms.CharField(
+        label=gettext_lazy("the answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

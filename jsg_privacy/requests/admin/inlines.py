@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jsg_privacy.flows.models import Objection, Restriction
-from jsg_privacy.requests.models import Case, CaseEvent, ExportFile, Kind
+from jsg_privacy.requests.models import Case, CaseEvent, Clarification, ExportFile, Kind
 
 
 class CaseInline(admin.TabularInline):
@@ -48,6 +48,12 @@ class CaseEventInline(CaseInline):
     model = CaseEvent
     fields = ["at", "actor", "action", "detail"]
     verbose_name_plural = gettext_lazy("audit trail (who did what, and when)")
+
+
+class ClarificationInline(CaseInline):
+    model = Clarification
+    fields = ["asked_at", "question", "answered_at", "answered_how", "answer", "days_paused"]
+    verbose_name_plural = gettext_lazy("requests for clarification (the clock paused, Art. 12A)")
 
 
 class ExportFileInline(CaseInline):

@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -18,15 +17,20 @@ from django.utils.translation import gettext_lazy
 
 from jsg_privacy import tasks
 from jsg_privacy.audit.access import records_own_access
-from jsg_privacy.crypto.admin import KeyedHashSearchMixin
 from jsg_privacy.crypto.fields import is_encrypted
 from jsg_privacy.flows import subject_data
-from jsg_privacy.requests import cases, objection
+from jsg_privacy.requests import cases, clock, objection
+from jsg_privacy.requests.admin.base import CaseAdminBase
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import LogRequestForm
-from jsg_privacy.requests.admin.inlines import INLINES_BY_KIND, CaseEventInline, OverdueFilter
+from jsg_privacy.requests.admin.inlines import (
+    INLINES_BY_KIND,
+    CaseEventInline,
+    ClarificationInline,
+    OverdueFilter,
+)
 from jsg_privacy.requests.admin.notices import RecipientNoticeInline, retry
-from jsg_privacy.requests.admin.steps import VERIFIED, CaseSteps, run_task
+from jsg_privacy.requests.admin.steps import VERIFIED, run_task
 from jsg_privacy.requests.models import OPEN_STATUSES, Case, Kind, Status
 from jsg_privacy.requests.notices import RecipientNotice
 
@@ -35,25 +39,37 @@ CHANGE_FIELDSETS = [
     (gettext_lazy("Identity"), {"fields": ["identity_check", "verified_at", "address_status"]}),
     (
         gettext_lazy("Deadline"),
-        {"fields": ["received_at", "due_on", "extended_until", "extension_reason", "completed_at"]},
+        {
+            "fields": [
+                "received_at",
+                "clock_started_at",
+                "clock_state",
+                "due_on",
+                "paused_days",
+                "extended_until",
+                "extension_reason",
+                "completed_at",
+            ]
+        },
     ),
     (gettext_lazy("Result"), {"fields": ["outcome_summary", "failure_reason"]}),
 ]
 
 
 @admin.register(Case)
-class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
+class CaseAdmin(CaseAdminBase):
     """Cases are read-only; staff act on them through the actions and the buttons on each case."""
 
+    log_form = LogRequestForm
+    log_description = gettext_lazy(
+        "Log a request received by phone, letter or e-mail. Say how you checked the "
+        "requester's identity: the request is then open, with its due date, at once."
+    )
+    change_fieldsets = CHANGE_FIELDSETS
     list_display = ["reference", "kind", "status", "channel", "received_at", "deadline", "overdue"]
     list_filter = [OverdueFilter, "status", "kind", "channel"]
     # The requester's address is encrypted: an exact address finds its cases by keyed hash. The
     # account's address is searched too while the user model keeps it in clear (get_search_fields).
-    search_fields = ["reference"]
-    search_help_text = gettext_lazy("A reference or an e-mail address.")
-    date_hierarchy = "received_at"
-    raw_id_fields = ["user"]
-    change_form_template = "admin/jsg_privacy/case/change_form.html"
     actions = [
         "export_zip",
         "erase_after_review",
@@ -64,12 +80,6 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
     ]
 
     # -- list --
-
-    @admin.display(
-        description=gettext_lazy("deadline"), ordering=Coalesce("extended_until", "due_on")
-    )
-    def deadline(self, obj: Case) -> Any:
-        return obj.deadline
 
     @admin.display(description=gettext_lazy("overdue"), boolean=True)
     def overdue(self, obj: Case) -> bool:
@@ -86,41 +96,19 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
             return fields
         return fields if is_encrypted(field) else [*fields, f"user__{field.name}"]
 
-    # -- permissions: a case is never edited or deleted, only acted on --
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    # -- the add form: a request received by phone, letter or e-mail --
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        if obj is None:
-            kwargs["form"] = LogRequestForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            description = _(
-                "Log a request received by phone, letter or e-mail. Say how you checked the "
-                "requester's identity: the request is then open, with its due date, at once."
-            )
-            return [(None, {"fields": LogRequestForm.Meta.fields, "description": description})]
-        return CHANGE_FIELDSETS
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if obj is None:
-            return []
-        return [name for _title, options in CHANGE_FIELDSETS for name in options["fields"]]
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """Requests only: complaints have their own list (:mod:`.complaints`)."""
+        return super().get_queryset(request).exclude(kind=Kind.COMPLAINT)
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if obj is None:
             return []
-        return [CaseEventInline, *INLINES_BY_KIND.get(obj.kind, []), RecipientNoticeInline]
+        return [
+            CaseEventInline,
+            ClarificationInline,
+            *INLINES_BY_KIND.get(obj.kind, []),
+            RecipientNoticeInline,
+        ]
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
         if change:
@@ -136,10 +124,7 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
             address_check=data.get("address_check", ""),
             actor=request.user,
         )
-        # The admin logs and redirects to ``obj``: make it the case open_case created.
-        for field in Case._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(case, field.attname))
-        obj._state.adding, obj._state.db = False, case._state.db
+        self.adopt(obj, case)
 
     def response_add(
         self, request: HttpRequest, obj: Case, post_url_continue: Any = None
@@ -176,11 +161,28 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
             )
         return format_html("{}<ul>{}</ul>", what, found or format_html("<li>{}</li>", _("nothing")))
 
+    @admin.display(description=gettext_lazy("clock (Art. 12A)"))
+    def clock_state(self, obj: Case) -> str:
+        """Whether the clock runs, has not started, or is paused, and what that does to the date."""
+        if obj.clock_started_at is None:
+            return _("Not started: it starts when the requester's identity is confirmed.")
+        if obj.paused_since is not None:
+            return _(
+                "Paused since %(date)s, waiting for the requester's answer: each day paused is "
+                "added to the due date when they answer."
+            ) % {"date": obj.paused_since}
+        if obj.paused_days:
+            return _("Running; %(days)d days paused so far have been added to the due date.") % {
+                "days": obj.paused_days
+            }
+        return _("Running.")
+
     @admin.display(description=gettext_lazy("outcome"))
     def outcome_summary(self, obj: Case) -> str:
         outcome = dict(obj.outcome or {})
         steps = outcome.pop("steps", None)
-        parts = []
+        search = outcome.pop("search_record", None)
+        parts = [search_record_html(search)] if search else []
         if steps:
             rows = format_html_join(
                 "", "<tr><td>{}</td><td>{}</td></tr>", ((s["label"], s["action"]) for s in steps)
@@ -213,10 +215,23 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
         tools: list[tuple[bool, str, str, bool]] = [
             (case.verified_at is not None, _("Export personal data (ZIP)"), "export", True),
             (verified and case.kind == Kind.ERASURE, _("Erase… (review the plan)"), "erase", False),
+            (verified and case.extended_until is None, _("Extend…"), "extend", False),
             (
-                case.status in (*VERIFIED, Status.UNVERIFIED) and case.extended_until is None,
-                _("Extend…"),
-                "extend",
+                verified and case.paused_since is None,
+                _("Ask for clarification (pauses the clock)…"),
+                "clarify",
+                False,
+            ),
+            (
+                verified and case.paused_since is not None,
+                _("Record the requester's answer…"),
+                "answer",
+                False,
+            ),
+            (
+                verified and clock.may_close(case),
+                _("Close: no answer (sends a letter)…"),
+                "no-reply",
                 False,
             ),
             (
@@ -323,3 +338,49 @@ class CaseAdmin(KeyedHashSearchMixin, CaseSteps, admin.ModelAdmin):
             objection.object_to_marketing(cases.stated_subject(case), case=case, actor=request.user)
             done += 1
         messages.success(request, _("Marketing stopped for %(count)d requests.") % {"count": done})
+
+
+def search_record_html(search: dict[str, Any]) -> str:
+    """The search record of an export (Art. 15(1A)): searched, left out and why, redactions."""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (e["label"], e["system"], ", ".join(e["found_by"]), e["rows"])
+            for e in search.get("searched", [])
+        ),
+    )
+    head = format_html(
+        "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        _("searched"),
+        _("kind"),
+        _("looked for by"),
+        _("rows found"),
+    )
+    lists = [
+        (_("Not searched"), search.get("excluded", []), "reason"),
+        (_("Could not be reached"), search.get("unavailable", []), "reason"),
+    ]
+    notes = format_html_join(
+        "",
+        "<p>{}:</p><ul>{}</ul>",
+        (
+            (title, format_html_join("", "<li>{}: {}</li>", ((e["label"], e[key]) for e in items)))
+            for title, items, key in lists
+            if items
+        ),
+    )
+    redactions = format_html_join(
+        "",
+        "<li>{}, {}: {} ({})</li>",
+        ((e["label"], e["field"], e["count"], e["type"]) for e in search.get("redactions", [])),
+    )
+    return format_html(
+        "<p>{}</p><table>{}{}</table>{}<p>{}</p><ul>{}</ul>",
+        _("Search record (Art. 15(1A))"),
+        head,
+        rows,
+        notes,
+        _("Redactions"),
+        redactions or format_html("<li>{}</li>", _("none")),
+    )

@@ -27,10 +27,19 @@ from jsg_privacy.flows.object import MARKETING_PURPOSES
 from jsg_privacy.flows.rectify import correctable_fields
 from jsg_privacy.notifiers import Event
 from jsg_privacy.registry import ModelSource, registry
-from jsg_privacy.requests import cases, objection, recipients, rectification, restriction
+from jsg_privacy.requests import (
+    cases,
+    clock,
+    objection,
+    recipients,
+    rectification,
+    restriction,
+)
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import (
     AddressProofForm,
+    AnswerReceivedForm,
+    ClarifyForm,
     DecisionForm,
     ExtendForm,
     ObjectionForm,
@@ -58,11 +67,15 @@ class CaseSteps(_AdminBase):
     def _back(self, case: Case) -> HttpResponseRedirect:
         return HttpResponseRedirect(self._url(case, "change"))
 
-    def get_urls(self) -> list[Any]:
-        steps = {
+    def step_views(self) -> dict[str, Callable[..., HttpResponseBase]]:
+        """The steps' views by URL name: ``<pk>/<step>/``."""
+        return {
             "export": self.export_view,
             "erase": self.erase_view,
             "extend": self.extend_view,
+            "clarify": self.clarify_view,
+            "answer": self.answer_view,
+            "no-reply": self.no_reply_view,
             "restrict": self.restrict_view,
             "object": self.objection_view,
             "decide": self.decide_view,
@@ -71,6 +84,8 @@ class CaseSteps(_AdminBase):
             "address-link": self.address_link_view,
             "address-proof": self.address_proof_view,
         }
+
+    def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
         own = [
             path(
@@ -78,7 +93,7 @@ class CaseSteps(_AdminBase):
                 self.admin_site.admin_view(view),
                 name="{}_{}_{}".format(*info, step),
             )
-            for step, view in steps.items()
+            for step, view in self.step_views().items()
         ]
         return own + super().get_urls()
 
@@ -191,6 +206,61 @@ class CaseSteps(_AdminBase):
             "Due %(date)s. A request can be extended by up to two months if it is complex or one of many."
         ) % {"date": case.due_on}
         return self._step(request, case, ExtendForm(request.POST or None), title, run, intro)
+
+    def clarify_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def link(token: str) -> str:
+            return request.build_absolute_uri(reverse("jsg_privacy:requests:answer", args=[token]))
+
+        def run(data: dict[str, Any]) -> str:
+            try:
+                clock.ask(case, data["question"], reply_url=link, actor=request.user)
+            except OSError as exc:  # the mail server: nothing was paused (one transaction)
+                raise cases.CaseError(_("The e-mail could not be sent; try again later.")) from exc
+            return _("The clock is paused; the requester was e-mailed your question.")
+
+        title = _("Ask the requester of %(ref)s for clarification") % {"ref": case.reference}
+        intro = _(
+            "Due %(date)s. The clock pauses until they answer; the days paused are added to the "
+            "due date. With no answer after %(days)d days you may close the request."
+        ) % {"date": case.deadline, "days": app_settings.CLARIFICATION_NO_REPLY_DAYS}
+        return self._step(request, case, ClarifyForm(request.POST or None), title, run, intro)
+
+    def answer_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            days = clock.resume(case, data["answer"], how=data["how"], actor=request.user)
+            case.refresh_from_db()
+            return _("The clock runs again: %(days)d days paused; now due %(date)s.") % {
+                "days": days,
+                "date": case.deadline,
+            }
+
+        title = _("The answer of the requester of %(ref)s") % {"ref": case.reference}
+        intro = _("For an answer received by phone, letter or e-mail.")
+        form = AnswerReceivedForm(request.POST or None)
+        return self._step(request, case, form, title, run, intro)
+
+    def no_reply_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        case = self._case(request, object_id)
+
+        def run(data: dict[str, Any]) -> str:
+            try:
+                clock.close_for_no_reply(case, actor=request.user)
+            except OSError as exc:
+                raise cases.CaseError(_("The e-mail could not be sent; try again later.")) from exc
+            return _("%(ref)s closed; the requester was sent a letter saying so.") % {
+                "ref": case.reference
+            }
+
+        title = _("Close %(ref)s for want of an answer?") % {"ref": case.reference}
+        intro = _(
+            "The requester was asked a question on %(date)s and has not answered. They are "
+            "e-mailed a letter saying the request is closed and that they may ask again."
+        ) % {"date": case.paused_since}
+        return self._step(request, case, forms.Form(request.POST or None), title, run, intro)
 
     def restrict_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         case = self._case(request, object_id)

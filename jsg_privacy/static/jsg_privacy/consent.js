@@ -19,14 +19,39 @@
     n.text = o.text;
     o.replaceWith(n);
   });
+  // Declared localStorage/sessionStorage keys of refused groups go, as their cookies do server-side.
+  const S = JSON.parse(b.dataset.storage || "{}");
+  const glob = (p) => new RegExp("^" + p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  const sweep = (s) => {
+    for (const k in S) if (s[k] === false) for (const area in S[k]) {
+      const store = area === "local_storage" ? window.localStorage : window.sessionStorage;
+      const pats = S[k][area].map(glob);
+      for (let i = store.length - 1; i >= 0; i--) if (pats.some((r) => r.test(store.key(i)))) store.removeItem(store.key(i));
+    }
+  };
   const show = (on) => { b.style.display = on ? "block" : "none"; };
   const apply = () => {
     const s = read();
     activate(s);
+    sweep(s);
     if (window.jsgConsentMode) window.jsgConsentMode(s);
     return s;
   };
   apply();
+  // Exception groups (UK, PECR Sch. A1) not decided yet: on if the server says so for this visitor.
+  // The page says so when every visitor is in the shop's default country ("1"/"0"); otherwise the
+  // status endpoint, which knows the visitor's country, is asked.
+  const X = JSON.parse(b.dataset.exceptions || "[]"), seen = read(), ap = b.dataset.exceptionsApply;
+  const grant = (on) => { const s = read(); for (const k of X) if (!(k in s)) s[k] = on(k); activate(s); };
+  if (X.some((k) => !(k in seen))) {
+    if (ap) { if (ap === "1") grant(() => true); }
+    else fetch(b.dataset.status, { credentials: "same-origin" })
+      .then((r) => r.json()).then((j) => {
+        const on = {};
+        for (const g of j.groups) on[g.key] = g.accepted === true;
+        grant((k) => on[k] === true);
+      }).catch(() => {});
+  }
   const close = b.querySelector(".jsg-cb__close");
   close.hidden = false;
   close.onclick = () => show(false);

@@ -189,7 +189,9 @@ def test_upgrading_encrypts_the_requests_jsg_privacy_stored_in_clear():
             cursor.execute("SELECT email, details FROM jsg_privacy_case WHERE id = %s", [pk])
             stored = cursor.fetchone()
         assert all(value.startswith("gAAAAA") for value in stored)
-        case = Case.objects.filter(email_digest__matches="dana@example.org").get()
+        # Only the columns 0011 has: the model's later fields are not there yet.
+        found = Case.objects.filter(email_digest__matches="dana@example.org")
+        case = found.only("id", "email", "details").get()
         assert (case.email, case.details) == ("Dana@Example.org", SECRETS["request"])
         assert case.events.get().detail == "call-back"
         migrate([("jsg_privacy", "0009_retention_usage_and_audit_logs")])

@@ -116,7 +116,11 @@ def test_staff_log_a_phone_request_only_with_how_identity_was_checked(admin_clie
     assert (case.status, case.channel, case.identity_check) == (Status.OPEN, "phone", check)
     assert case.due_on == cases.due_date(timezone.localdate())
     events = list(case.events.values_list("action", "actor"))
-    assert events == [("received", admin_user.pk), ("identity confirmed", admin_user.pk)]
+    assert events == [
+        ("received", admin_user.pk),
+        ("identity confirmed", admin_user.pk),
+        ("clock started", admin_user.pk),
+    ]
 
 
 def test_the_add_form_offers_the_channels_staff_receive_requests_by(admin_client):

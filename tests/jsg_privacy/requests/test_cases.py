@@ -81,6 +81,9 @@ def test_staff_log_a_phone_request_with_how_identity_was_checked(admin_user):
 
 def test_an_extension_needs_a_reason_is_at_most_two_months_and_tells_the_requester_in_time():
     case = open_access()
+    with pytest.raises(cases.CaseError, match="clock has not started"):
+        cases.extend(case, months=1, reason="complex")
+    cases.mark_verified(case, "signed link")
     with pytest.raises(cases.CaseError, match="reason"):
         cases.extend(case, months=2, reason=" ")
     with pytest.raises(cases.CaseError, match="one or two months"):
@@ -94,7 +97,7 @@ def test_an_extension_needs_a_reason_is_at_most_two_months_and_tells_the_request
 
 
 def test_overdue_cases_are_listed():
-    late = open_access()
+    late = open_access(identity_check="logged-in account holder")
     Case.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     open_access("bob@example.com")
     assert list(Case.objects.overdue()) == [Case.objects.get(pk=late.pk)]

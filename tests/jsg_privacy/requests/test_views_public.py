@@ -241,6 +241,7 @@ def test_a_confirmed_access_request_e_mails_a_download_link(
         "received",
         "identity link sent",
         "identity confirmed",
+        "clock started",
         "address confirmed",
         "completed",
         "download link sent",
