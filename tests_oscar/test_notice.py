@@ -60,10 +60,12 @@ def test_oscar_s_analytics_are_a_legitimate_interest_not_a_consent(notice):
 
 
 def test_the_cookie_table_lists_oscar_s_cookies_under_their_purposes(notice):
-    assert "oscar_open_basket this website Strictly necessary for the website to work 1 week" in (
-        notice
-    )
-    assert "oscar_history this website Remembering your preferences 1 week" in notice
+    # Columns: name, provider, purpose, legal route (PECR), lifetime.
+    assert (
+        "oscar_open_basket this website Strictly necessary for the website to work "
+        "strictly necessary 1 week"
+    ) in notice
+    assert "oscar_history this website Remembering your preferences your consent 1 week" in notice
     assert "django_language this website Strictly necessary" in notice  # Oscar's language list
 
 
