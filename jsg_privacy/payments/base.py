@@ -158,6 +158,9 @@ class Event:
     #: The amount the provider says was paid, and the order reference it carries, when it says.
     amount: int | None = None
     reference: str = ""
+    #: The customer finished with the provider (PayPal's ``CHECKOUT.ORDER.APPROVED``): the shop
+    #: confirms the waiting payment now, as its page would have, should the page be closed.
+    completes: bool = False
 
 
 class Gateway(abc.ABC):

@@ -254,6 +254,8 @@ def handle_event(event: Event, gateway: Gateway) -> str:
                 )
         except IntegrityError:
             return "replayed"
+        if event.completes:
+            return _complete(event, gateway)
         if not event.succeeded:
             return "ignored"
         payments = Payment.objects.filter(gateway=gateway.name)
@@ -269,6 +271,19 @@ def handle_event(event: Event, gateway: Gateway) -> str:
             logger.error("%s: the provider reports %s, not the amount due.", payment, event.amount)
             return "amount differs: not paid"
         return "paid" if succeed(payment, event.amount) else "already paid"
+
+
+def _complete(event: Event, gateway: Gateway) -> str:
+    """The customer finished with the provider but the page may be gone: confirm the waiting
+    payment (PayPal: capture it). A provider that cannot be reached raises, so the event is not
+    recorded and the provider resends it."""
+    payment = Payment.objects.filter(
+        gateway=gateway.name, intent_id=event.intent_id, status=Status.REQUIRES_ACTION
+    ).first()
+    if payment is None:
+        return "nothing waiting"
+    result = confirm(payment)
+    return "paid" if result.succeeded else f"confirmed: {result.status}"
 
 
 def refund(payment: Payment) -> RefundResult:

@@ -59,7 +59,11 @@ class PaymentSource(ModelSource):
     not_personal = ["reference", "gateway", "status", "refund_id", "updated_at"]
     export = [
         "reference",
+        "gateway",
         "status",
+        # The token the provider keeps of the payer (a Stripe customer, a PayPal vault token): the
+        # subject may see it, and it is deleted at the provider on erasure (Art. 15, 19).
+        "customer_id",
         "brand",
         "last4",
         "exp_month",

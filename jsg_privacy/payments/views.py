@@ -235,4 +235,7 @@ def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
         outcome = charges.handle_event(event, backend)
     except charges.RetryLater as later:
         return HttpResponse(str(later), status=409, content_type="text/plain")
+    except PaymentError as error:  # confirming it needed the provider, which did not answer
+        logger.error("Could not apply a %s webhook: %s", gateway, error)
+        return HttpResponse("Try again later.", status=503, content_type="text/plain")
     return HttpResponse(outcome, content_type="text/plain")

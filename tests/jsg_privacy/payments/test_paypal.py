@@ -233,3 +233,44 @@ def test_paypal_without_credentials_in_production_fails_the_checks(paypal, setti
     settings.JSG_PRIVACY_PAYPAL = paypal.settings()
     deploy = [m.id for m in run_checks(include_deployment_checks=True)]
     assert "jsg_privacy.E068" in deploy
+
+
+def test_an_approval_whose_page_was_closed_is_captured_by_paypals_webhook_once(
+    paypal, client, order
+):
+    """The buyer approved at PayPal and closed the page before it came back: PayPal's
+    CHECKOUT.ORDER.APPROVED makes the shop capture the order, once."""
+    payment = waiting_payment(paypal, order)
+    paypal.approve(payment.intent_id)
+    order_resource = {"id": payment.intent_id, "status": "APPROVED"}
+    event = {"id": "WH-APPROVED-1", "event_type": "CHECKOUT.ORDER.APPROVED"}
+    body, headers = paypal.signed_webhook({**event, "resource": order_resource})
+
+    captured = client.post(URL, body, content_type="application/json", headers=headers)
+    replayed = client.post(URL, body, content_type="application/json", headers=headers)
+
+    assert (captured.content, replayed.content) == (b"paid", b"replayed")
+    payment.refresh_from_db()
+    assert payment.status == Status.SUCCEEDED
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert Disclosure.objects.filter(operation="orders.capture").count() == 1
+
+
+def test_an_approval_webhook_while_paypal_is_down_is_left_for_paypal_to_resend(
+    paypal, client, order, settings
+):
+    payment = waiting_payment(paypal, order)
+    paypal.approve(payment.intent_id)
+    event = {"id": "WH-APPROVED-2", "event_type": "CHECKOUT.ORDER.APPROVED"}
+    body, headers = paypal.signed_webhook({**event, "resource": {"id": payment.intent_id}})
+    settings.JSG_PRIVACY_PAYPAL = {**paypal.settings(), "api_base": "http://127.0.0.1:9"}
+
+    down = client.post(URL, body, content_type="application/json", headers=headers)
+
+    assert down.status_code == 503  # PayPal resends it
+    assert not WebhookEvent.objects.exists()
+    settings.JSG_PRIVACY_PAYPAL = paypal.settings()
+    assert client.post(URL, body, content_type="application/json", headers=headers).content == (
+        b"paid"
+    )

@@ -226,6 +226,9 @@ class PayPalGateway(Gateway):
         if answer.get("verification_status") != "SUCCESS":
             raise InvalidWebhook("PayPal did not verify the webhook's signature.")
         kind = str(event.get("event_type", ""))
+        if kind == "CHECKOUT.ORDER.APPROVED":  # approved, not captured: the shop captures it
+            order_id = str((event.get("resource") or {}).get("id", ""))
+            return Event(str(event.get("id", "")), kind, intent_id=order_id, completes=True)
         if kind != "PAYMENT.CAPTURE.COMPLETED":
             return Event(str(event.get("id", "")), kind)
         resource = event.get("resource") or {}

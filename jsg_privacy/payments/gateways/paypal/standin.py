@@ -12,8 +12,8 @@ server answers what the gateway uses, as PayPal documents it:
   ``INSTRUMENT_DECLINED``;
 - ``POST /v2/payments/captures/{id}/refund``;
 - ``POST /v1/notifications/verify-webhook-signature`` → ``{"verification_status": "SUCCESS" |
-  "FAILURE"}``: the webhooks it sends (``PAYMENT.CAPTURE.COMPLETED``) carry PayPal's
-  ``PAYPAL-TRANSMISSION-*`` headers, signed SHA256withRSA over ``<transmission id>|<time>|
+  "FAILURE"}``: the webhooks it sends (``CHECKOUT.ORDER.APPROVED``, ``PAYMENT.CAPTURE.COMPLETED``)
+  carry PayPal's ``PAYPAL-TRANSMISSION-*`` headers, signed SHA256withRSA over ``<transmission id>|<time>|
   <webhook id>|<CRC32 of the body>`` with a key made at start-up, and only it can verify them;
 - ``DELETE /v3/vault/payment-tokens/{id}`` → 204, or 404 when it has no such token;
 - ``GET /sdk/js`` → a stand-in for PayPal's JavaScript SDK: ``paypal.Buttons({createOrder,
@@ -278,7 +278,9 @@ class Handler(BaseHTTPRequestHandler):
             order["status"] = "APPROVED"
             order["_declined"] = data.get("payer") == "declined"
             order["payer"] = {"payer_id": _id("PAYER"), "email_address": "buyer@standin.invalid"}
+            resource = {key: value for key, value in order.items() if not key.startswith("_")}
         self._send(200, {"id": order_id, "status": "APPROVED"})
+        self._notify("CHECKOUT.ORDER.APPROVED", resource)
 
     def _capture(self, order_id: str) -> None:
         with self.state.lock:
@@ -352,7 +354,7 @@ class Handler(BaseHTTPRequestHandler):
             "id": _id("WH-"),
             "event_version": "1.0",
             "create_time": _now(),
-            "resource_type": "capture",
+            "resource_type": "checkout-order" if kind.startswith("CHECKOUT.") else "capture",
             "event_type": kind,
             "resource": resource,
         }
