@@ -97,6 +97,10 @@ class Visitor:
             if name and field_.get("type", "text").lower() == "hidden":
                 data[str(name)] = field_.get("value", "")
         data.update(extra or {})
+        if not data.get("csrfmiddlewaretoken"):  # a form whose token a script fills in
+            token = self.cookie(settings.CSRF_COOKIE_NAME)
+            if token:
+                data["csrfmiddlewaretoken"] = token
         action = str(form.get("action") or page.path)
         target = urllib.parse.urljoin(page.path, action)
         # What every current browser says of a form sent from the shop's own page (Fetch Metadata):

@@ -188,3 +188,16 @@ def test_a_held_row_that_retention_never_clears_fails(settings, monkeypatch):
     assert result.status == Status.FAIL
     assert "orders.Order row" in result.reason
     assert "and its retention rule never clears it after that" in result.reason
+
+
+def test_check_reports_a_kit_configuration_that_cannot_be_used(settings):
+    from django.core import checks
+
+    settings.JSG_PRIVACY_KIT = {**settings.JSG_PRIVACY_KIT, "subject": "example_shop.kit.nobody"}
+    found = [m for m in checks.run_checks() if m.id == "jsg_privacy.E055"]
+    assert len(found) == 1
+    assert "JSG_PRIVACY_KIT[\"subject\"] = 'example_shop.kit.nobody' cannot be imported" in (
+        found[0].msg
+    )
+    settings.JSG_PRIVACY_KIT = {}
+    assert not [m for m in checks.run_checks() if m.id == "jsg_privacy.E055"]

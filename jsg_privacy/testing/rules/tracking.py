@@ -19,7 +19,7 @@ from jsg_privacy.testing.rules.support import (
 
 if TYPE_CHECKING:
     from jsg_privacy.testing.audit import Audit
-    from jsg_privacy.testing.visitors import Page
+    from jsg_privacy.testing.visitors import Page, Visitor
 
 PECR_6 = (
     "PECR reg. 6 (storage and access: consent first, Sch. A1 exceptions); ICO guidance on "
@@ -93,7 +93,7 @@ def before_choice(audit: Audit) -> Result:
     )
 
 
-def refuse(audit: Audit, findings: Findings) -> tuple[object, Page] | None:
+def refuse(audit: Audit, findings: Findings) -> Visitor | None:
     """A visitor who pressed "Reject all" on the first page (the plain form, as without JavaScript)."""
     visitor = audit.visitor()
     pages = audit.html_pages(findings)
@@ -110,7 +110,7 @@ def refuse(audit: Audit, findings: Findings) -> tuple[object, Page] | None:
     if answer.status is None or answer.status >= 400:
         findings.problem(f"Reject all on {first.path}: {answer.describe()}")
         return None
-    return visitor, answer
+    return visitor
 
 
 @rule(
@@ -123,15 +123,14 @@ def refuse(audit: Audit, findings: Findings) -> tuple[object, Page] | None:
 )
 def after_refusal(audit: Audit) -> Result:
     findings = Findings("no-tracking-after-refusal", CLIENT)
-    refused = refuse(audit, findings)
-    if refused is not None:
-        visitor, _answer = refused
-        current = consent_state(visitor.cookie(state.cookie_name()))  # type: ignore[attr-defined]
+    visitor = refuse(audit, findings)
+    if visitor is not None:
+        current = consent_state(visitor.cookie(state.cookie_name()))
         accepted = [g.key for g in groups.current() if current.accepted(g.key) is not False]
         if accepted:
             findings.problem(f"after Reject all, not refused: {', '.join(accepted)}")
         for path in audit.pages:
-            page = visitor.get(path)  # type: ignore[attr-defined]
+            page = visitor.get(path)
             if not audit.looks_at(page, findings):
                 continue
             findings.looked()
