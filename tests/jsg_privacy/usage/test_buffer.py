@@ -142,3 +142,14 @@ def test_redis_down_drops_and_counts_events_and_pages_never_wait(visitor, settin
     assert "127.0.0.1" not in warnings[0].getMessage()  # counts only, no address of anyone
     assert buffer.flush() == 0
     assert not UsageEvent.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["mem", "postgres://127.0.0.1/x", ""])
+def test_a_buffer_that_cannot_be_used_fails_the_check(settings, value):
+    from jsg_privacy.usage.checks import check_usage_buffer
+
+    assert check_usage_buffer() == []
+    settings.JSG_PRIVACY_USAGE_BUFFER = value
+    assert [m.id for m in check_usage_buffer()] == ["jsg_privacy.E050"]
+    settings.JSG_PRIVACY_USAGE_BUFFER = REDIS
+    assert check_usage_buffer() == []
