@@ -145,7 +145,14 @@ class RedisBuffer(Buffer):
         except self.errors as error:
             self._failed(error)
             return []
-        return [json.loads(item) for item in raw or [] if isinstance(item, (bytes, str))]
+        events = []
+        for item in raw or []:
+            event = _decoded(item)
+            if event is None:  # not ours, or damaged: never a batch that fails for ever
+                self.dropped += 1
+            else:
+                events.append(event)
+        return events
 
     def give_back(self, events: list[Event]) -> None:
         try:
@@ -159,6 +166,22 @@ class RedisBuffer(Buffer):
             return int(self.client.llen(self.key))
         except self.errors:
             return 0
+
+
+REQUIRED = ("created_at", "kind", "path")
+
+
+def _decoded(item: Any) -> Event | None:
+    """An event read back from Redis, or None if the item is not one."""
+    try:
+        event = json.loads(item)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(event, dict) or not all(key in event for key in REQUIRED):
+        return None
+    if not isinstance(event["created_at"], int | float):
+        return None
+    return event
 
 
 def write(events: list[Event]) -> int:

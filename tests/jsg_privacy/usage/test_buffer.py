@@ -153,3 +153,14 @@ def test_a_buffer_that_cannot_be_used_fails_the_check(settings, value):
     assert [m.id for m in check_usage_buffer()] == ["jsg_privacy.E050"]
     settings.JSG_PRIVACY_USAGE_BUFFER = REDIS
     assert check_usage_buffer() == []
+
+
+def test_items_in_redis_that_are_not_events_are_dropped_and_counted(visitor, redis_buffer):
+    redis, key = redis_buffer
+    accepted(visitor).get("/")
+    redis.rpush(key, b"\xff not json", b'{"kind": "page_view"}', b'["a list"]')
+    accepted(visitor).get("/")
+    assert buffer.flush() == 2
+    assert buffer.stats()["dropped"] == 3
+    assert UsageEvent.objects.count() == 2
+    assert redis.llen(key) == 0
