@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -228,6 +229,18 @@ class Writer:
         self.wake = threading.Event()
         self.stopping = False
         self.flush_lock = threading.Lock()
+        #: Events dropped because the configured buffer could not be made.
+        self.unusable = 0
+
+    def after_fork(self) -> None:
+        """In a forked child (a pre-forking server's worker): no writer thread yet, and none of the
+        parent's waiting events, which the parent writes."""
+        self.lock, self.flush_lock, self.wake = (
+            threading.Lock(),
+            threading.Lock(),
+            threading.Event(),
+        )
+        self.thread, self.buffer, self.stopping = None, None, False
 
     def get_buffer(self) -> Buffer:
         buffer = self.buffer
@@ -239,7 +252,13 @@ class Writer:
         return buffer
 
     def add(self, event: Event) -> None:
-        buffer = self.get_buffer()
+        try:
+            buffer = self.get_buffer()
+        except Exception:  # a buffer that cannot be made (check E050): never fail the page
+            self.unusable += 1
+            if self.unusable == 1:
+                logger.exception("Usage buffer: JSG_PRIVACY_USAGE_BUFFER cannot be used (E050).")
+            return
         added = buffer.add(event)
         if added and isinstance(buffer, MemoryBuffer) and len(buffer.events) >= self.batch():
             self.wake.set()
@@ -318,6 +337,7 @@ def make_buffer() -> Buffer:
 
 writer = Writer()
 atexit.register(writer.shutdown)
+os.register_at_fork(after_in_child=writer.after_fork)
 
 
 @receiver(setting_changed)

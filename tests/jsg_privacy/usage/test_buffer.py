@@ -164,3 +164,27 @@ def test_items_in_redis_that_are_not_events_are_dropped_and_counted(visitor, red
     assert buffer.stats()["dropped"] == 3
     assert UsageEvent.objects.count() == 2
     assert redis.llen(key) == 0
+
+
+def test_a_buffer_that_cannot_be_made_drops_page_views_never_pages(visitor, settings, caplog):
+    settings.JSG_PRIVACY_USAGE_BUFFER = "not a url"
+    client = accepted(visitor)
+    with caplog.at_level(logging.ERROR, logger="jsg_privacy.usage"):
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+    assert buffer.writer.unusable == 3
+    assert len([r for r in caplog.records if r.name == "jsg_privacy.usage"]) == 1
+    buffer.writer.unusable = 0
+
+
+def test_a_forked_worker_starts_with_no_thread_and_none_of_the_parents_events(visitor):
+    client = accepted(visitor)
+    client.get("/")
+    parent = buffer.writer.buffer
+    buffer.writer.after_fork()
+    try:
+        assert buffer.writer.thread is None
+        assert buffer.stats()["pending"] == 0
+    finally:
+        buffer.writer.buffer = parent
+    assert buffer.flush() == 1
