@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.template.loader import render_to_string
 
@@ -131,24 +131,32 @@ def _write_source(
         writer.writerow(columns)
         # Only a list (a many-to-many field, or a remote source's) becomes "a; b" in the CSV.
         lists = _list_columns(source, columns)
-        pending: list[str] = []  # JSON written a chunk at a time, not one call per record
+        # JSON and CSV written a chunk at a time: one encoder call per chunk, not per record.
+        records: list[Any] = []
+        lines: list[list[Any]] = []
+
+        def write_chunk() -> None:
+            if records:
+                out.write(("," if count > len(records) else "") + _dump(records)[1:-1])
+                writer.writerows(lines)
+                records.clear()
+                lines.clear()
+
         try:
             for record in subject_data.rows(source, subject):
-                pending.append(_dump(record))
+                records.append(record)
                 values = [record.get(name) for name in columns]
                 for i in lists:
                     value = values[i]
                     if isinstance(value, list):
                         values[i] = "; ".join(value)
-                writer.writerow(values)
+                lines.append(values)
                 count += 1
-                if len(pending) == subject_data.CHUNK:
-                    out.write(("," if count > len(pending) else "") + ",".join(pending))
-                    pending = []
+                if len(records) == subject_data.CHUNK:
+                    write_chunk()
         except SourceUnavailable as error:  # the rest of the export is still delivered
             summary.missing[source.key] = str(error)
-        if pending:
-            out.write(("," if count > len(pending) else "") + ",".join(pending))
+        write_chunk()
     missing = summary.missing.get(source.key)
     out.write("]" + (f',"missing":{_dump(missing)}' if missing is not None else "") + "}")
     summary.rows[source.key] = count
