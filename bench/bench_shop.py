@@ -11,7 +11,9 @@ rounds with the middle half of the rounds, pages per second of one client, p50 a
 the self-check beside each. A request that fails or times out is counted, never a crash.
 
 After the rounds the servers are stopped gracefully, and the page views the shop's usage log holds
-are counted against the accepted visitor's requests: a clean shutdown loses none.
+are counted against the accepted visitor's requests: a clean shutdown loses none. Then a fresh
+server takes an accepted visitor's page views for a few seconds and its worker is killed (SIGKILL):
+the page views lost are what a crash costs the log.
 
 Without a reachable PostgreSQL it prints why and measures nothing. ``JSG_BENCH_SHOP_ROUNDS``
 (default 12) and ``JSG_BENCH_SHOP_REQUESTS`` (per server per round, default 30) set the size.
@@ -19,6 +21,7 @@ Without a reachable PostgreSQL it prints why and measures nothing. ``JSG_BENCH_S
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -265,15 +268,63 @@ def measure(path: str, env: dict[str, str]) -> list[Figure]:
         finally:
             for server in servers:
                 server.stop()
-    written = count_page_views(env) - before
-    figures.append(
-        Figure(
-            "usage log after a graceful stop (SIGTERM) of the shop's server",
-            f"{written} page views written for {accepted_requests} requests of the visitor who "
-            f"accepted; {'none lost' if written == accepted_requests else 'LOST some'}",
+        written = count_page_views(env) - before
+        figures.append(
+            Figure(
+                "usage log after a graceful stop (SIGTERM) of the shop's server",
+                f"{written} page views written for {accepted_requests} requests of the visitor who "
+                f"accepted; {'none lost' if written == accepted_requests else 'LOST some'}",
+            )
         )
-    )
+        figures.append(crash_loss(path, env, Path(scratch)))
     return figures
+
+
+CRASH_SECONDS = 5.0
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def crash_loss(path: str, env: dict[str, str], scratch: Path) -> Figure:
+    """Page views of an accepted visitor for a few seconds, then the worker killed (SIGKILL): how
+    many of them the usage log lost (what waited in memory since the writer's last write)."""
+    server = Server("crash", "privacy")
+    name = "usage log when the shop's worker is killed (SIGKILL) mid-traffic"
+    try:
+        server.start(env, scratch)
+        wait_until_up(server, path)
+        cookie = consent_cookie(server.port, "accept")
+        before = count_page_views(env)
+        sent, end = 0, time.monotonic() + CRASH_SECONDS
+        while time.monotonic() < end:
+            with contextlib.suppress(OSError):
+                sent += get(server.port, path, cookie).status == 200
+        workers = children(server.process.pid) if server.process else []
+        for worker in workers:
+            os.kill(worker, signal.SIGKILL)
+        time.sleep(1)
+    finally:
+        server.stop()
+    if not workers:
+        return Figure(name, "not measured: no worker process found")
+    lost = sent - (count_page_views(env) - before)
+    return Figure(
+        name,
+        f"{lost} of {sent} page views lost in {CRASH_SECONDS:.0f} s of traffic (the bound: what "
+        f"waited since the writer's last write, at most JSG_PRIVACY_USAGE_FLUSH_SECONDS = 2 s "
+        "of page views; with a Redis buffer, none that reached Redis)",
+    )
 
 
 def count_page_views(env: dict[str, str]) -> int:

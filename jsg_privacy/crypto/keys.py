@@ -166,8 +166,8 @@ def decrypt(token: str) -> str:
 
 def decrypt_many(tokens: Iterable[str]) -> list[str]:
     """:func:`decrypt` for many tokens with one look-up of the keys (an export's column)."""
-    decrypt_one = fernet().decrypt
-    return [decrypt_one(token.encode("ascii", "replace")).decode() for token in tokens]
+    decrypt_one = fernet().decrypt  # takes the token as text: no encoding per value
+    return [decrypt_one(token).decode() for token in tokens]
 
 
 def rotate(token: str) -> str:

@@ -65,7 +65,8 @@ def export(
     summary = Summary()
     log = SearchLog(subject, address_withheld=address_withheld)
     with (
-        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        # Level 1: a few per cent larger than the default level 6, at a fraction of its time.
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
         tempfile.TemporaryDirectory(prefix="jsg-export-") as scratch,
     ):
         csv_paths: list[tuple[str, Path]] = []
@@ -151,21 +152,35 @@ def _write_source(
         lists = _list_columns(source, columns)
         redact = [name for name in columns if name in meta["redacted"]]
         searching = log.will_search(source)
+        # JSON and CSV written a chunk at a time: one encoder call per chunk, not per record.
+        records: list[Any] = []
+        lines: list[list[Any]] = []
+
+        def write_chunk() -> None:
+            if records:
+                out.write(("," if count > len(records) else "") + _dump(records)[1:-1])
+                writer.writerows(lines)
+                records.clear()
+                lines.clear()
+
         try:
             for record in subject_data.rows(source, subject) if searching else ():
                 for name in redact:
                     if record.get(name) == subject_data.REDACTED:
                         log.redaction(source, name)
-                out.write(("," if count else "") + _dump(record))
+                records.append(record)
                 values = [record.get(name) for name in columns]
                 for i in lists:
                     value = values[i]
                     if isinstance(value, list):
                         values[i] = "; ".join(value)
-                writer.writerow(values)
+                lines.append(values)
                 count += 1
+                if len(records) == subject_data.CHUNK:
+                    write_chunk()
         except SourceUnavailable as error:  # the rest of the export is still delivered
             summary.missing[source.key] = str(error)
+        write_chunk()
     missing = summary.missing.get(source.key)
     out.write("]" + (f',"missing":{_dump(missing)}' if missing is not None else "") + "}")
     summary.rows[source.key] = count

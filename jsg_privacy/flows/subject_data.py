@@ -87,7 +87,7 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
     raw = {f"_jsg_raw_{i}": Cast(simple[i], output_field=models.TextField()) for i in encrypted}
     selected = [f"_jsg_raw_{i}" if i in encrypted else name for i, name in enumerate(simple)]
     converted = [
-        i
+        (i + 1, _converter(field))
         for i, field in enumerate(fields)
         if i not in encrypted and not isinstance(field, ALREADY_PLAIN)
     ]
@@ -96,14 +96,30 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
         for i in encrypted:
             _decrypt_column(source, simple[i], chunk, i + 1)
         for row in chunk:
-            for i in converted:
-                row[i + 1] = plain(row[i + 1])
+            for i, convert in converted:
+                value = row[i]
+                if value is not None:
+                    row[i] = convert(value)
             record = dict(zip(simple, row[1:], strict=True))
             for name in redact:
                 record[name] = _redacted(source, name, record[name])
             for name in many:
                 record[name] = related[name].get(row[0], [])
             yield record
+
+
+def _isoformat(value: Any) -> Any:
+    return value.isoformat()
+
+
+def _converter(field: Any) -> Any:
+    """The function that makes a column's (non-None) values plain: one chosen per column, not a
+    chain of type tests per value."""
+    if isinstance(field, models.DateField | models.TimeField):  # DateTimeField is a DateField
+        return _isoformat
+    if isinstance(field, models.DecimalField | models.UUIDField):
+        return str
+    return plain
 
 
 #: Fields whose values are already JSON- and CSV-friendly (str, int, bool or None).

@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -145,7 +146,14 @@ class RedisBuffer(Buffer):
         except self.errors as error:
             self._failed(error)
             return []
-        return [json.loads(item) for item in raw or [] if isinstance(item, (bytes, str))]
+        events = []
+        for item in raw or []:
+            event = _decoded(item)
+            if event is None:  # not ours, or damaged: never a batch that fails for ever
+                self.dropped += 1
+            else:
+                events.append(event)
+        return events
 
     def give_back(self, events: list[Event]) -> None:
         try:
@@ -159,6 +167,22 @@ class RedisBuffer(Buffer):
             return int(self.client.llen(self.key))
         except self.errors:
             return 0
+
+
+REQUIRED = ("created_at", "kind", "path")
+
+
+def _decoded(item: Any) -> Event | None:
+    """An event read back from Redis, or None if the item is not one."""
+    try:
+        event = json.loads(item)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(event, dict) or not all(key in event for key in REQUIRED):
+        return None
+    if not isinstance(event["created_at"], int | float):
+        return None
+    return event
 
 
 def write(events: list[Event]) -> int:
@@ -205,6 +229,18 @@ class Writer:
         self.wake = threading.Event()
         self.stopping = False
         self.flush_lock = threading.Lock()
+        #: Events dropped because the configured buffer could not be made.
+        self.unusable = 0
+
+    def after_fork(self) -> None:
+        """In a forked child (a pre-forking server's worker): no writer thread yet, and none of the
+        parent's waiting events, which the parent writes."""
+        self.lock, self.flush_lock, self.wake = (
+            threading.Lock(),
+            threading.Lock(),
+            threading.Event(),
+        )
+        self.thread, self.buffer, self.stopping = None, None, False
 
     def get_buffer(self) -> Buffer:
         buffer = self.buffer
@@ -216,7 +252,13 @@ class Writer:
         return buffer
 
     def add(self, event: Event) -> None:
-        buffer = self.get_buffer()
+        try:
+            buffer = self.get_buffer()
+        except Exception:  # a buffer that cannot be made (check E050): never fail the page
+            self.unusable += 1
+            if self.unusable == 1:
+                logger.exception("Usage buffer: JSG_PRIVACY_USAGE_BUFFER cannot be used (E050).")
+            return
         added = buffer.add(event)
         if added and isinstance(buffer, MemoryBuffer) and len(buffer.events) >= self.batch():
             self.wake.set()
@@ -295,6 +337,7 @@ def make_buffer() -> Buffer:
 
 writer = Writer()
 atexit.register(writer.shutdown)
+os.register_at_fork(after_in_child=writer.after_fork)
 
 
 @receiver(setting_changed)

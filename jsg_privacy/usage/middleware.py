@@ -51,6 +51,8 @@ class UsageMiddleware:
                     user=_user(request),
                 )
             return
+        if state.cookie_name() not in request.COOKIES:
+            return  # no consent cookie, no analytics consent: nothing more to look at
         if not is_page_view(request, response):
             return
         consent = state.read(request)

@@ -142,3 +142,49 @@ def test_redis_down_drops_and_counts_events_and_pages_never_wait(visitor, settin
     assert "127.0.0.1" not in warnings[0].getMessage()  # counts only, no address of anyone
     assert buffer.flush() == 0
     assert not UsageEvent.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["mem", "postgres://127.0.0.1/x", ""])
+def test_a_buffer_that_cannot_be_used_fails_the_check(settings, value):
+    from jsg_privacy.usage.checks import check_usage_buffer
+
+    assert check_usage_buffer() == []
+    settings.JSG_PRIVACY_USAGE_BUFFER = value
+    assert [m.id for m in check_usage_buffer()] == ["jsg_privacy.E050"]
+    settings.JSG_PRIVACY_USAGE_BUFFER = REDIS
+    assert check_usage_buffer() == []
+
+
+def test_items_in_redis_that_are_not_events_are_dropped_and_counted(visitor, redis_buffer):
+    redis, key = redis_buffer
+    accepted(visitor).get("/")
+    redis.rpush(key, b"\xff not json", b'{"kind": "page_view"}', b'["a list"]')
+    accepted(visitor).get("/")
+    assert buffer.flush() == 2
+    assert buffer.stats()["dropped"] == 3
+    assert UsageEvent.objects.count() == 2
+    assert redis.llen(key) == 0
+
+
+def test_a_buffer_that_cannot_be_made_drops_page_views_never_pages(visitor, settings, caplog):
+    settings.JSG_PRIVACY_USAGE_BUFFER = "not a url"
+    client = accepted(visitor)
+    with caplog.at_level(logging.ERROR, logger="jsg_privacy.usage"):
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+    assert buffer.writer.unusable == 3
+    assert len([r for r in caplog.records if r.name == "jsg_privacy.usage"]) == 1
+    buffer.writer.unusable = 0
+
+
+def test_a_forked_worker_starts_with_no_thread_and_none_of_the_parents_events(visitor):
+    client = accepted(visitor)
+    client.get("/")
+    parent = buffer.writer.buffer
+    buffer.writer.after_fork()
+    try:
+        assert buffer.writer.thread is None
+        assert buffer.stats()["pending"] == 0
+    finally:
+        buffer.writer.buffer = parent
+    assert buffer.flush() == 1
