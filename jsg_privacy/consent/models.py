@@ -56,6 +56,7 @@ class Channel(models.TextChoices):
     LOGIN = "login", _("log-in")
     DOUBLE_OPT_IN = "double_opt_in", _("confirmation e-mail")
     REQUEST = "request", _("data-subject request")
+    STOREFRONT = "storefront", _("headless storefront")
 
 
 class Chained:

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -138,6 +139,22 @@ class FakeSaleor:
             headers={"kid": thumbprint(key), "crit": ["b64"]},
             is_payload_detached=True,
         )
+
+    def customer_token(self, email: str, *, lifetime: int = 300, **claims: Any) -> str:
+        """The access token ``tokenCreate`` gives a signed-in customer (``saleor/core/jwt.py``)."""
+        now = int(time.time())
+        payload = {
+            "iat": now,
+            "iss": self.api_url,
+            "exp": now + lifetime,
+            "token": "jwt-token-key",
+            "email": email,
+            "type": "access",
+            "user_id": self.users[email]["id"] if email in self.users else "",
+            "is_staff": False,
+            **claims,
+        }
+        return jwt.encode(payload, self.key, "RS256", headers={"kid": self.kid})
 
     def add_user(self, email: str, **fields: Any) -> dict:
         number = len(self.users) + 1
