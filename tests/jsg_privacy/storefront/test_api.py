@@ -192,3 +192,12 @@ def test_a_storefront_setting_of_the_wrong_type_is_reported_and_none_is_unknown(
         "JSG_PRIVACY_STOREFRONT_ORIGINS has a value of type str.",
     ) in messages
     assert not [m for m in messages if m[0] == "jsg_privacy.W001" and "STOREFRONT" in m[1]]
+
+
+def test_the_storefront_script_stays_within_the_banner_s_size():
+    """The shop's own banner script is 1.2 KB gzipped; this one may not grow much past it."""
+    import gzip
+    from pathlib import Path
+
+    script = Path(__file__).parents[3] / "jsg_privacy" / "static" / "jsg_privacy" / "storefront.js"
+    assert len(gzip.compress(script.read_bytes())) <= 1536
