@@ -29,7 +29,8 @@ class Identity:
 
 #: The history rows the erasure found for one address, before it deleted them: the Saleor sources
 #: run after the index's rows are deleted in the same transaction, and still need them. One slot,
-#: emptied once the erasure's transaction ends.
+#: emptied once the erasure's transaction commits. (One rolled back leaves it until the next
+#: erasure in this context: rows of that same address, true when they were read.)
 _erasing: ContextVar[tuple[str, tuple[tuple[int, str, str], ...]] | None] = ContextVar(
     "jsg_privacy_saleor_erasing", default=None
 )

@@ -17,7 +17,7 @@ from celery import Celery
 from django.core.files.storage import storages
 from django.test import Client
 
-from jsg_privacy.integrations.saleor import installations
+from jsg_privacy.integrations.saleor import identities, installations
 from jsg_privacy.integrations.saleor.models import Installation
 from jsg_privacy.requests import cases, service
 from jsg_privacy.requests.models import Channel, Kind
@@ -40,6 +40,13 @@ def forget_installations() -> Iterator[None]:
     installations.forget_installations()
     yield
     installations.forget_installations()
+
+
+@pytest.fixture(autouse=True)
+def forget_erasure_holds() -> Iterator[None]:
+    """A test's transaction never commits, so an erasure's held address history would outlive it."""
+    yield
+    identities._erasing.set(None)
 
 
 @pytest.fixture(autouse=True)

@@ -214,3 +214,30 @@ def test_on_saleor_3_22_the_export_says_guest_checkouts_may_be_incomplete(ann):
 
     assert len(found["saleor.checkouts"]) == 1  # the recent one is still read directly
     assert "may be incomplete" in found["missing"]["saleor.checkouts"]
+
+
+def test_retention_deletes_leftovers_after_90_days_and_addresses_after_7_years(installation):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jsg_privacy.retention import engine
+
+    now = timezone.now()
+    old = Leftover.objects.create(
+        installation=installation, subject_key="k", kind="customer_events", email=OLD
+    )
+    Leftover.objects.filter(pk=old.pk).update(found_at=now - timedelta(days=91))
+    Leftover.objects.create(installation=installation, subject_key="k", kind="customer_note")
+    CustomerEmail.objects.create(
+        installation=installation,
+        saleor_id="VXNlcjox",
+        email=OLD,
+        first_seen=now - timedelta(days=8 * 365),
+    )
+    CustomerEmail.objects.create(installation=installation, saleor_id="VXNlcjox", email=NEW)
+
+    engine.enforce(now=now)
+
+    assert list(Leftover.objects.values_list("kind", flat=True)) == ["customer_note"]
+    assert list(CustomerEmail.objects.values_list("email", flat=True)) == [NEW]
