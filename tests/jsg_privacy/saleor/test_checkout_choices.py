@@ -46,6 +46,19 @@ def checkout_event(value, typename="CheckoutMetadataUpdated", email=GUEST, **fie
     )
 
 
+def order_created(choices, checkout_id=None):
+    order = {
+        "id": "T3JkZXI6OQ==",
+        "number": "9",
+        "created": "2026-12-07T08:00:00+00:00",
+        "userEmail": GUEST,
+        "user": None,
+        "checkoutId": checkout_id,
+        "choices": choices,
+    }
+    return event("OrderCreated", order=order)
+
+
 def ledger(email=GUEST):
     rows = ConsentRecord.objects.filter(subject_key=subjects.for_email(email))
     return sorted(rows.values_list("medium", "action", "channel", "version"))
@@ -80,16 +93,8 @@ def test_the_same_boxes_sent_again_and_copied_to_the_order_are_recorded_once(
     value = shown(boxes, email=True, sms=False)
     deliver(checkout_event(value))
     deliver(checkout_event(value, typename="CheckoutUpdated"))  # the shipping method changed
-    order = {
-        "id": "T3JkZXI6OQ==",
-        "number": "9",
-        "created": "2026-12-07T08:00:00+00:00",
-        "userEmail": GUEST,
-        "user": None,
-        "checkoutId": CHECKOUT,
-        "choices": value,  # Saleor copies the checkout's metadata to its order
-    }
-    assert deliver(event("OrderCreated", order=order)).status_code == 200
+    # Saleor copies the checkout's metadata to its order.
+    assert deliver(order_created(value, checkout_id=CHECKOUT)).status_code == 200
 
     assert len(ledger()) == 2
 
@@ -143,16 +148,7 @@ def test_a_value_that_is_not_text_is_ignored_and_the_order_still_recorded(
 ):
     from jsg_privacy.integrations.saleor.models import Order
 
-    order = {
-        "id": "T3JkZXI6OQ==",
-        "number": "9",
-        "created": "2026-12-07T08:00:00+00:00",
-        "userEmail": GUEST,
-        "user": None,
-        "checkoutId": None,
-        "choices": {"email": True},
-    }
-    assert deliver(event("OrderCreated", order=order)).status_code == 200
+    assert deliver(order_created({"email": True})).status_code == 200
 
     assert Order.objects.filter(number="9").exists()
     assert ledger() == []
