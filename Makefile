@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EXTRAS := dev,stripe,paypal,opayo,saleor,celery,oscar,testing
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench lint format clean chromium axe
+.PHONY: demo saleor-app test bench lint format clean chromium axe
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "jsg_privacy needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -53,6 +53,12 @@ demo: $(VENV)/.installed
 		export OPAYO_API_BASE=http://127.0.0.1:$(OPAYO_PORT)/api/v1; \
 	fi; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
+
+# `make saleor-app` serves the example shop as a Saleor App (example_shop/settings_saleor.py, read
+# docs/saleor.md): the manifest at http://127.0.0.1:$(DEMO_PORT)/privacy/saleor/manifest/, for the
+# store at $$SALEOR_API_URL (default http://127.0.0.1:8001/graphql/), and the storefront API.
+saleor-app:
+	DJANGO_SETTINGS_MODULE=example_shop.settings_saleor $(MAKE) demo
 
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \

@@ -9,7 +9,7 @@ inbox (``JSG_PRIVACY_SALEOR_INBOX_URL``): one round trip to the real Redis on 12
 queues the inbox's drain on Celery; the deliveries after it join that drain, as a burst does. The
 baseline is a view that reads the same kind of body and answers 200, through the same middleware.
 
-The target (at least half the no-op view's throughput: a time ratio of at most 2.0x) is judged as
+The target (at least 0.7 times the no-op view's throughput: a time ratio of at most 1.43x) is judged as
 the endpoint is deployed and called: served by gunicorn (one gthread worker, in a process of its
 own, on this run's SQLite database) and called over HTTP one delivery after another, each on a
 connection of its own as Saleor sends webhooks (its HTTP client opens a session per request;
@@ -55,7 +55,12 @@ API_URL = "https://store.bench.invalid/graphql/"
 WEBHOOKS = "/privacy/saleor/webhooks/"
 NOOP = "/__bench__/noop-webhook/"
 ROUNDS, NUMBER = 15, 40
-TIME_TARGET = 2.0  # at most twice the time per delivery: at least half the throughput
+TIME_TARGET = 1 / 0.7  # at least 0.7 times the no-op view's throughput
+#: Seconds a call may take before it counts as failed (reported, never a crash): a shared machine
+#: under load stalls now and then.
+CALL_TIMEOUT = 30
+#: Calls that timed out or failed, by side; printed with the figures.
+failures: dict[str, int] = {"webhook": 0, "no-op view": 0}
 
 
 @csrf_exempt
@@ -214,27 +219,36 @@ def http_callers(
     def connection() -> http.client.HTTPConnection:
         if kept:
             return kept[0]
-        opened = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        opened = http.client.HTTPConnection("127.0.0.1", port, timeout=CALL_TIMEOUT)
         opened.connect()
         opened.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if keep_alive:
             kept.append(opened)
         return opened
 
-    def post(path: str, body: bytes, **headers: str) -> None:
-        sent = connection()
-        sent.request("POST", path, body, {"Content-Type": "application/json", **headers})
-        response = sent.getresponse()
-        assert response.read() == b"Accepted.", response.status
+    def post(side: str, path: str, body: bytes, **headers: str) -> None:
+        try:
+            sent = connection()
+            sent.request("POST", path, body, {"Content-Type": "application/json", **headers})
+            response = sent.getresponse()
+            answer = response.read()
+        except (TimeoutError, OSError, http.client.HTTPException):
+            failures[side] += 1  # counted (its time too) and reported, never a crash
+            kept.clear()
+            return
+        if answer != b"Accepted.":
+            failures[side] += 1
         if not keep_alive:
             sent.close()
 
     def subject() -> None:
         body, signature = next(signed)
-        post(WEBHOOKS, body, **{"Saleor-Api-Url": API_URL, "Saleor-Signature": signature})
+        post(
+            "webhook", WEBHOOKS, body, **{"Saleor-Api-Url": API_URL, "Saleor-Signature": signature}
+        )
 
     def baseline() -> None:
-        post(NOOP, next(bodies))
+        post("no-op view", NOOP, next(bodies))
 
     return subject, baseline
 
@@ -318,6 +332,8 @@ def run() -> list[Result | Figure]:
             f"{verdict(1 / deployed.ratio, 1 / TIME_TARGET, at_most=False)} "
             f"(kept alive: {1 / kept_alive.ratio:.2f}x; "
             f"without the inbox: {1 / per_task.ratio:.2f}x; "
-            f"in process, no HTTP server: {1 / test_client.ratio:.2f}x)",
+            f"in process, no HTTP server: {1 / test_client.ratio:.2f}x); calls that timed out "
+            f"after {CALL_TIMEOUT} s or failed: "
+            + (", ".join(f"{n} {side}" for side, n in failures.items() if n) or "none"),
         ),
     ]

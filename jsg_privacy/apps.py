@@ -30,6 +30,7 @@ class JsgPrivacyConfig(AppConfig):
         from jsg_privacy.marketing import checks as marketing_checks  # noqa: F401  (W012)
         from jsg_privacy.notifiers import checks as notifier_checks  # noqa: F401  (E045, W045)
         from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012, E017-E019)
+        from jsg_privacy.storefront import checks as storefront_checks  # noqa: F401  (E001)
         from jsg_privacy.testing import checks as kit_checks  # noqa: F401  (E055)
         from jsg_privacy.usage import checks as usage_checks  # noqa: F401  (E050)
         from jsg_privacy.usage import receivers as usage_receivers  # noqa: F401  (failed log-ins)

@@ -59,6 +59,7 @@ class Channel(models.TextChoices):
     DOUBLE_OPT_IN = "double_opt_in", _("confirmation e-mail")
     REQUEST = "request", _("data-subject request")
     NOTICE = "notice", _("privacy notice")
+    STOREFRONT = "storefront", _("headless storefront")
 
 
 class Chained:

@@ -8,6 +8,8 @@
   store's signing keys would travel in clear (retired W002 only warned).
 - E003: ``JSG_PRIVACY_SALEOR_INBOX_URL`` is not a Redis URL.
 - W003: the inbox is configured but tasks run inline, so it is not used.
+- W010: double opt-in is on but ``JSG_PRIVACY_SALEOR_BASE_URL`` is empty: a box ticked at a
+  Saleor checkout cannot be confirmed by e-mail, so it is not recorded.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     messages = wrong_types(SaleorSettings, "jsg_privacy_saleor.E001")
     urls = saleor_settings.API_URLS
     messages += check_inbox()
+    messages += check_confirmation_links()
     if not isinstance(urls, list | tuple):
         return messages
     if not urls:
@@ -93,3 +96,17 @@ def check_inbox() -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def check_confirmation_links() -> list[CheckMessage]:
+    if not app_settings.MARKETING_DOUBLE_OPT_IN or saleor_settings.BASE_URL:
+        return []
+    return [
+        Warning(
+            "JSG_PRIVACY_MARKETING_DOUBLE_OPT_IN is on but JSG_PRIVACY_SALEOR_BASE_URL is empty: "
+            "an e-mail box ticked at a Saleor checkout needs a confirmation link to the shop, so "
+            "the boxes a storefront shows are not recorded.",
+            hint='Set JSG_PRIVACY_SALEOR_BASE_URL = "https://shop.example.com".',
+            id="jsg_privacy_saleor.W010",
+        )
+    ]

@@ -120,9 +120,17 @@ def fetch_jwks(api_url: str) -> dict[str, Any]:
 class Client:
     """Calls one store's GraphQL API with the app's token."""
 
-    def __init__(self, api_url: str, token: str, version: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        version: tuple[int, int] | None = None,
+        installation_id: int | None = None,
+    ) -> None:
         self.api_url = api_url
         self.token = token
+        #: The app's :class:`~.models.Installation` in the store: where its index is kept.
+        self.installation_id = installation_id
         #: The store's schema version, when known: some queries differ between 3.22 and 3.23.
         self.version = version
 
@@ -171,10 +179,16 @@ class Client:
         return result or {}
 
     def nodes(self, document: str, variables: Mapping[str, Any], field: str) -> Iterator[Any]:
-        """The nodes of a connection ``field``, page by page (``$after`` in the document)."""
+        """The nodes of a connection ``field``, page by page (``$after`` in the document).
+
+        ``field`` may be a dotted path (``"user.checkouts"``); a missing object has no nodes.
+        """
         after = None
         while True:
-            connection = self.execute(document, {**variables, "after": after}).get(field) or {}
+            connection: Any = self.execute(document, {**variables, "after": after})
+            for name in field.split("."):
+                connection = (connection or {}).get(name)
+            connection = connection or {}
             for edge in connection.get("edges") or ():
                 yield edge["node"]
             page = connection.get("pageInfo") or {}

@@ -91,6 +91,12 @@ class SaleorSettings(SettingsGroup):
         types=str,
         help="The customer's privateMetadata key that holds their marketing choices as JSON.",
     )
+    CHOICES_KEY = SaleorSetting[str](
+        "jsg_privacy.choices",
+        types=str,
+        help="The (public) metadata key under which a storefront writes the marketing boxes it "
+        "showed at checkout or on the account page, as JSON: {box name: {ticked, version}}.",
+    )
     TAX_HOLD_YEARS = SaleorSetting[int](
         7,
         types=int,

@@ -90,10 +90,19 @@ def removable_metadata(order: dict[str, Any]) -> list[str]:
     ]
 
 
-def pseudonymise_order(client: Client, order: dict[str, Any], *, keep: Iterable[str]) -> None:
-    """Pseudonymise one order (as returned by :data:`queries.ORDERS` or :data:`queries.ORDER`)."""
+def pseudonymise_order(
+    client: Client, order: dict[str, Any], *, keep: Iterable[str], email: str = ""
+) -> None:
+    """Pseudonymise one order (as returned by :data:`queries.ORDERS` or :data:`queries.ORDER`).
+
+    ``email``: the erased customer's address, whose pseudonym all their orders get (whichever of
+    their addresses each was placed under); the order's own address by default.
+    """
     keep = tuple(keep)
-    update: dict[str, Any] = {"userEmail": pseudonym(order.get("userEmail") or "")}
+    current = order.get("userEmail") or ""
+    if current.endswith("@" + PSEUDONYM_DOMAIN):
+        email = current  # already pseudonymised: keep the pseudonym it has
+    update: dict[str, Any] = {"userEmail": pseudonym(email or current)}
     for kind in ("billingAddress", "shippingAddress"):
         if order.get(kind):
             update[kind] = scrubbed_address(order[kind], keep)

@@ -22,6 +22,8 @@ TYPES = {
     "CustomerDeleted": "CUSTOMER_DELETED",
     "CustomerMetadataUpdated": "CUSTOMER_METADATA_UPDATED",
     "OrderCreated": "ORDER_CREATED",
+    "CheckoutUpdated": "CHECKOUT_UPDATED",
+    "CheckoutMetadataUpdated": "CHECKOUT_METADATA_UPDATED",
     "AppDeleted": "APP_DELETED",
 }
 MAX_ID = 64
@@ -66,6 +68,18 @@ def parse(payload: Any) -> Event:
             "created": created.isoformat(),
             "email": _text(order, "userEmail"),
             "user_id": _text(order.get("user") or {}, "id", limit=MAX_ID),
+            "checkout_id": _text(order, "checkoutId", limit=MAX_ID),
+            "choices": _choices(order),
+        }
+    elif name.startswith("CHECKOUT_"):
+        checkout = _object(payload, "checkout")
+        owner = checkout.get("user")
+        user: dict[str, Any] = owner if isinstance(owner, dict) else {}
+        data = {
+            "id": _text(checkout, "id", required=True, limit=MAX_ID),
+            "email": _text(checkout, "email") or _text(user, "email"),
+            "user_id": _text(user, "id", limit=MAX_ID),
+            "choices": _choices(checkout),
         }
     elif name == "APP_DELETED":
         data = {"id": _text(_object(payload, "app"), "id", required=True, limit=MAX_ID)}
@@ -77,7 +91,26 @@ def parse(payload: Any) -> Event:
         }
         if "privateMetafield" in user:
             data["marketing"] = user["privateMetafield"]
+        if name == "CUSTOMER_METADATA_UPDATED":
+            data["choices"] = _choices(user)
     return Event(name, issued_at, data)
+
+
+def _choices(obj: dict[str, Any]) -> str | None:
+    """The storefront's marketing boxes (public metadata, JSON text), read by :mod:`.choices`.
+
+    Anything but a string is kept as an invalid value: it is logged and ignored there, never taken
+    as a choice, and the rest of the event (an order, say) is still handled.
+    """
+    value = obj.get("choices")
+    if value is None:
+        return None
+    return value if isinstance(value, str) and len(value) <= MAX_CHOICES else INVALID
+
+
+#: Longest marketing-boxes value read (a dozen boxes with their versions take about 1 KB).
+MAX_CHOICES = 4096
+INVALID = "\x00invalid"
 
 
 def _object(payload: dict[str, Any], key: str) -> dict[str, Any]:

@@ -6,6 +6,9 @@
   (an older event never overwrites a newer one); the first two also write the customer's marketing
   flags to Saleor when they differ. CUSTOMER_DELETED removes the customer from the index.
 - ACCOUNT_DELETE_REQUESTED opens an erasure case; ACCOUNT_DELETED confirms and runs it.
+- CHECKOUT_UPDATED / CHECKOUT_METADATA_UPDATED / ORDER_CREATED record the marketing boxes a
+  storefront showed at checkout, CUSTOMER_METADATA_UPDATED those of its account page
+  (:mod:`.choices`).
 - APP_DELETED (the app's own removal) wipes the token and the keys.
 
 Each customer event locks the customer's index row until its transaction ends, so two events
@@ -30,11 +33,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from jsg_privacy.integrations.saleor import cases, marketing
+from jsg_privacy.integrations.saleor import cases, choices, marketing
 from jsg_privacy.integrations.saleor.client import SaleorError, SaleorUnavailable
 from jsg_privacy.integrations.saleor.conf import saleor_settings
 from jsg_privacy.integrations.saleor.installations import forget_installations
-from jsg_privacy.integrations.saleor.models import Customer, ErasedCustomer, Installation, Order
+from jsg_privacy.integrations.saleor.models import (
+    Customer,
+    CustomerEmail,
+    ErasedCustomer,
+    Installation,
+    Order,
+)
 
 logger = logging.getLogger("jsg_privacy.integrations.saleor")
 
@@ -111,6 +120,8 @@ def _locked(
             )
             if ErasedCustomer.objects.covers(installation.pk, data["id"], issued_at):
                 raise _Erased
+            # Every address the customer ever had: their orders keep the one they were placed under.
+            CustomerEmail.objects.remember(installation.pk, data["id"], data["email"])
     except _Erased:
         logger.info(
             "Ignored %s from %s: its customer was erased after it was issued.",
@@ -132,6 +143,21 @@ def order_created(installation: Installation, data: dict[str, Any], issued_at: d
             "saleor_user_id": data["user_id"],
         },
     )
+    user_id = data["user_id"]
+    if user_id and not ErasedCustomer.objects.covers(installation.pk, user_id, issued_at):
+        CustomerEmail.objects.remember(installation.pk, user_id, data["email"])
+    # The order carries its checkout's metadata: boxes the checkout's events did not record yet.
+    choices.record(
+        installation,
+        "ORDER_CREATED",
+        data["checkout_id"] or data["id"],
+        data["email"],
+        data["choices"],
+    )
+
+
+def checkout_updated(installation: Installation, data: dict[str, Any], issued_at: datetime) -> None:
+    choices.record(installation, _event_name(), data["id"], data["email"], data["choices"])
 
 
 def customer_saved(installation: Installation, data: dict[str, Any], issued_at: datetime) -> None:
@@ -145,6 +171,16 @@ def customer_saved(installation: Installation, data: dict[str, Any], issued_at: 
                 return  # an older event delivered late: the index is already newer
             customer.email, customer.updated_at = data["email"], issued_at
             customer.save(update_fields=["email", "email_digest", "updated_at"])
+        # The storefront's account page: the boxes show the current choices (an older event,
+        # returned above, never records its stale ones).
+        choices.record(
+            installation,
+            _event_name(),
+            data["id"],
+            data["email"],
+            data.get("choices"),
+            account_page=True,
+        )
     if "marketing" in data:
         try:
             marketing.sync(customer, current=data["marketing"])
@@ -158,6 +194,7 @@ def customer_deleted(installation: Installation, data: dict[str, Any], issued_at
     # Recorded even if the customer was never indexed: a late CUSTOMER_CREATED must not index them.
     ErasedCustomer.objects.record(installation.pk, data["id"], issued_at)
     Customer.objects.filter(installation=installation, saleor_id=data["id"]).delete()
+    CustomerEmail.objects.filter(installation=installation, saleor_id=data["id"]).delete()
 
 
 def account_delete_requested(
@@ -197,6 +234,8 @@ HANDLERS: dict[str, Handler] = {
     "CUSTOMER_UPDATED": customer_saved,
     "CUSTOMER_METADATA_UPDATED": customer_saved,
     "CUSTOMER_DELETED": customer_deleted,
+    "CHECKOUT_UPDATED": checkout_updated,
+    "CHECKOUT_METADATA_UPDATED": checkout_updated,
     "ACCOUNT_DELETE_REQUESTED": account_delete_requested,
     "ACCOUNT_DELETED": account_deleted,
     "APP_DELETED": app_deleted,

@@ -26,7 +26,7 @@ REQUIRED_SALEOR_VERSION = ">=3.22 <4"
 PERMISSIONS = [
     Permission.MANAGE_USERS,  # read a customer for exports; write their marketing flags; delete
     Permission.MANAGE_ORDERS,  # read orders for exports; pseudonymise them after an erasure
-    Permission.MANAGE_CHECKOUTS,  # read checkouts for exports; delete a guest's on erasure
+    Permission.MANAGE_CHECKOUTS,  # checkouts for exports and erasure; marketing boxes at checkout
     Permission.MANAGE_GIFT_CARD,  # read the gift cards a customer bought or holds, for exports
 ]
 
@@ -40,6 +40,8 @@ EVENTS = [
     "CUSTOMER_DELETED",
     "CUSTOMER_METADATA_UPDATED",
     "ORDER_CREATED",
+    "CHECKOUT_UPDATED",
+    "CHECKOUT_METADATA_UPDATED",
     "APP_DELETED",
 ]
 
@@ -57,17 +59,26 @@ class AppManifest(Manifest):  # type: ignore[misc]  # saleor-sdk-python ships no
     brand: dict[str, Any] | None = None
 
 
-def fragments(metadata_key: str) -> dict[str, str]:
-    """Per event, the fragment of the subscription that asks for the fields its handler uses."""
-    customer = f"user {{ id email privateMetafield(key: {json.dumps(metadata_key)}) }}"
+def fragments(metadata_key: str, choices_key: str | None = None) -> dict[str, str]:
+    """Per event, the fragment of the subscription that asks for the fields its handler uses.
+
+    ``choices``: the marketing boxes a storefront showed, from the public metadata (a checkout's,
+    copied by Saleor to its order; a customer's, from the account page).
+    """
+    choices = f"choices: metafield(key: {json.dumps(choices_key or saleor_settings.CHOICES_KEY)})"
+    customer = f"user {{ id email privateMetafield(key: {json.dumps(metadata_key)}) {choices} }}"
+    checkout = f"checkout {{ id email user {{ id email }} {choices} }}"
     return {
         "ACCOUNT_DELETE_REQUESTED": "... on AccountDeleteRequested { user { id email } }",
         "ACCOUNT_DELETED": "... on AccountDeleted { user { id email } }",
         "CUSTOMER_CREATED": f"... on CustomerCreated {{ {customer} }}",
         "CUSTOMER_UPDATED": f"... on CustomerUpdated {{ {customer} }}",
         "CUSTOMER_DELETED": "... on CustomerDeleted { user { id email } }",
-        "CUSTOMER_METADATA_UPDATED": "... on CustomerMetadataUpdated { user { id email } }",
-        "ORDER_CREATED": "... on OrderCreated { order { id number created userEmail user { id } } }",
+        "CUSTOMER_METADATA_UPDATED": f"... on CustomerMetadataUpdated {{ user {{ id email {choices} }} }}",
+        "ORDER_CREATED": "... on OrderCreated { order { id number created userEmail user { id } "
+        f"checkoutId {choices} }} }}",
+        "CHECKOUT_UPDATED": f"... on CheckoutUpdated {{ {checkout} }}",
+        "CHECKOUT_METADATA_UPDATED": f"... on CheckoutMetadataUpdated {{ {checkout} }}",
         "APP_DELETED": "... on AppDeleted { app { id } }",
     }
 

@@ -3,7 +3,8 @@
 An :class:`Installation` per store (its token encrypted at rest), the digests of the webhook
 deliveries already accepted (:class:`Delivery`, to recognise Saleor's retries), and two small
 indexes of what the webhooks told us: the store's customers (:class:`Customer`: Saleor id and
-e-mail address, encrypted, found by its keyed hash) and the orders seen (:class:`Order`: when each
+e-mail address, encrypted, found by its keyed hash), every e-mail address each of them ever had
+(:class:`CustomerEmail`, so a search for a person finds the orders placed under an earlier one) and the orders seen (:class:`Order`: when each
 was created, which starts its retention clock and legal hold), the orders whose hold ended
 and that are still to be cleared in Saleor (:class:`OrderClearance`), and the customers recently
 erased (:class:`ErasedCustomer`), so a late event does not bring them back.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +105,51 @@ class Customer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["installation", "saleor_id"], name="jsg_saleor_customer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.saleor_id
+
+
+class CustomerEmailQuerySet(models.QuerySet):
+    def remember(self, installation_id: int, saleor_id: str, email: str) -> None:
+        """Record that the Saleor user had ``email`` (once per address)."""
+        if not saleor_id or not email:
+            return
+        mine = self.filter(installation_id=installation_id, saleor_id=saleor_id)
+        if mine.filter(email_digest__matches=email).exists():
+            return
+        try:
+            with transaction.atomic():
+                self.create(installation_id=installation_id, saleor_id=saleor_id, email=email)
+        except IntegrityError:
+            pass  # another worker recorded it meanwhile
+
+
+class CustomerEmail(models.Model):
+    """An e-mail address a Saleor user had: the address history of the customer index.
+
+    Saleor's orders keep the address they were placed under; after a customer changes theirs, only
+    this history (and the user id) finds those orders again. Deleted with the customer's erasure.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    saleor_id = models.CharField(_("Saleor user id"), max_length=64)
+    email = EncryptedEmailField(_("e-mail address"))
+    email_digest = KeyedHashField("email")
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+
+    objects = CustomerEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Saleor customer's e-mail address")
+        verbose_name_plural = _("Saleor customers' e-mail addresses")
+        ordering = ["saleor_id", "first_seen", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "saleor_id", "email_digest"],
+                name="jsg_saleor_customer_email_unique",
             )
         ]
 
@@ -209,3 +255,64 @@ class ErasedCustomer(models.Model):
     @staticmethod
     def key_for(saleor_id: str) -> str:
         return subjects.keyed_hash("saleor_user", saleor_id)
+
+
+class Leftover(models.Model):
+    """Something of an erased customer that Saleor keeps and its API cannot clear (or not yet).
+
+    Recorded during the erasure; ``privacy_saleor_orphans`` clears what the API allows (addresses)
+    and prints the SQL the store's operator runs for the rest (order notes and events, staff-side
+    customer events naming the address). Only Saleor ids are kept, and for the staff-side customer
+    events the address to look for, encrypted, until the operator confirms the SQL ran.
+    """
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", _("address")
+        CUSTOMER_NOTE = "customer_note", _("order's customer note")
+        ORDER_EVENT = "order_event", _("order event or note")
+        CUSTOMER_EVENTS = "customer_events", _("staff-side customer events naming the address")
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    #: ``for_email`` of the erased subject: finds their leftovers without naming them.
+    subject_key = models.CharField(_("subject key"), max_length=64, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    saleor_id = models.CharField(_("Saleor id"), max_length=100, blank=True)
+    email = EncryptedEmailField(_("e-mail address looked for"), blank=True)
+    email_digest = KeyedHashField("email")
+    found_at = models.DateTimeField(_("found"), default=timezone.now)
+    sql_given_at = models.DateTimeField(_("SQL given to the operator"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Saleor leftover of an erasure")
+        verbose_name_plural = _("Saleor leftovers of erasures")
+        ordering = ["found_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.saleor_id}".strip()
+
+
+class ChoicesSeen(models.Model):
+    """The marketing boxes last recorded from one checkout (and its order) or one account page.
+
+    Saleor sends CHECKOUT_UPDATED on every change of a checkout, and the order copies its metadata:
+    a value already recorded for the checkout is not recorded again. Only keyed hashes are kept.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    #: ``keyed_hash("saleor_choices", <checkout or user id>)``.
+    key = models.CharField(max_length=64)
+    #: ``keyed_hash`` of the person and the value recorded: a new person or value is recorded.
+    digest = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Saleor marketing boxes recorded")
+        verbose_name_plural = _("Saleor marketing boxes recorded")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "key"], name="jsg_saleor_choices_seen_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}…"

@@ -1,12 +1,23 @@
 """The Saleor App's personal data, declared like any app's: its two indexes, Saleor itself as remote
 sources, and the store as a recipient of the customers' marketing choices."""
 
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
-from jsg_privacy.integrations.saleor.models import Customer, Installation, Order
+from jsg_privacy.integrations.saleor import identities
+from jsg_privacy.integrations.saleor.models import (
+    Customer,
+    CustomerEmail,
+    Installation,
+    Leftover,
+    Order,
+)
 from jsg_privacy.integrations.saleor.sources import SOURCES, TAX_REASON, tax_hold, tax_legal_hold
+from jsg_privacy.registry import Subject
 
 PLACED = _("after the order is placed")
 
@@ -24,6 +35,54 @@ class CustomerIndexSource(privacy.ModelSource):
         reason=_(
             "it only links your Saleor account to your choices; deleting the account removes it"
         ),
+    )
+    erasure = privacy.Delete()
+
+
+@privacy.register(CustomerEmail)
+class CustomerEmailSource(privacy.ModelSource):
+    """The address history: found through any address a Saleor user had, so a person's export
+    lists all their addresses and their erasure deletes all of them."""
+
+    label = _("The e-mail addresses you had in our Saleor store")
+    subject_email = "email"
+    fields = {inventory.ACCOUNT: ["saleor_id", "email", "first_seen"]}
+    not_personal = ["installation"]
+    retention = privacy.Retention(
+        anchor="first_seen",
+        period=privacy.Period(years=7),
+        anchor_label=_("after the address was first used in our Saleor store"),
+        reason=_("it finds your orders placed under an earlier address, kept as long as they are"),
+    )
+    erasure = privacy.Delete()
+
+    def rows_for(self, subject: Subject) -> QuerySet[Any]:
+        if not subject.email:
+            return CustomerEmail.objects.none()
+        users = CustomerEmail.objects.filter(email_digest__matches=subject.email)
+        found = Q(pk__in=[])
+        for user in users.values("installation_id", "saleor_id"):
+            found |= Q(**user)
+        rows = CustomerEmail.objects.filter(found)
+        # The Saleor sources run after these rows are deleted, in the same erasure: they still
+        # need every address, to find the orders placed under an earlier one.
+        identities.hold_for_erasure(
+            subject.email, list(rows.values_list("installation_id", "saleor_id", "email"))
+        )
+        return rows
+
+
+@privacy.register(Leftover)
+class LeftoverSource(privacy.ModelSource):
+    label = _("What remains to be cleared in our Saleor store after an erasure")
+    subject_email = "email"
+    fields = {inventory.ACCOUNT: ["email"]}
+    not_personal = ["installation", "subject_key", "kind", "saleor_id", "found_at", "sql_given_at"]
+    retention = privacy.Retention(
+        anchor="found_at",
+        period=privacy.Period(days=90),
+        anchor_label=_("after your data was erased"),
+        reason=_("until the store's operator has cleared what Saleor's API cannot"),
     )
     erasure = privacy.Delete()
 

@@ -20,24 +20,43 @@ APP_ID = "query AppId { app { id } }"
 CUSTOMER = f"""query SaleorCustomer($email: String!) {{
   user(email: $email) {{
     id email firstName lastName isActive dateJoined lastLogin languageCode note
-    addresses {{ {ADDRESS} }}
+    addresses {{ id {ADDRESS} }}
+    events {{ id date type message count order {{ number }} }}
     {METADATA}
   }}
 }}"""
 
+MONEY = "amount currency"
+# Payments: ids, amounts and gateway only — never ``creditCard`` (brand, last digits, expiry).
+ORDER_FIELDS = f"""id number created status userEmail customerNote
+      billingAddress {{ {ADDRESS} }}
+      shippingAddress {{ {ADDRESS} }}
+      total {{ gross {{ {MONEY} }} }}
+      lines {{ productName variantName quantity }}
+      events {{ id date type message email }}
+      invoices {{ id number createdAt url {METADATA} }}
+      payments {{ id gateway pspReference created chargeStatus total {{ {MONEY} }} capturedAmount {{ {MONEY} }} }}
+      transactions {{ id name pspReference createdAt authorizedAmount {{ {MONEY} }} chargedAmount {{ {MONEY} }} refundedAmount {{ {MONEY} }} }}
+      {METADATA}"""
+
 ORDERS = f"""query SaleorOrders($emails: [String!]!, $after: String) {{
   orders(first: 100, after: $after, where: {{userEmail: {{oneOf: $emails}}}}) {{
     {PAGE}
-    edges {{ node {{
-      id number created status userEmail
-      billingAddress {{ {ADDRESS} }}
-      shippingAddress {{ {ADDRESS} }}
-      total {{ gross {{ amount currency }} }}
-      lines {{ productName variantName quantity }}
-      {METADATA}
-    }} }}
+    edges {{ node {{ {ORDER_FIELDS} }} }}
   }}
 }}"""
+
+#: A customer's orders by their Saleor user id (whatever address each was placed under).
+USER_ORDERS = f"""query SaleorUserOrders($users: [ID!]!, $after: String) {{
+  orders(first: 100, after: $after, where: {{user: {{oneOf: $users}}}}) {{
+    {PAGE}
+    edges {{ node {{ {ORDER_FIELDS} }} }}
+  }}
+}}"""
+
+CUSTOMER_ID = """query SaleorCustomerId($email: String!) {
+  user(email: $email) { id }
+}"""
 
 ORDER = f"""query SaleorOrder($id: ID!) {{
   order(id: $id) {{
@@ -48,16 +67,36 @@ ORDER = f"""query SaleorOrder($id: ID!) {{
   }}
 }}"""
 
-CHECKOUTS = f"""query SaleorCheckouts($search: String!, $after: String) {{
-  checkouts(first: 100, after: $after, filter: {{search: $search}}) {{
-    {PAGE}
-    edges {{ node {{
-      id created updatedAt email user {{ email }}
+CHECKOUT_FIELDS = f"""id created updatedAt email user {{ email }}
       billingAddress {{ {ADDRESS} }}
       shippingAddress {{ {ADDRESS} }}
       lines {{ quantity variant {{ name product {{ name }} }} }}
-      {METADATA}
-    }} }}
+      {METADATA}"""
+
+#: Saleor's checkout search: a guest's checkouts by e-mail, once its scheduled indexing ran.
+CHECKOUTS = f"""query SaleorCheckouts($search: String!, $after: String) {{
+  checkouts(first: 100, after: $after, filter: {{search: $search}}) {{
+    {PAGE}
+    edges {{ node {{ {CHECKOUT_FIELDS} }} }}
+  }}
+}}"""
+
+#: The checkouts changed since a date (Saleor filters by day): those its indexing may not have
+#: reached yet, read directly.
+RECENT_CHECKOUTS = f"""query SaleorRecentCheckouts($since: Date!, $after: String) {{
+  checkouts(first: 100, after: $after, filter: {{updatedAt: {{gte: $since}}}}) {{
+    {PAGE}
+    edges {{ node {{ {CHECKOUT_FIELDS} }} }}
+  }}
+}}"""
+
+#: A signed-in customer's checkouts, through their account (no indexing involved).
+USER_CHECKOUTS = f"""query SaleorUserCheckouts($id: ID!, $after: String) {{
+  user(id: $id) {{
+    checkouts(first: 100, after: $after) {{
+      {PAGE}
+      edges {{ node {{ {CHECKOUT_FIELDS} }} }}
+    }}
   }}
 }}"""
 
@@ -91,6 +130,10 @@ UPDATE_PRIVATE_METADATA = """mutation PrivateMetadataUpdate($id: ID!, $input: [M
 
 CHECKOUT_DELETE = """mutation CheckoutDelete($id: ID!) {
   checkoutDelete(id: $id) { errors { field code } }
+}"""
+
+ADDRESS_DELETE = """mutation AddressDelete($id: ID!) {
+  addressDelete(id: $id) { errors { field code } }
 }"""
 
 CUSTOMER_DELETE = """mutation CustomerDelete($id: ID!) {

@@ -20,4 +20,5 @@ urlpatterns = [
     path("saleor/manifest", views.manifest),
     path("saleor/register", views.register),
     path("saleor/webhooks", views.webhooks),
+    path("saleor/choices/", views.choices, name="choices"),
 ]

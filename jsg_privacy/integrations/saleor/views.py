@@ -1,4 +1,5 @@
-"""The app's three endpoints: the manifest, the token registration and the webhooks.
+"""The app's endpoints: the manifest, the token registration, the webhooks, and the marketing
+boxes a storefront shows (public wording, no personal data).
 
 Retry semantics: Saleor retries a webhook (up to 5 times, with a growing delay) after a 5xx or no
 answer, and never after a 3xx or 4xx. So: a delivery that can never succeed — unknown or removed
@@ -35,6 +36,7 @@ from jsg_privacy.integrations.saleor.conf import saleor_settings
 from jsg_privacy.integrations.saleor.installations import forget_installations, installation_for
 from jsg_privacy.integrations.saleor.models import Installation
 from jsg_privacy.integrations.saleor.signature import InvalidSignature, verify
+from jsg_privacy.marketing import wording
 from jsg_privacy.tasks import enqueue
 
 MAX_TOKEN = 1000
@@ -170,3 +172,23 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     # writes nothing, so it is answered at once, and a retry racing its original is still caught.
     enqueue(tasks.process_sealed_event, tasks.seal(*work))
     return _text("Accepted.", 200)
+
+
+@never_cache
+@require_GET
+def choices(request: HttpRequest) -> HttpResponse:
+    """The marketing boxes a storefront shows, their wording and version, and the metadata key to
+    write them under (:mod:`.choices`). Public and read-only: any storefront origin may read it."""
+    boxes = [
+        {"name": b.name, "label": b.label, "help_text": b.help_text, "version": b.version}
+        for b in wording.boxes(testimonials=True)
+    ]
+    response = JsonResponse(
+        {
+            "metadata_key": saleor_settings.CHOICES_KEY,
+            "legend": str(wording.legend()),
+            "boxes": boxes,
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import jsonschema
 import pytest
 import redis
 from celery import Celery
+from django.core.files.storage import storages
 from django.test import Client
 
-from jsg_privacy.integrations.saleor import installations
+from jsg_privacy.integrations.saleor import identities, installations
 from jsg_privacy.integrations.saleor.models import Installation
+from jsg_privacy.requests import cases, service
+from jsg_privacy.requests.models import Channel, Kind
 from tests.jsg_privacy.saleor.fake_saleor import FakeSaleor
 
 WEBHOOKS = "/privacy/saleor/webhooks/"
@@ -35,6 +40,13 @@ def forget_installations() -> Iterator[None]:
     installations.forget_installations()
     yield
     installations.forget_installations()
+
+
+@pytest.fixture(autouse=True)
+def forget_erasure_holds() -> Iterator[None]:
+    """A test's transaction never commits, so an erasure's held address history would outlive it."""
+    yield
+    identities._erasing.set(None)
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +169,26 @@ def inbox(settings: Any) -> Iterator[redis.Redis]:
     yield client
     for key in client.scan_iter(match=f"{prefix}:*"):
         client.delete(key)
+
+
+def export_of(email: str) -> tuple[Any, dict[str, Any], set[str]]:
+    """Run an access request's export for ``email``: its case, records by source (and
+    ``"missing"``: the reasons by source), and the names in the ZIP."""
+    case = cases.open_case(
+        kind=Kind.ACCESS,
+        email=email,
+        channel=Channel.STAFF,
+        identity_check="seen",
+        address_check="replied to the address",
+    )
+    file = service.run_export(case.pk)
+    case.refresh_from_db()
+    with storages["default"].open(file.name) as handle:
+        archive = zipfile.ZipFile(handle)
+        data = json.loads(archive.read("data.json"))
+        schema = json.loads(archive.read("schema.json"))
+        names = set(archive.namelist())
+    jsonschema.validate(data, schema)
+    sources = {s["key"]: s["records"] for s in data["sources"]}
+    sources["missing"] = {s["key"]: s["missing"] for s in data["sources"] if "missing" in s}
+    return case, sources, names

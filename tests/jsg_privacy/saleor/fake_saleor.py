@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -81,6 +82,8 @@ class FakeSaleor:
         self.orders: dict[str, dict] = {}
         self.checkouts: dict[str, dict] = {}
         self.gift_cards: dict[str, dict] = {}
+        #: Address rows by id (``Address:n``): a user's, and those Saleor keeps after a deletion.
+        self.addresses: dict[str, dict] = {}
         self.calls: list[tuple[str, dict]] = []
         self.jwks_fetches = 0
         self.delay = 0.0  # seconds before a GraphQL answer (a slow or hanging store)
@@ -137,6 +140,22 @@ class FakeSaleor:
             is_payload_detached=True,
         )
 
+    def customer_token(self, email: str, *, lifetime: int = 300, **claims: Any) -> str:
+        """The access token ``tokenCreate`` gives a signed-in customer (``saleor/core/jwt.py``)."""
+        now = int(time.time())
+        payload = {
+            "iat": now,
+            "iss": self.api_url,
+            "exp": now + lifetime,
+            "token": "jwt-token-key",
+            "email": email,
+            "type": "access",
+            "user_id": self.users[email]["id"] if email in self.users else "",
+            "is_staff": False,
+            **claims,
+        }
+        return jwt.encode(payload, self.key, "RS256", headers={"kid": self.kid})
+
     def add_user(self, email: str, **fields: Any) -> dict:
         number = len(self.users) + 1
         user = {
@@ -149,7 +168,19 @@ class FakeSaleor:
             "lastLogin": "2026-01-10T10:00:00+00:00",
             "languageCode": "EN_GB",
             "note": None,
-            "addresses": [address("Ann", "Example", "1 High Street", "Leeds", "LS1 1AA")],
+            "addresses": [
+                self._address_row(address("Ann", "Example", "1 High Street", "Leeds", "LS1 1AA"))
+            ],
+            "events": [
+                {
+                    "id": self._id("CustomerEvent", 10 * number + 1),
+                    "date": "2025-01-10T10:00:00+00:00",
+                    "type": "ACCOUNT_CREATED",
+                    "message": None,
+                    "count": None,
+                    "order": None,
+                },
+            ],
             "metadata": [],
             "privateMetadata": fields.get("privateMetadata", []),
             "giftCards": [],
@@ -157,12 +188,46 @@ class FakeSaleor:
         self.users[email] = user
         return user
 
+    @staticmethod
+    def _id(kind: str, number: Any) -> str:
+        return base64.b64encode(f"{kind}:{number}".encode()).decode()
+
+    def _address_row(self, fields: dict) -> dict:
+        row = {"id": self._id("Address", len(self.addresses) + 1), **fields}
+        self.addresses[row["id"]] = row
+        return row
+
+    def user(self, user_id: str) -> dict | None:
+        return next((u for u in self.users.values() if u["id"] == user_id), None)
+
+    def change_email(self, old: str, new: str) -> dict:
+        """The customer changes their address (``accountUpdate``/``requestEmailChange``)."""
+        user = self.users.pop(old)
+        user["email"] = new
+        self.users[new] = user
+        for checkout in self.checkouts.values():
+            if checkout.get("userId") == user["id"]:
+                checkout["user"] = {"email": new}
+        return user
+
+    def delete_user(self, user_id: str) -> None:
+        """Saleor deletes an account: its orders lose the user (SET_NULL) but keep its e-mail and
+        address copies; its checkouts go with it (CASCADE); its address rows stay, unlinked."""
+        user = self.user(user_id)
+        assert user is not None
+        del self.users[user["email"]]
+        for order in self.orders.values():
+            if (order["user"] or {}).get("id") == user_id:
+                order["user"] = None
+        self.checkouts = {k: c for k, c in self.checkouts.items() if c.get("userId") != user_id}
+
     def add_order(
         self, email: str, created: str = "2026-03-01T09:00:00+00:00", **extra: Any
     ) -> dict:
         number = len(self.orders) + 1
+        order_id = base64.b64encode(f"Order:{number}".encode()).decode()
         order = {
-            "id": base64.b64encode(f"Order:{number}".encode()).decode(),
+            "id": order_id,
             "number": str(1000 + number),
             "created": created,
             "status": "FULFILLED",
@@ -174,20 +239,87 @@ class FakeSaleor:
             "shippingAddress": address("Ann", "Example", "2 Mill Lane", "York", "YO1 7HH"),
             "total": {"gross": {"amount": 129.99, "currency": "GBP"}},
             "lines": [{"productName": "Smart meter", "variantName": "SMETS2", "quantity": 1}],
+            "customerNote": extra.get("customerNote", ""),
+            "events": [
+                {
+                    "id": self._id("OrderEvent", 10 * number + 1),
+                    "date": created,
+                    "type": "PLACED",
+                    "message": None,
+                    "email": None,
+                },
+                {
+                    "id": self._id("OrderEvent", 10 * number + 2),
+                    "date": created,
+                    "type": "EMAIL_SENT",
+                    "message": None,
+                    "email": email,
+                },
+            ],
+            "invoices": [
+                {
+                    "id": self._id("Invoice", number),
+                    "number": f"INV-{number}",
+                    "createdAt": created,
+                    "url": f"{self.origin}/media/invoices/INV-{number}.pdf",
+                    "metadata": [],
+                    "privateMetadata": [],
+                },
+            ],
+            "payments": [
+                {
+                    "id": self._id("Payment", number),
+                    "gateway": "mirumee.payments.dummy",
+                    "pspReference": f"psp_{number}",
+                    "created": created,
+                    "chargeStatus": "FULLY_CHARGED",
+                    "total": {"amount": 129.99, "currency": "GBP"},
+                    "capturedAmount": {"amount": 129.99, "currency": "GBP"},
+                    # What Saleor would also give to who asks: the app never does.
+                    "creditCard": {
+                        "brand": "visa",
+                        "lastDigits": "4242",
+                        "expMonth": 12,
+                        "expYear": 2030,
+                    },
+                },
+            ],
+            "transactions": [
+                {
+                    "id": self._id("TransactionItem", number),
+                    "name": "Stripe",
+                    "pspReference": f"pi_{number}",
+                    "createdAt": created,
+                    "authorizedAmount": {"amount": 0.0, "currency": "GBP"},
+                    "chargedAmount": {"amount": 129.99, "currency": "GBP"},
+                    "refundedAmount": {"amount": 0.0, "currency": "GBP"},
+                },
+            ],
             "metadata": [],
             "privateMetadata": extra.get("privateMetadata", []),
         }
         self.orders[order["id"]] = order
         return order
 
-    def add_checkout(self, email: str, *, guest: bool = True) -> dict:
+    def add_checkout(
+        self,
+        email: str,
+        *,
+        guest: bool = True,
+        indexed: bool = True,
+        updated: str = "2026-04-01T09:30:00+00:00",
+    ) -> dict:
+        """A checkout; ``indexed=False``: Saleor's scheduled indexing has not reached it yet, so
+        its search does not find it (``search_index_dirty``)."""
         number = len(self.checkouts) + 1
         checkout = {
             "id": base64.b64encode(f"Checkout:{number}".encode()).decode(),
-            "created": "2026-04-01T09:00:00+00:00",
-            "updatedAt": "2026-04-01T09:30:00+00:00",
+            "created": updated,
+            "updatedAt": updated,
+            "indexed": indexed,
             "email": email,
             "user": None if guest else {"email": email},
+            "userId": None if guest else self.users[email]["id"],
             "billingAddress": address("Ann", "Example", "1 High Street", "Leeds", "LS1 1AA"),
             "shippingAddress": None,
             "lines": [
@@ -252,9 +384,59 @@ class FakeSaleor:
         user = self.users.get(v["email"])
         return {"user": {k: w for k, w in user.items() if k != "giftCards"} if user else None}
 
+    def op_SaleorCustomerId(self, v: dict) -> dict:
+        user = self.users.get(v["email"])
+        return {"user": {"id": user["id"]} if user else None}
+
+    @staticmethod
+    def _order_node(order: dict) -> dict:
+        # Only what the app's query selects: never ``user`` or the payments' ``creditCard``.
+        node = {k: w for k, w in order.items() if k != "user"}
+        node["payments"] = [
+            {k: w for k, w in p.items() if k != "creditCard"} for p in order["payments"]
+        ]
+        return node
+
     def op_SaleorOrders(self, v: dict) -> dict:
-        found = [o for o in self.orders.values() if o["userEmail"] in v["emails"]]
+        # where: {userEmail: {oneOf: …}} is exact (StringFilterInput), like Saleor's.
+        found = [self._order_node(o) for o in self.orders.values() if o["userEmail"] in v["emails"]]
         return {"orders": connection(found, v.get("after"))}
+
+    def op_SaleorUserOrders(self, v: dict) -> dict:
+        found = [
+            self._order_node(o)
+            for o in self.orders.values()
+            if (o["user"] or {}).get("id") in v["users"]
+        ]
+        return {"orders": connection(found, v.get("after"))}
+
+    @staticmethod
+    def _checkout_node(checkout: dict) -> dict:
+        return {k: w for k, w in checkout.items() if k not in ("indexed", "userId")}
+
+    def op_SaleorRecentCheckouts(self, v: dict) -> dict:
+        # filter: {updatedAt: {gte: <date>}} compares the day of ``last_change``.
+        found = [
+            self._checkout_node(c)
+            for c in self.checkouts.values()
+            if c["updatedAt"][:10] >= v["since"]
+        ]
+        return {"checkouts": connection(found, v.get("after"))}
+
+    def op_SaleorUserCheckouts(self, v: dict) -> dict:
+        user = self.user(v["id"])
+        if user is None:
+            return {"user": None}
+        found = [self._checkout_node(c) for c in self.checkouts.values() if c["userId"] == v["id"]]
+        return {"user": {"checkouts": connection(found, v.get("after"))}}
+
+    def op_AddressDelete(self, v: dict) -> dict:
+        if v["id"] not in self.addresses:
+            return {"addressDelete": {"errors": [{"field": "id", "code": "NOT_FOUND"}]}}
+        del self.addresses[v["id"]]
+        for user in self.users.values():
+            user["addresses"] = [a for a in user["addresses"] if a["id"] != v["id"]]
+        return {"addressDelete": {"errors": []}}
 
     def op_SaleorOrder(self, v: dict) -> dict:
         return {"order": copy.deepcopy(self.orders.get(v["id"]))}
@@ -262,9 +444,12 @@ class FakeSaleor:
     def op_SaleorCheckouts(self, v: dict) -> dict:
         term = v["search"].lower()
         found = [
-            c
+            self._checkout_node(c)
             for c in self.checkouts.values()
-            if term in (c["email"] or "").lower() or term in ((c["user"] or {}).get("email") or "")
+            if c["indexed"]  # only what the scheduled indexing reached
+            and (
+                term in (c["email"] or "").lower() or term in ((c["user"] or {}).get("email") or "")
+            )
         ]
         return {"checkouts": connection(found, v.get("after"))}
 
@@ -310,8 +495,7 @@ class FakeSaleor:
         return {"checkoutDelete": {"errors": []}}
 
     def op_CustomerDelete(self, v: dict) -> dict:
-        email = next(e for e, u in self.users.items() if u["id"] == v["id"])
-        del self.users[email]
+        self.delete_user(v["id"])
         return {"customerDelete": {"errors": []}}
 
     # -- HTTP ------------------------------------------------------------------------------

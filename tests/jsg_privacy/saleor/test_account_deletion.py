@@ -87,11 +87,13 @@ def test_the_full_account_deletion_flow(installation, deliver, saleor, customer,
     # The gift card is a record of a sale: kept.
     assert len(saleor.gift_cards) == 1
     # Recorded on the case: what changed in Saleor, and what was kept and why.
-    assert len(case.outcome["saleor"]) == 3
+    assert len(case.outcome["saleor"]) == 4
     assert "1 Saleor order(s) pseudonymised" in case.outcome["saleor"][0]
     assert "postalCode" in case.outcome["saleor"][0]
-    assert case.outcome["saleor"][1] == "1 Saleor checkout(s) deleted."
-    assert case.outcome["saleor"][2] == (
+    # Saleor's API cannot change the order's "e-mail sent to …" event: the operator's SQL can.
+    assert "privacy_saleor_orphans" in case.outcome["saleor"][1]
+    assert case.outcome["saleor"][2] == "1 Saleor checkout(s) deleted."
+    assert case.outcome["saleor"][3] == (
         "1 Saleor gift card(s) kept unchanged under the legal hold (7 years after purchase): "
         "a gift card is a record of a sale."
     )
@@ -172,7 +174,7 @@ def test_a_saleor_without_checkout_delete_leaves_checkouts_to_expire(
 
     case = Case.objects.get()
     assert case.status == Status.COMPLETED
-    assert "left to expire" in case.outcome["saleor"][1]
+    assert any("left to expire" in note for note in case.outcome["saleor"])
     assert len(saleor.checkouts) == 2
 
 
@@ -275,7 +277,7 @@ def test_on_a_3_22_store_the_case_says_guest_checkouts_could_not_be_searched(
     deliver(event("AccountDeleted", user={"id": user["id"], "email": EMAIL}))
 
     notes = " ".join(Case.objects.get().outcome["saleor"])
-    assert "Guest checkouts cannot be searched by e-mail before Saleor 3.23" in notes
+    assert "may be incomplete: this version of our store cannot search a guest's older" in notes
     assert "Nothing of this customer was left" not in notes
 
 

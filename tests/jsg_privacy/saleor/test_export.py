@@ -1,15 +1,14 @@
 """A subject's Saleor data joins their export; a store that times out does not sink the export."""
 
-import json
 import zipfile
 
-import jsonschema
 import pytest
 from django.core.files.storage import storages
 
 from example_shop.factories import EnquiryFactory
 from jsg_privacy.requests import cases, service
 from jsg_privacy.requests.models import CaseEvent, Channel, Kind, Status
+from tests.jsg_privacy.saleor.conftest import export_of
 from tests.jsg_privacy.saleor.fake_saleor import metadata
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
@@ -29,27 +28,6 @@ def shopper(saleor):
     saleor.add_gift_card(EMAIL)  # bought by her
     EnquiryFactory(email=EMAIL)
     return user
-
-
-def export_of(email):
-    case = cases.open_case(
-        kind=Kind.ACCESS,
-        email=email,
-        channel=Channel.STAFF,
-        identity_check="seen",
-        address_check="replied to the address",
-    )
-    file = service.run_export(case.pk)
-    case.refresh_from_db()
-    with storages["default"].open(file.name) as handle:
-        archive = zipfile.ZipFile(handle)
-        data = json.loads(archive.read("data.json"))
-        schema = json.loads(archive.read("schema.json"))
-        names = set(archive.namelist())
-    jsonschema.validate(data, schema)
-    sources = {s["key"]: s["records"] for s in data["sources"]}
-    sources["missing"] = {s["key"]: s["missing"] for s in data["sources"] if "missing" in s}
-    return case, sources, names
 
 
 def test_saleor_data_joins_the_same_export_as_the_shop_s(installation, shopper):

@@ -18,7 +18,12 @@ from django.db import connection, connections
 
 from jsg_privacy.crypto import subjects
 from jsg_privacy.integrations.saleor import events, tasks
-from jsg_privacy.integrations.saleor.models import Customer, ErasedCustomer, Installation
+from jsg_privacy.integrations.saleor.models import (
+    Customer,
+    ErasedCustomer,
+    Installation,
+    Leftover,
+)
 from jsg_privacy.requests.models import Case, Status
 from tests.jsg_privacy.saleor.conftest import event
 
@@ -38,10 +43,19 @@ def user_event(typename: str, user: dict, issued_at: str, **fields) -> dict:
 
 
 def stored_anywhere(*needles: str) -> list[str]:
-    """The rows of the app's tables (decrypted) that hold any of ``needles``."""
+    """The rows of the app's tables (decrypted) that hold any of ``needles``.
+
+    Leftovers of an erasure are not counted: they hold the address only until the store's
+    operator has cleared what Saleor's API cannot (``privacy_saleor_orphans``).
+    """
     found = []
     for model in apps.get_app_config("jsg_privacy_saleor").get_models():
-        for row in model.objects.all():
+        rows = model.objects.all()
+        if model is Leftover:
+            # Only the staff-side customer events' SQL needs the address; the rest hold Saleor ids.
+            assert not rows.exclude(kind=Leftover.Kind.CUSTOMER_EVENTS).exclude(email="").exists()
+            continue
+        for row in rows:
             text = str({f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields})
             found += [f"{model.__name__}: {n}" for n in needles if n in text]
     return found
