@@ -13,6 +13,7 @@ from django.urls import reverse
 from example_shop.factories import UserFactory
 from jsg_privacy.requests import cases, complaints
 from jsg_privacy.requests.models import Case, Complaint, Kind, Letter, Status
+from tests.jsg_privacy.requests.test_recipients import MailServer
 
 pytestmark = pytest.mark.django_db
 COMPLAIN = reverse("jsg_privacy:requests:complain")
@@ -33,9 +34,7 @@ def mail_server_down(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    return settings
+    return MailServer(settings, port)  # EMAIL_BACKEND, or MAILERS from Django 6.1
 
 
 def test_a_complaint_without_an_address_gets_a_field_error_and_nothing_is_recorded(client):
@@ -106,7 +105,7 @@ def test_with_the_mail_server_down_the_complaint_is_kept_and_late_acknowledgemen
     assert not Complaint.objects.overdue(date(2026, 7, 31))
     assert list(Complaint.objects.overdue(date(2026, 8, 1))) == [case]
 
-    mail_server_down.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail_server_down.answers()
     with on(date(2026, 8, 1)):
         late = admin_client.get(COMPLAINTS, {"overdue": "yes"})
         assert [c.pk for c in late.context["cl"].result_list] == [case.pk]
