@@ -1,0 +1,201 @@
+"""Staff inside Saleor's dashboard: the app-bridge token decides who may see a customer's cases and
+erasure plan and export their data; without it nothing is shown and nothing is done."""
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from example_shop.factories import EnquiryFactory
+from jsg_privacy.audit.models import StaffAccess
+from jsg_privacy.requests import cases
+from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
+from tests.jsg_privacy.saleor.fake_saleor import new_key
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
+
+EMAIL = "ann@example.com"
+CASES = "/privacy/saleor/dashboard/cases/"
+EXPORT = "/privacy/saleor/dashboard/export/"
+
+
+@pytest.fixture
+def ann(saleor):
+    user = saleor.add_user(EMAIL)
+    saleor.add_order(EMAIL)
+    EnquiryFactory(email=EMAIL)
+    return user
+
+
+def export(client, token, customer, **headers):
+    return client.post(
+        EXPORT,
+        data=json.dumps({"customer": customer}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION_BEARER=token,
+        **headers,
+    )
+
+
+def test_the_manifest_puts_the_page_in_the_customer_s_more_actions_menu(client, saleor):
+    manifest = client.get("/privacy/saleor/manifest/").json()
+
+    page = "http://testserver/privacy/saleor/dashboard/"
+    assert manifest["appUrl"] == page
+    mounts = {e["mount"]: e for e in manifest["extensions"]}
+    assert mounts["CUSTOMER_DETAILS_MORE_ACTIONS"]["target"] == "POPUP"
+    assert mounts["CUSTOMER_DETAILS_MORE_ACTIONS"]["permissions"] == ["MANAGE_USERS"]
+    assert mounts["NAVIGATION_CUSTOMERS"]["url"] == page
+    assert client.get(page).status_code == 200  # framable shell, no data
+    assert "X-Frame-Options" not in client.get(page)
+
+
+def test_staff_export_a_customer_from_the_dashboard(client, saleor, installation, ann):
+    token = saleor.staff_token("sam@store.example.com")
+
+    response = export(client, token, ann["id"])
+
+    assert response.status_code == 200, response.content
+    reference = response["X-Case-Reference"]
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        names = set(archive.namelist())
+    assert {"saleor.customer.csv", "saleor.orders.csv", "enquiries.Enquiry.csv"} <= names
+    case = Case.objects.get(reference=reference)
+    assert (case.kind, case.channel, case.status) == (Kind.ACCESS, Channel.SALEOR, Status.COMPLETED)
+    assert case.email == EMAIL
+    trail = {e.action: e.detail for e in CaseEvent.objects.filter(case=case)}
+    assert "sam@store.example.com" in trail["exported by Saleor staff"]
+    assert "sam@store.example.com" in case.identity_check
+    (logged,) = StaffAccess.objects.filter(action=StaffAccess.Action.EXPORT)
+    assert "sam@store.example.com" in logged.context
+
+    listed = client.get(CASES, {"customer": ann["id"]}, HTTP_AUTHORIZATION_BEARER=token).json()
+    assert listed["customer"]["email"] == EMAIL
+    assert [c["reference"] for c in listed["cases"]] == [reference]
+    plan = {step["source"]: step for step in listed["plan"]}
+    assert any(step["rows"] for step in plan.values())
+
+
+def test_the_case_list_shows_deadlines_soonest_first(client, saleor, installation):
+    late = cases.open_case(
+        kind=Kind.ERASURE, email="bob@example.com", channel=Channel.EMAIL, identity_check="id seen"
+    )
+    soon = cases.open_case(
+        kind=Kind.ACCESS, email="cat@example.com", channel=Channel.EMAIL, identity_check="id seen"
+    )
+    Case.objects.filter(pk=soon.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    done = cases.open_case(
+        kind=Kind.ACCESS, email="dan@example.com", channel=Channel.EMAIL, identity_check="id seen"
+    )
+    cases.complete(done, {})
+
+    rows = client.get(CASES, HTTP_AUTHORIZATION_BEARER=saleor.staff_token()).json()["cases"]
+
+    assert [r["reference"] for r in rows] == [soon.reference, late.reference]
+    assert rows[0]["overdue"] is True
+    assert rows[1]["due"] == late.due_on.isoformat()
+    assert rows[1]["overdue"] is False
+
+
+def test_the_plan_shows_what_erasure_would_do_and_changes_nothing(
+    client, saleor, installation, ann
+):
+    token = saleor.staff_token()
+
+    plan = client.get(CASES, {"customer": ann["id"]}, HTTP_AUTHORIZATION_BEARER=token).json()[
+        "plan"
+    ]
+
+    assert {"source", "rows", "action"} <= set(plan[0])
+    assert saleor.mutations("CustomerDelete") == []
+    assert saleor.users[EMAIL]["email"] == EMAIL
+    assert not Case.objects.exists()
+
+
+def bad_tokens(saleor):
+    other = new_key()
+    return {
+        "none": "",
+        "garbage": "not-a-jwt",
+        "expired": saleor.staff_token(lifetime=-60),
+        "another key": saleor.staff_token(key=other),
+        "another app": saleor.staff_token(app="QXBwOjk5"),
+        "another store": saleor.staff_token(iss="https://other.example.com/graphql/"),
+        "a customer's token": saleor.customer_token(EMAIL),
+        "HS256 with the public key": "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln",
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "none",
+        "garbage",
+        "expired",
+        "another key",
+        "another app",
+        "another store",
+        "a customer's token",
+        "HS256 with the public key",
+    ],
+)
+def test_a_call_without_a_valid_token_gets_401_and_nothing_is_done(
+    client, saleor, installation, ann, name
+):
+    token = bad_tokens(saleor)[name]
+
+    exported = export(client, token, ann["id"])
+    listed = client.get(CASES, {"customer": ann["id"]}, HTTP_AUTHORIZATION_BEARER=token)
+
+    assert exported.status_code == listed.status_code == 401
+    assert EMAIL not in exported.content.decode() + listed.content.decode()
+    assert not Case.objects.exists()
+    assert not StaffAccess.objects.exists()
+
+
+def test_staff_without_manage_users_get_403_and_nothing_is_done(client, saleor, installation, ann):
+    token = saleor.staff_token(permissions=("MANAGE_ORDERS",))
+
+    assert export(client, token, ann["id"]).status_code == 403
+    assert client.get(CASES, HTTP_AUTHORIZATION_BEARER=token).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_a_token_for_a_removed_installation_gets_401(client, saleor, installation, ann):
+    Installation = type(installation)
+    Installation.objects.update(removed_at=timezone.now(), token="")
+
+    assert export(client, saleor.staff_token(), ann["id"]).status_code == 401
+
+
+@pytest.mark.parametrize("customer", ["", None, 7, "x" * 500])
+def test_a_call_naming_no_customer_is_refused_with_a_clear_error(
+    client, saleor, installation, customer
+):
+    response = export(client, saleor.staff_token(), customer)
+
+    assert response.status_code == 400
+    assert "customer" in response.json()["error"]
+    assert not Case.objects.exists()
+
+
+def test_an_unknown_customer_gets_404_and_opens_no_case(client, saleor, installation):
+    response = export(client, saleor.staff_token(), "VXNlcjo5OTk=")
+
+    assert response.status_code == 404
+    assert not Case.objects.exists()
+
+
+def test_a_body_that_is_not_json_gets_400(client, saleor, installation):
+    response = client.post(
+        EXPORT,
+        data=b"{nope",
+        content_type="application/json",
+        HTTP_AUTHORIZATION_BEARER=saleor.staff_token(),
+    )
+
+    assert response.status_code == 400
+    assert not Case.objects.exists()
