@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from example_shop.factories import EnquiryFactory
 from jsg_privacy.audit.models import StaffAccess
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
@@ -23,11 +22,8 @@ EXPORT = "/privacy/saleor/dashboard/export/"
 
 
 @pytest.fixture
-def ann(saleor):
-    user = saleor.add_user(EMAIL)
-    saleor.add_order(EMAIL)
-    EnquiryFactory(email=EMAIL)
-    return user
+def ann(store_customer):
+    return store_customer
 
 
 def export(client, token, customer, **headers):
