@@ -17,6 +17,7 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -38,7 +39,7 @@ from jsg_privacy.integrations.saleor.appbridge import (
     authenticate,
 )
 from jsg_privacy.integrations.saleor.client import Client, SaleorError, SaleorUnavailable
-from jsg_privacy.integrations.saleor.models import Customer
+from jsg_privacy.integrations.saleor.models import Customer, CustomerEmail
 from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.admin.export import export_response
@@ -112,6 +113,15 @@ def customer_email(staff: Staff, customer_id: Any) -> str:
     return str(user["email"])
 
 
+def _any_address(staff: Staff, customer_id: str, email: str) -> Q:
+    """Cases under the customer's address or any they had before in the store (its history)."""
+    earlier = CustomerEmail.objects.filter(installation=staff.installation, saleor_id=customer_id)
+    found = Q(email_digest__matches=email)
+    for old in earlier:
+        found |= Q(email_digest__matches=str(old.email))
+    return found
+
+
 def _case_row(case: Case) -> dict[str, Any]:
     today = timezone.localdate()
     deadline: date = case.extended_until or case.due_on
@@ -147,7 +157,8 @@ def cases_view(request: HttpRequest, staff: Staff) -> JsonResponse:
         if step.rows or step.reason
     ]
     _record_access(staff, subject, StaffAccess.Action.VIEW, "cases and erasure plan", email)
-    rows = Case.objects.filter(email_digest__matches=email).order_by("-received_at", "-pk")
+    rows = Case.objects.filter(_any_address(staff, customer_id, email))
+    rows = rows.order_by("-received_at", "-pk")
     return JsonResponse(
         {
             "staff": staff.email,

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from jsg_privacy.audit.models import StaffAccess
+from jsg_privacy.integrations.saleor.models import Customer, CustomerEmail
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
 from tests.jsg_privacy.saleor.fake_saleor import new_key
@@ -195,3 +196,50 @@ def test_a_body_that_is_not_json_gets_400(client, saleor, installation):
 
     assert response.status_code == 400
     assert not Case.objects.exists()
+
+
+def test_a_store_that_does_not_answer_gets_a_clear_error_not_a_500(
+    client, saleor, installation, ann, settings
+):
+    settings.JSG_PRIVACY_SALEOR_TIMEOUT = 0.2
+    token = saleor.staff_token()
+    saleor.delay = 1
+
+    listed = client.get(CASES, {"customer": ann["id"]}, HTTP_AUTHORIZATION_BEARER=token)
+    exported = export(client, token, ann["id"])
+
+    assert listed.status_code == exported.status_code == 503
+    assert "try again" in listed.json()["error"]
+    assert not Case.objects.exists()
+
+
+def test_a_customer_known_from_the_webhooks_gets_their_plan_while_the_store_is_slow(
+    client, saleor, installation, ann, settings
+):
+    Customer.objects.create(installation=installation, saleor_id=ann["id"], email=EMAIL)
+    settings.JSG_PRIVACY_SALEOR_TIMEOUT = 0.2
+    token = saleor.staff_token()
+    saleor.delay = 1
+
+    listed = client.get(CASES, {"customer": ann["id"]}, HTTP_AUTHORIZATION_BEARER=token)
+
+    assert listed.status_code == 200, listed.content
+    assert listed.json()["customer"]["email"] == EMAIL
+
+
+def test_a_customer_s_requests_under_an_earlier_address_are_listed(
+    client, saleor, installation, ann
+):
+    earlier = cases.open_case(
+        kind=Kind.ERASURE, email=EMAIL, channel=Channel.EMAIL, identity_check="id seen"
+    )
+    cases.open_case(kind=Kind.ACCESS, email="bob@example.com", channel=Channel.EMAIL)
+    CustomerEmail.objects.remember(installation.pk, ann["id"], EMAIL)
+    saleor.change_email(EMAIL, "ann.new@example.com")
+
+    listed = client.get(
+        CASES, {"customer": ann["id"]}, HTTP_AUTHORIZATION_BEARER=saleor.staff_token()
+    ).json()
+
+    assert listed["customer"]["email"] == "ann.new@example.com"
+    assert [c["reference"] for c in listed["cases"]] == [earlier.reference]
