@@ -1,11 +1,12 @@
 /* jsg_privacy's page in Saleor's dashboard. The dashboard hands the page (in its iframe) the staff
- * member's app-bridge token in a "handshake" message; every call sends it back in the
+ * member's app-bridge token in a "handshake" message ({type: "handshake", payload: {token,
+ * version}}, as @saleor/app-sdk's AppBridge receives it); every call sends it back in the
  * Authorization-Bearer header. The token is kept in memory only. */
 (function () {
   "use strict";
   var root = document.getElementById("jsg-dashboard");
   var params = new URLSearchParams(window.location.search);
-  var customer = params.get("customerId") || params.get("id_customer") || "";
+  var customer = params.get("customerId") || ""; // added by the customer's "more actions" menu
   var token = "";
   var started = false;
 
@@ -92,7 +93,8 @@
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent || !event.data || typeof event.data !== "object") { return; }
     var payload = event.data.payload || {};
-    if ((event.data.type === "handshake" || event.data.type === "tokenRefresh") && typeof payload.token === "string") {
+    // Sent when the iframe is initialised and whenever the dashboard assigns a new token.
+    if (event.data.type === "handshake" && typeof payload.token === "string") {
       token = payload.token;
       if (!started) {
         started = true;
