@@ -51,9 +51,17 @@ EVENTS = [
 SINCE = {"CUSTOMER_DELETED": (3, 23)}
 
 
+class AppExtension(Extension):  # type: ignore[misc]  # saleor-sdk-python ships no types
+    """saleor_sdk's extension, whose ``url`` may also be a path: Saleor requires one (relative to
+    ``appUrl``) for the ``APP_PAGE`` target, which saleor_sdk 0.2.1 cannot express."""
+
+    url: str
+
+
 class AppManifest(Manifest):  # type: ignore[misc]  # saleor-sdk-python ships no types
     """saleor_sdk's manifest with the fields Saleor 3.22 reads that saleor_sdk 0.2.1 drops."""
 
+    extensions: list[AppExtension] | None = Field(default_factory=list)
     required_saleor_version: str | None = Field(None, alias="requiredSaleorVersion")
     author: str | None = None
     brand: dict[str, Any] | None = None
@@ -90,25 +98,26 @@ def subscription(metadata_key: str, events: list[str] | None = None) -> str:
     return f"subscription JsgPrivacyEvents {{\n  event {{\n    __typename\n    issuedAt\n    {body}\n  }}\n}}"
 
 
-def extensions(page: str) -> list[Extension]:
+def extensions(page: str) -> list[AppExtension]:
     """Where staff open the app's page in the dashboard: a customer's "more actions" menu (in a
     pop-up, for that customer: the dashboard adds ``customerId`` to the URL) and the Customers
-    section of the navigation (the list of requests and their deadlines)."""
+    section of the navigation (the list of requests and their deadlines: ``APP_PAGE`` takes a path
+    relative to ``appUrl``, which is the page — ``/`` is the page itself)."""
     staff = [Permission.MANAGE_USERS.value]
     return [
-        Extension(
+        AppExtension(
             label="Privacy: export data, plan erasure",
             mount="CUSTOMER_DETAILS_MORE_ACTIONS",
             target="POPUP",
             permissions=staff,
             url=page,
         ),
-        Extension(
+        AppExtension(
             label="Privacy requests",
             mount="NAVIGATION_CUSTOMERS",
             target="APP_PAGE",
             permissions=staff,
-            url=page,
+            url="/",
         ),
     ]
 

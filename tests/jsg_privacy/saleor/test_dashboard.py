@@ -45,7 +45,12 @@ def test_the_manifest_puts_the_page_in_the_customer_s_more_actions_menu(client, 
     mounts = {e["mount"]: e for e in manifest["extensions"]}
     assert mounts["CUSTOMER_DETAILS_MORE_ACTIONS"]["target"] == "POPUP"
     assert mounts["CUSTOMER_DETAILS_MORE_ACTIONS"]["permissions"] == ["MANAGE_USERS"]
-    assert mounts["NAVIGATION_CUSTOMERS"]["url"] == page
+    assert mounts["CUSTOMER_DETAILS_MORE_ACTIONS"]["url"] == page
+    # Saleor refuses an APP_PAGE extension whose URL is absolute: a path below appUrl, the page
+    assert (mounts["NAVIGATION_CUSTOMERS"]["target"], mounts["NAVIGATION_CUSTOMERS"]["url"]) == (
+        "APP_PAGE",
+        "/",
+    )
     assert client.get(page).status_code == 200  # framable shell, no data
     assert "X-Frame-Options" not in client.get(page)
 
