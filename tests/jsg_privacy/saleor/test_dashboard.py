@@ -248,3 +248,28 @@ def test_a_customer_s_requests_under_an_earlier_address_are_listed(
 
     assert listed["customer"]["email"] == "ann.new@example.com"
     assert [c["reference"] for c in listed["cases"]] == [earlier.reference]
+
+
+def test_a_token_of_someone_not_staff_gets_403(client, saleor, installation, ann):
+    token = saleor.staff_token(is_staff=False)
+
+    assert export(client, token, ann["id"]).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_the_token_is_also_accepted_as_a_bearer_authorization(client, saleor, installation):
+    response = client.get(CASES, HTTP_AUTHORIZATION=f"Bearer {saleor.staff_token()}")
+
+    assert response.status_code == 200
+
+
+def test_a_token_sent_for_another_store_s_api_url_gets_401(client, saleor, installation, ann):
+    response = export(
+        client,
+        saleor.staff_token(),
+        ann["id"],
+        HTTP_SALEOR_API_URL="https://other.example.com/graphql/",
+    )
+
+    assert response.status_code == 401
+    assert not Case.objects.exists()
