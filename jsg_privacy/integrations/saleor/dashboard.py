@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -48,6 +47,8 @@ from jsg_privacy.requests.models import UNFINISHED_STATUSES, Case, Channel, Kind
 logger = logging.getLogger("jsg_privacy.saleor")
 
 MAX_ID = 200
+#: The most unfinished cases the page lists, soonest deadline first.
+LISTED = 200
 
 
 class NoCustomer(Exception):
@@ -122,19 +123,21 @@ def _any_address(staff: Staff, customer_id: str, email: str) -> Q:
     return found
 
 
-def _case_row(case: Case) -> dict[str, Any]:
-    today = timezone.localdate()
-    deadline: date = case.extended_until or case.due_on
-    return {
-        "reference": case.reference,
-        "kind": case.get_kind_display(),
-        "status": case.get_status_display(),
-        "received": case.received_at.date().isoformat(),
-        "due": deadline.isoformat(),
-        "overdue": case.status in UNFINISHED_STATUSES
-        and case.clock_started_at is not None
-        and deadline < today,
-    }
+def _case_rows(rows: Iterable[Case]) -> list[dict[str, Any]]:
+    """The cases as the page lists them; overdue as the admin counts it (clock running, not
+    paused for clarification, past the due date or the extension)."""
+    overdue = set(Case.objects.overdue().values_list("pk", flat=True))
+    return [
+        {
+            "reference": case.reference,
+            "kind": case.get_kind_display(),
+            "status": case.get_status_display(),
+            "received": case.received_at.date().isoformat(),
+            "due": (case.extended_until or case.due_on).isoformat(),
+            "overdue": case.pk in overdue,
+        }
+        for case in rows
+    ]
 
 
 @require_GET
@@ -144,8 +147,9 @@ def cases_view(request: HttpRequest, staff: Staff) -> JsonResponse:
     Saleor id: their cases (all of them) and what erasing them would do."""
     customer_id = request.GET.get("customer")
     if customer_id is None:
-        rows = Case.objects.filter(status__in=UNFINISHED_STATUSES).order_by("due_on", "pk")
-        return JsonResponse({"staff": staff.email, "cases": [_case_row(c) for c in rows[:200]]})
+        deadline = Coalesce("extended_until", "due_on")
+        unfinished = Case.objects.filter(status__in=UNFINISHED_STATUSES).order_by(deadline, "pk")
+        return JsonResponse({"staff": staff.email, "cases": _case_rows(unfinished[:LISTED])})
     try:
         email = customer_email(staff, customer_id)
     except NoCustomer as error:
@@ -156,27 +160,29 @@ def cases_view(request: HttpRequest, staff: Staff) -> JsonResponse:
         for step in erase.plan(subject)
         if step.rows or step.reason
     ]
-    _record_access(staff, subject, StaffAccess.Action.VIEW, "cases and erasure plan", email)
+    _record_access(staff, subject, StaffAccess.Action.VIEW, "cases and erasure plan")
     rows = Case.objects.filter(_any_address(staff, customer_id, email))
     rows = rows.order_by("-received_at", "-pk")
     return JsonResponse(
         {
             "staff": staff.email,
             "customer": {"id": customer_id, "email": email},
-            "cases": [_case_row(c) for c in rows],
+            "cases": _case_rows(rows),
             "plan": plan,
         }
     )
 
 
-def _record_access(staff: Staff, subject: Subject, action: str, what: str, customer: str) -> None:
+def _record_access(
+    staff: Staff, subject: Subject, action: str, what: str, object_id: str = ""
+) -> None:
     """The staff access log, as for the admin's staff; the staff member is Saleor's, so named."""
     StaffAccess.objects.create(
         staff=None,
         action=action,
         subject_key=access.key_of(subject),
         model="saleor.Customer",
-        object_id=customer[:255] if action == StaffAccess.Action.EXPORT else "",
+        object_id=object_id,
         fields=what,
         context=f"Saleor dashboard: {staff}"[:200],
     )

@@ -94,12 +94,25 @@ def test_the_case_list_shows_deadlines_soonest_first(client, saleor, installatio
     )
     cases.complete(done, {})
 
+    extended = cases.open_case(
+        kind=Kind.ACCESS, email="eve@example.com", channel=Channel.EMAIL, identity_check="id seen"
+    )
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Case.objects.filter(pk=extended.pk).update(
+        due_on=yesterday, extended_until=timezone.localdate() + timedelta(days=60)
+    )
+    paused = cases.open_case(
+        kind=Kind.ACCESS, email="fay@example.com", channel=Channel.EMAIL, identity_check="id seen"
+    )
+    Case.objects.filter(pk=paused.pk).update(due_on=yesterday, paused_since=timezone.now())
+
     rows = client.get(CASES, HTTP_AUTHORIZATION_BEARER=saleor.staff_token()).json()["cases"]
 
-    assert [r["reference"] for r in rows] == [soon.reference, late.reference]
-    assert rows[0]["overdue"] is True
-    assert rows[1]["due"] == late.due_on.isoformat()
-    assert rows[1]["overdue"] is False
+    order = [soon.reference, paused.reference, late.reference, extended.reference]
+    assert [r["reference"] for r in rows] == order
+    assert [r["overdue"] for r in rows] == [True, False, False, False]  # paused: not overdue
+    assert rows[3]["due"] == (timezone.localdate() + timedelta(days=60)).isoformat()
+    assert rows[2]["due"] == late.due_on.isoformat()
 
 
 def test_the_plan_shows_what_erasure_would_do_and_changes_nothing(
