@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from pydantic import Field
 from saleor_sdk.schemas.enums import Permission
-from saleor_sdk.schemas.manifest import Manifest, Webhook
+from saleor_sdk.schemas.manifest import Extension, Manifest, Webhook
 
 import jsg_privacy
 from jsg_privacy.integrations.saleor.conf import saleor_settings
@@ -51,9 +51,17 @@ EVENTS = [
 SINCE = {"CUSTOMER_DELETED": (3, 23)}
 
 
+class AppExtension(Extension):  # type: ignore[misc]  # saleor-sdk-python ships no types
+    """saleor_sdk's extension, whose ``url`` may also be a path: Saleor requires one (relative to
+    ``appUrl``) for the ``APP_PAGE`` target, which saleor_sdk 0.2.1 cannot express."""
+
+    url: str
+
+
 class AppManifest(Manifest):  # type: ignore[misc]  # saleor-sdk-python ships no types
     """saleor_sdk's manifest with the fields Saleor 3.22 reads that saleor_sdk 0.2.1 drops."""
 
+    extensions: list[AppExtension] | None = Field(default_factory=list)
     required_saleor_version: str | None = Field(None, alias="requiredSaleorVersion")
     author: str | None = None
     brand: dict[str, Any] | None = None
@@ -90,6 +98,30 @@ def subscription(metadata_key: str, events: list[str] | None = None) -> str:
     return f"subscription JsgPrivacyEvents {{\n  event {{\n    __typename\n    issuedAt\n    {body}\n  }}\n}}"
 
 
+def extensions(page: str) -> list[AppExtension]:
+    """Where staff open the app's page in the dashboard: a customer's "more actions" menu (in a
+    pop-up, for that customer: the dashboard adds ``customerId`` to the URL) and the Customers
+    section of the navigation (the list of requests and their deadlines: ``APP_PAGE`` takes a path
+    relative to ``appUrl``, which is the page — ``/`` is the page itself)."""
+    staff = [Permission.MANAGE_USERS.value]
+    return [
+        AppExtension(
+            label="Privacy: export data, plan erasure",
+            mount="CUSTOMER_DETAILS_MORE_ACTIONS",
+            target="POPUP",
+            permissions=staff,
+            url=page,
+        ),
+        AppExtension(
+            label="Privacy requests",
+            mount="NAVIGATION_CUSTOMERS",
+            target="APP_PAGE",
+            permissions=staff,
+            url="/",
+        ),
+    ]
+
+
 def schema_version(request: HttpRequest) -> tuple[int, int] | None:
     """The store's schema version from ``Saleor-Schema-Version`` (sent with the manifest fetch)."""
     found = re.fullmatch(
@@ -112,6 +144,7 @@ def build(request: HttpRequest) -> dict[str, Any]:
     """The manifest as Saleor reads it (camelCase, absolute URLs)."""
     base = base_url(request)
     notice = base + reverse("jsg_privacy:notice")
+    page = base + reverse("jsg_privacy_saleor:dashboard")
     events = events_for(schema_version(request))
     manifest = AppManifest(
         id=saleor_settings.APP_ID,
@@ -120,12 +153,13 @@ def build(request: HttpRequest) -> dict[str, Any]:
         about="Consent records, data exports, erasure with legal holds and retention for the "
         "personal data this store keeps.",
         permissions=list(PERMISSIONS),
-        appUrl=notice,
+        appUrl=page,
         tokenTargetUrl=base + reverse("jsg_privacy_saleor:register"),
         dataPrivacyUrl=notice,
         homepageUrl=base + "/",
         requiredSaleorVersion=REQUIRED_SALEOR_VERSION,
         author=saleor_settings.AUTHOR or None,
+        extensions=extensions(page),
         webhooks=[
             Webhook(
                 name="jsg_privacy",

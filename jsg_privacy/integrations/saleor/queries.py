@@ -139,3 +139,7 @@ ADDRESS_DELETE = """mutation AddressDelete($id: ID!) {
 CUSTOMER_DELETE = """mutation CustomerDelete($id: ID!) {
   customerDelete(id: $id) { errors { field code } }
 }"""
+
+CUSTOMER_BY_ID = """query SaleorCustomerById($id: ID!) {
+  user(id: $id) { id email }
+}"""

@@ -11,62 +11,13 @@ for an unknown one), it is an ``access`` token and it has not expired. Saleor's 
 
 from __future__ import annotations
 
-import jwt
-from jwt import PyJWK
-from jwt.exceptions import PyJWKSetError, PyJWTError
-
-from jsg_privacy.integrations.saleor.client import SaleorError
-from jsg_privacy.integrations.saleor.models import Installation
-from jsg_privacy.integrations.saleor.signature import ALGORITHM, keyset_of, refresh_keys
+from jsg_privacy.integrations.saleor.tokens import verified_claims
 
 
 def customer_email(token: str) -> str:
     """The e-mail address of the customer ``token`` was issued to; ``ValueError`` if not valid."""
-    try:
-        header = jwt.get_unverified_header(token)
-        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
-    except PyJWTError:
-        raise ValueError("The customer token is not a JWT.") from None
-    if header.get("alg") != ALGORITHM or not isinstance(header.get("kid"), str):
-        raise ValueError("The customer token is not signed by a Saleor store.")
-    installation = next(
-        (
-            i
-            for i in Installation.objects.active()
-            if isinstance(issuer, str) and i.api_url.rstrip("/") == issuer.rstrip("/")
-        ),
-        None,
-    )
-    if installation is None:
-        raise ValueError("The customer token is not from a store this app is installed in.")
-    key = _key(installation, header["kid"])
-    try:
-        claims = jwt.decode(
-            token,
-            key,
-            algorithms=[ALGORITHM],
-            options={"require": ["exp", "iat", "iss"]},
-            issuer=issuer,
-        )
-    except PyJWTError as error:
-        raise ValueError(f"The customer token is not valid ({type(error).__name__}).") from None
+    _installation, claims = verified_claims(token, "customer token")
     email = claims.get("email")
     if claims.get("type") != "access" or not isinstance(email, str) or "@" not in email:
         raise ValueError("The token is not a customer's access token.")
     return email
-
-
-def _key(installation: Installation, kid: str) -> PyJWK:
-    for attempt in range(2):
-        keyset = keyset_of(installation)
-        if keyset is not None:
-            try:
-                return keyset[kid]
-            except (KeyError, PyJWKSetError):
-                pass
-        try:
-            if attempt or not refresh_keys(installation):
-                break
-        except SaleorError:
-            break
-    raise ValueError("The customer token is signed by a key the store does not publish.")

@@ -9,7 +9,7 @@ not follow it) and ``APPEND_SLASH`` never gets a chance to issue one.
 
 from django.urls import path
 
-from jsg_privacy.integrations.saleor import views
+from jsg_privacy.integrations.saleor import dashboard, views
 
 app_name = "jsg_privacy_saleor"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("saleor/register", views.register),
     path("saleor/webhooks", views.webhooks),
     path("saleor/choices/", views.choices, name="choices"),
+    path("saleor/dashboard/", dashboard.page, name="dashboard"),
+    path("saleor/dashboard/cases/", dashboard.cases_view, name="dashboard_cases"),
+    path("saleor/dashboard/export/", dashboard.export_view, name="dashboard_export"),
 ]

@@ -17,10 +17,12 @@ from celery import Celery
 from django.core.files.storage import storages
 from django.test import Client
 
+from example_shop.factories import EnquiryFactory
 from jsg_privacy.integrations.saleor import identities, installations
 from jsg_privacy.integrations.saleor.models import Installation
 from jsg_privacy.requests import cases, service
 from jsg_privacy.requests.models import Channel, Kind
+from tests.browser.conftest import browser, chromium_path  # noqa: F401  (the dashboard's browser tests)
 from tests.jsg_privacy.saleor.fake_saleor import FakeSaleor
 
 WEBHOOKS = "/privacy/saleor/webhooks/"
@@ -80,6 +82,15 @@ def installation(db: None, client: Client, saleor: FakeSaleor) -> Installation:
     response = register(client, saleor)
     assert response.status_code == 200, response.content
     return Installation.objects.get()
+
+
+@pytest.fixture
+def store_customer(saleor: FakeSaleor) -> dict[str, Any]:
+    """Ann, a customer of the store with an order, who also wrote to the shop."""
+    user = saleor.add_user("ann@example.com")
+    saleor.add_order("ann@example.com")
+    EnquiryFactory(email="ann@example.com")
+    return user
 
 
 def now() -> str:

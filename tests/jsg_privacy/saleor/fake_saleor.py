@@ -156,6 +156,37 @@ class FakeSaleor:
         }
         return jwt.encode(payload, self.key, "RS256", headers={"kid": self.kid})
 
+    def staff_token(
+        self,
+        email: str = "staff@store.example.com",
+        *,
+        permissions: tuple[str, ...] = ("MANAGE_USERS", "MANAGE_ORDERS"),
+        lifetime: int = 300,
+        key: rsa.RSAPrivateKey | None = None,
+        **claims: Any,
+    ) -> str:
+        """The app-bridge token the dashboard hands an app's page for a signed-in staff member
+        (``saleor/core/jwt.py``, ``create_access_token_for_app``): ``permissions`` are the staff
+        member's; the ``permissions`` claim holds those they share with the app."""
+        now = int(time.time())
+        app = {"MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_CHECKOUTS", "MANAGE_GIFT_CARD"}
+        payload = {
+            "iat": now,
+            "iss": self.api_url,
+            "exp": now + lifetime,
+            "token": "staff-jwt-token-key",
+            "email": email,
+            "type": "thirdparty",
+            "user_id": self._id("User", 900),
+            "is_staff": True,
+            "app": self.app_id,
+            "permissions": [p for p in permissions if p in app],
+            "user_permissions": list(permissions),
+            **claims,
+        }
+        signer = key or self.key
+        return jwt.encode(payload, signer, "RS256", headers={"kid": thumbprint(signer)})
+
     def add_user(self, email: str, **fields: Any) -> dict:
         number = len(self.users) + 1
         user = {
@@ -387,6 +418,10 @@ class FakeSaleor:
     def op_SaleorCustomerId(self, v: dict) -> dict:
         user = self.users.get(v["email"])
         return {"user": {"id": user["id"]} if user else None}
+
+    def op_SaleorCustomerById(self, v: dict) -> dict:
+        user = self.user(v["id"])
+        return {"user": {"id": user["id"], "email": user["email"]} if user else None}
 
     @staticmethod
     def _order_node(order: dict) -> dict:

@@ -23,8 +23,11 @@ choices = Client().get("/privacy/saleor/choices/")
 preflight = Client().options(
     "/privacy/storefront/choices/", HTTP_ORIGIN="http://127.0.0.1:3000"
 )
+page = Client().get("/privacy/saleor/dashboard/")
 print(json.dumps({
     "manifest": manifest,
+    "dashboard": [page.status_code, page.has_header("X-Frame-Options")],
+    "cases": Client().get("/privacy/saleor/dashboard/cases/").status_code,
     "choices": choices.status_code,
     "preflight": preflight.status_code,
 }))
@@ -54,6 +57,9 @@ def test_the_saleor_settings_module_serves_the_manifest_and_the_storefront_api(t
     assert webhook["targetUrl"] == "http://127.0.0.1:8000/privacy/saleor/webhooks/"
     assert answer["manifest"]["tokenTargetUrl"] == "http://127.0.0.1:8000/privacy/saleor/register/"
     assert answer["choices"] == 200
+    assert answer["manifest"]["appUrl"] == "http://127.0.0.1:8000/privacy/saleor/dashboard/"
+    assert answer["dashboard"] == [200, False]  # the dashboard may frame it
+    assert answer["cases"] == 401  # without the staff member's app-bridge token
     assert answer["preflight"] == 204  # the default storefront origin is allowed
 
 

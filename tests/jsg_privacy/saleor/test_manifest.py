@@ -3,7 +3,7 @@
 import pytest
 from saleor_sdk.schemas.manifest import Manifest
 
-from jsg_privacy.integrations.saleor.manifest import EVENTS
+from jsg_privacy.integrations.saleor.manifest import EVENTS, AppManifest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jsg_privacy.saleor.urls")]
 
@@ -13,7 +13,10 @@ def test_the_manifest_has_saleor_s_shape_and_absolute_urls(client):
 
     assert response.status_code == 200
     manifest = response.json()
-    Manifest.model_validate(manifest)  # saleor_sdk's own schema accepts it
+    # saleor_sdk's own schema accepts it, but for the APP_PAGE extension's path (which Saleor
+    # requires and saleor_sdk 0.2.1 cannot express: test_dashboard checks the extensions)
+    Manifest.model_validate({**manifest, "extensions": []})
+    AppManifest.model_validate(manifest)
     assert manifest["id"] == "jsg-privacy"
     assert manifest["requiredSaleorVersion"] == ">=3.22 <4"
     assert manifest["author"] == "jsg_privacy"
