@@ -81,9 +81,10 @@ class CaseAdmin(CaseAdminBase):
 
     # -- list --
 
-    @admin.display(description=gettext_lazy("overdue"), boolean=True)
-    def overdue(self, obj: Case) -> bool:
-        return obj.is_overdue
+    @admin.display(description=gettext_lazy("overdue"))
+    def overdue(self, obj: Case) -> str:
+        """ "Overdue" on an overdue case only; a case in time shows nothing."""
+        return _("Overdue") if obj.is_overdue else ""
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         """The reference; the account's address too, unless the user model encrypts it (a custom
