@@ -17,6 +17,22 @@ from jsg_privacy.requests.models import Case, Kind, Status
 pytestmark = pytest.mark.django_db
 
 
+def without_csrf_token(user):
+    """A browser for ``user`` whose POSTs carry no CSRF token."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    return strict
+
+
+def staff_who_may(*codenames):
+    """A browser for a staff member with only these permissions."""
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    browser = Client()
+    browser.force_login(staff)
+    return staff, browser
+
+
 def row_of(page, text):
     """The change list's table row that shows ``text``."""
     rows = re.findall(r"<tr[^>]*>.*?</tr>", page.text, flags=re.S)
@@ -81,14 +97,9 @@ def test_the_customers_page_has_an_export_button_that_downloads_their_zip(admin_
 def test_the_export_button_needs_the_csrf_token_and_the_permissions(admin_user):
     customer = UserFactory()
     url = reverse("admin:auth_user_export_personal_data", args=[customer.pk])
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(admin_user)
-    assert strict.post(url).status_code == 403
+    assert without_csrf_token(admin_user).post(url).status_code == 403
 
-    helpdesk = UserFactory(is_staff=True)
-    helpdesk.user_permissions.add(Permission.objects.get(codename="view_user"))
-    viewer = Client()
-    viewer.force_login(helpdesk)
+    helpdesk, viewer = staff_who_may("view_user")
     page = viewer.get(reverse("admin:auth_user_change", args=[customer.pk]))
     assert page.status_code == 200
     assert not EXPORT_BUTTON.search(page.text)  # no button for who may only look
@@ -121,3 +132,54 @@ def test_recipients_are_listed_by_their_declared_names(admin_client):
         assert f">{internal}<" not in notices.text  # the filter names them, not their keys
         assert internal not in plan
     assert [n.recipient for n in chosen.context["cl"].result_list] == ["suppliers_china"]
+
+
+RUN = reverse("admin:jsg_privacy_retentionrun_run")
+ENQUIRIES = '<th scope="row">Enquiries</th>'
+
+
+def test_run_retention_now_previews_a_dry_run_then_runs_on_confirmation(admin_client, mailoutbox):
+    from example_shop.enquiries.models import Enquiry
+    from example_shop.factories import EnquiryFactory
+    from jsg_privacy.retention.models import RetentionRun
+
+    long_ago = timezone.now() - timedelta(days=400)
+    EnquiryFactory.create_batch(2, created_at=long_ago, answered_at=long_ago)
+    EnquiryFactory(created_at=timezone.now(), answered_at=timezone.now())
+    runs = admin_client.get(reverse("admin:jsg_privacy_retentionrun_changelist"))
+    assert f'href="{RUN}"' in runs.text
+
+    preview = admin_client.get(RUN)
+
+    assert "This is a dry run" in preview.text
+    assert row_of(preview, ENQUIRIES).count("<td>2</td>") == 1  # 2 due, shown by name
+    assert Enquiry.objects.count() == 3  # nothing changed, and nothing logged
+    assert not RetentionRun.objects.exists()
+
+    done = admin_client.post(RUN, follow=True)
+
+    assert Enquiry.objects.count() == 1
+    run = RetentionRun.objects.get()
+    assert done.redirect_chain[-1][0] == reverse(
+        "admin:jsg_privacy_retentionrun_change", args=[run.pk]
+    )
+    assert "Retention run finished." in done.text
+    table = row_of(done, ENQUIRIES)  # the run's counts as a table, not a JSON blob
+    assert "<td>2</td>" in table
+    assert "&quot;deleted&quot;" not in done.text
+
+
+def test_running_retention_needs_the_permission_and_the_csrf_token(admin_user):
+    from example_shop.factories import EnquiryFactory
+    from jsg_privacy.retention.models import RetentionRun
+
+    long_ago = timezone.now() - timedelta(days=400)
+    EnquiryFactory(created_at=long_ago, answered_at=long_ago)
+    assert without_csrf_token(admin_user).post(RUN).status_code == 403
+
+    _staff, viewer = staff_who_may("view_retentionrun")
+    listing = viewer.get(reverse("admin:jsg_privacy_retentionrun_changelist"))
+    assert "Run retention now" not in listing.text
+    assert viewer.get(RUN).status_code == 403
+    assert viewer.post(RUN).status_code == 403
+    assert not RetentionRun.objects.exists()
