@@ -126,3 +126,26 @@ def test_a_failed_acknowledgement_leaves_the_request_open_and_shows_it_to_staff(
     assert case.events.filter(action="acknowledgement could not be sent").exists()
     page = admin_client.get(reverse("admin:jsg_privacy_case_change", args=[case.pk]))
     assert "acknowledgement could not be sent" in page.text
+
+
+def test_staff_find_unacknowledged_requests_and_send_the_acknowledgement_again(
+    customer, signed_in, committed, silent_mail_server, admin_client
+):
+    with committed():
+        signed_in.post(RESTRICT, {"kind": "restriction", "reason": "Wrong address."})
+    case = Case.objects.get()
+    changelist = reverse("admin:jsg_privacy_case_changelist")
+    listed = admin_client.get(changelist, {"acknowledged": "no"})
+    assert [c.pk for c in listed.context["cl"].result_list] == [case.pk]
+
+    silent_mail_server.answers()  # the mail server is back
+    done = admin_client.post(
+        changelist,
+        {"action": "resend_acknowledgement", "_selected_action": [case.pk]},
+        follow=True,
+    )
+
+    assert "Acknowledgements sent: 1; could not be sent: 0" in done.text
+    (letter,) = letters_to(customer.email)
+    assert letter.subject == f"We have your data request {case.reference}"
+    assert not admin_client.get(changelist, {"acknowledged": "no"}).context["cl"].result_list
