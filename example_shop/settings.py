@@ -119,11 +119,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploaded and generated files, e.g. data exports (deleted when their download link expires).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
-# E-mails go to the console. Django 6.1 configures mail with MAILERS (EMAIL_BACKEND is deprecated).
+# E-mails are kept as files in a local outbox, one .log file per sending (var/outbox/, or
+# DJANGO_EMAIL_OUTBOX): the demo's customers' acknowledgements, links and codes are read there.
+# Django 6.1 configures mail with MAILERS (EMAIL_BACKEND is deprecated).
+EMAIL_OUTBOX = Path(os.environ.get("DJANGO_EMAIL_OUTBOX", BASE_DIR / "var" / "outbox"))
 if django.VERSION >= (6, 1):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(EMAIL_OUTBOX)},
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(EMAIL_OUTBOX)
 DEFAULT_FROM_EMAIL = "JSG Metering Solutions <sales@jsgsolutions.example>"
 
 X_FRAME_OPTIONS = "DENY"

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from example_shop.accounts.models import CustomerProfile
 from jsg_privacy.crypto.admin import KeyedHashSearchMixin
-from jsg_privacy.requests.admin import export_user_personal_data
+from jsg_privacy.requests.admin import PersonalDataExportMixin, export_user_personal_data
 
 User = get_user_model()
 
@@ -30,7 +30,8 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class CustomerAdmin(UserAdmin):
-    """Django's user admin, plus the one-click export of a customer's personal data (a ZIP)."""
+class CustomerAdmin(PersonalDataExportMixin, UserAdmin):
+    """Django's user admin, plus the one-click export of a customer's personal data (a ZIP): a
+    button on the customer's page, and an action on the list."""
 
     actions = [export_user_personal_data]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cookie_consent.models import LogItem
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from jsg_privacy.admin import ReadOnlyAdmin
 from jsg_privacy.consent.cookies import classify, declaration_example
 from jsg_privacy.consent.models import UndeclaredCookie
+
+# django-cookie-consent's own log stays empty: the consent ledger is the record of every choice.
+# Its editable admin beside the ledger only misleads, so it is hidden (cookie_consent is listed
+# before jsg_privacy in INSTALLED_APPS, so its admin is registered by now).
+if admin.site.is_registered(LogItem):
+    admin.site.unregister(LogItem)
 
 IMPORTS = (
     "from datetime import timedelta\nfrom jsg_privacy import inventory, registry as privacy\n\n"

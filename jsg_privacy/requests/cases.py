@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jsg_privacy.flows import Refused
 from jsg_privacy.registry import Period, Subject
-from jsg_privacy.requests import identity
+from jsg_privacy.requests import acknowledgements, identity
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
 
 ONE_MONTH = Period(months=1)
@@ -100,6 +100,7 @@ def mark_verified(case: Case, how: str, *, actor: Any = None, address: bool = Fa
     audit(case, "identity confirmed", actor=actor, detail=how)
     if "clock_started_at" in fields:
         audit(case, "clock started", actor=actor, detail=f"due {case.due_on}")
+        acknowledgements.after_commit(acknowledgements.acknowledge, case)
     if address:
         confirm_address(case, how, actor=actor)
 
@@ -211,6 +212,8 @@ def complete(case: Case, outcome: dict[str, Any], *, actor: Any = None) -> None:
     case.failure_reason = ""
     case.save(update_fields=["status", "completed_at", "outcome", "failure_reason"])
     audit(case, "completed", actor=actor)
+    if acknowledgements.tells_completion(case):
+        acknowledgements.after_commit(acknowledgements.notify_completed, case)
 
 
 def fail(case: Case, reason: str, *, actor: Any = None) -> None:

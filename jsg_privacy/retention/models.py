@@ -27,6 +27,7 @@ class RetentionRun(models.Model):
         verbose_name = _("retention run")
         verbose_name_plural = _("retention runs")
         ordering = ["-started_at", "-pk"]
+        permissions = [("run_retention", _("Can run retention now from the admin"))]
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

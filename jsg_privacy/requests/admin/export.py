@@ -1,19 +1,28 @@
 """The one-click export: a subject's ZIP as a download, audited on a case.
 
-:func:`export_user_personal_data` is an admin action for any user admin; :func:`export_response`
-streams a subject's ZIP from a temporary file for a shop's own views.
+:func:`export_user_personal_data` is an admin action for any user admin, and
+:class:`PersonalDataExportMixin` puts it as a button on the user's change page;
+:func:`export_response` streams a subject's ZIP from a temporary file for a shop's own views.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from jsg_privacy.audit import access
 from jsg_privacy.flows import export, subject_data
@@ -138,3 +147,50 @@ def export_user_personal_data(
         outcome = {**(case.outcome or {}), "exported_by_staff": True}
         cases.complete(case, outcome, actor=request.user)
     return response
+
+
+class PersonalDataExportMixin(admin.ModelAdmin):
+    """A user admin's change page gets an **Export personal data** button (besides the action).
+
+    The button posts (CSRF-protected) to ``<id>/export-personal-data/``, which needs the change
+    permission on the user and the add permission on requests, and answers with the ZIP — or goes
+    back to the page with a message saying why not.
+    """
+
+    def get_urls(self) -> list[Any]:
+        opts = self.opts
+        name = f"{opts.app_label}_{opts.model_name}_export_personal_data"
+        view = self.admin_site.admin_view(self.export_personal_data_view)
+        own = [path("<path:object_id>/export-personal-data/", view, name=name)]
+        return own + super().get_urls()
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        """The page as the admin renders it, inside a template that adds the button."""
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            shown = response.template_name
+            names = [shown] if isinstance(shown, str) else list(cast("list[str]", shown))
+            base = select_template(names).template
+            response.context_data["jsg_privacy_base_change_form"] = base
+            response.template_name = "admin/jsg_privacy/export_button_change_form.html"
+        return response
+
+    @method_decorator(require_POST)
+    def export_personal_data_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
+        user = self.get_object(request, object_id)
+        if user is None or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        found = self.get_queryset(request).filter(pk=user.pk)
+        response = cast("HttpResponseBase | None", export_user_personal_data(self, request, found))
+        if response is None:
+            opts = self.opts
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", user.pk)
+        return response

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jsg_privacy.registry import registry
 from jsg_privacy.requests import recipients
 from jsg_privacy.requests.admin.inlines import CaseInline
 from jsg_privacy.requests.admin.pages import FormSteps
@@ -70,10 +71,26 @@ def retry(request: HttpRequest, queryset: QuerySet) -> None:
     )
 
 
+class RecipientFilter(admin.SimpleListFilter):
+    """The recipients by their declared names (a key no longer declared shows as itself)."""
+
+    title = gettext_lazy("recipient")
+    parameter_name = "recipient"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        keys = RecipientNotice.objects.values_list("recipient", flat=True).distinct()
+        named = {key: RecipientNotice(recipient=key).recipient_name for key in keys}
+        named |= {key: str(item.name) for key, item in registry.recipients.items()}
+        return sorted(named.items(), key=lambda item: str(item[1]).lower())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(recipient=self.value()) if self.value() else queryset
+
+
 @admin.register(RecipientNotice)
 class RecipientNoticeAdmin(FormSteps, admin.ModelAdmin):
     list_display = ["__str__", "case", "status", "attempts", "last_attempt_at", "sent_at", "error"]
-    list_filter = ["status", "event", "recipient"]
+    list_filter = ["status", "event", RecipientFilter]
     search_fields = ["case__reference"]
     search_help_text = gettext_lazy("A request's reference.")
     list_select_related = ["case"]

@@ -20,6 +20,10 @@ from jsg_privacy.audit.access import records_own_access
 from jsg_privacy.crypto.fields import is_encrypted
 from jsg_privacy.flows import subject_data
 from jsg_privacy.requests import cases, clock, objection
+from jsg_privacy.requests.admin.acknowledgements import (
+    AcknowledgementFilter,
+    resend_acknowledgement,
+)
 from jsg_privacy.requests.admin.base import CaseAdminBase
 from jsg_privacy.requests.admin.export import export_case
 from jsg_privacy.requests.admin.forms import LogRequestForm
@@ -67,7 +71,7 @@ class CaseAdmin(CaseAdminBase):
     )
     change_fieldsets = CHANGE_FIELDSETS
     list_display = ["reference", "kind", "status", "channel", "received_at", "deadline", "overdue"]
-    list_filter = [OverdueFilter, "status", "kind", "channel"]
+    list_filter = [OverdueFilter, AcknowledgementFilter, "status", "kind", "channel"]
     # The requester's address is encrypted: an exact address finds its cases by keyed hash. The
     # account's address is searched too while the user model keeps it in clear (get_search_fields).
     actions = [
@@ -77,13 +81,15 @@ class CaseAdmin(CaseAdminBase):
         "retry_failed",
         "retry_recipients",
         "stop_marketing",
+        resend_acknowledgement,
     ]
 
     # -- list --
 
-    @admin.display(description=gettext_lazy("overdue"), boolean=True)
-    def overdue(self, obj: Case) -> bool:
-        return obj.is_overdue
+    @admin.display(description=gettext_lazy("overdue"))
+    def overdue(self, obj: Case) -> str:
+        """ "Overdue" on an overdue case only; a case in time shows nothing."""
+        return _("Overdue") if obj.is_overdue else ""
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         """The reference; the account's address too, unless the user model encrypts it (a custom

@@ -13,7 +13,7 @@ from django.urls import reverse
 from example_shop.factories import UserFactory
 from jsg_privacy.requests import cases, complaints
 from jsg_privacy.requests.models import Case, Complaint, Kind, Letter, Status
-from tests.jsg_privacy.requests.test_recipients import MailServer
+from tests.jsg_privacy.requests.conftest import MailServer
 
 pytestmark = pytest.mark.django_db
 COMPLAIN = reverse("jsg_privacy:requests:complain")

@@ -237,12 +237,15 @@ def test_a_confirmed_access_request_e_mails_a_download_link(
     assert ready.to == ["sam.jones@example.net"]
     assert "ready to download" in ready.subject
     assert "/privacy/requests/download/" in link_in(ready, "download")
+    acknowledged = mail.outbox[-2]  # sent once the address was confirmed: the clock started
+    assert acknowledged.subject == f"We have your data request {case.reference}"
     assert list(case.events.values_list("action", flat=True)) == [
         "received",
         "identity link sent",
         "identity confirmed",
         "clock started",
         "address confirmed",
+        "acknowledgement sent",
         "completed",
         "download link sent",
     ]

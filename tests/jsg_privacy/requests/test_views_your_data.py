@@ -7,12 +7,10 @@ import zipfile
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from example_shop.factories import DEMO_PASSWORD, OrderFactory, UserFactory
+from example_shop.factories import DEMO_PASSWORD, UserFactory
 from jsg_privacy.requests import cases, downloads
 from jsg_privacy.requests.models import Case, Channel, ExportFile, Kind, Status
 
@@ -23,27 +21,6 @@ EXPORT = reverse("jsg_privacy:requests:export")
 ERASE = reverse("jsg_privacy:requests:erase")
 RESTRICT = reverse("jsg_privacy:requests:restrict")
 DOWNLOAD = re.compile(r'href="(/privacy/requests/download/[^"]+/)"')
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def customer():
-    user = UserFactory()
-    OrderFactory(user=user, email=user.email, invoiced_at=timezone.now())
-    return user
-
-
-@pytest.fixture
-def signed_in(customer):
-    client = Client()
-    client.force_login(customer)
-    return client
 
 
 @pytest.fixture
