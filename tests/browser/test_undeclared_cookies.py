@@ -40,7 +40,10 @@ def test_the_browser_gets_it_only_after_accepting_every_group(browser_page, butt
 
     page.goto("/")
     wait_for_banner_script(page)
-    banner(page).get_by_role("button", name=button).click()
+    # The banner hides at once; the choice is stored when the POST's answer arrives: wait for it,
+    # or the next page can be asked for before the consent cookie exists.
+    with page.expect_response(lambda answer: answer.request.method == "POST"):
+        banner(page).get_by_role("button", name=button).click()
     expect(banner(page)).to_be_hidden()
     page.goto(PAGE)
     assert (UNDECLARED in cookies(page)) is gets_it
