@@ -39,6 +39,9 @@ logger = logging.getLogger("jsg_privacy.usage")
 
 Event = dict[str, Any]
 REDIS_RETRY_SECONDS = 5.0
+#: How long a page view waits for Redis at most (connect, then each command) before the event is
+#: dropped and counted.
+REDIS_TIMEOUT_SECONDS = 0.05
 #: A waiting-event cap, in batches, for the memory buffer (the database may be down for a while).
 MEMORY_BATCHES = 10
 
@@ -105,8 +108,8 @@ class RedisBuffer(Buffer):
         # REDIS_RETRY_SECONDS, while Redis is down.
         self.client = redis.Redis.from_url(
             url,
-            socket_connect_timeout=0.05,
-            socket_timeout=0.05,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
             retry=Retry(NoBackoff(), 0),
             retry_on_timeout=False,
         )
