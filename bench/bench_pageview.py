@@ -12,48 +12,27 @@ Without chromium or PostgreSQL it prints why and measures nothing.
 from __future__ import annotations
 
 import mimetypes
-import os
-import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.bench_shop import ROOT, Server, wait_until_up
+from bench.bench_shop import ROOT, Server, set_up, wait_until_up
 from bench.runner import Figure
+from jsg_privacy.testing.browser import CHROMIUM_ARGS, Unavailable, chromium_path
 
 TITLE = "requests to Django per page view of the product page (chromium, gunicorn, PostgreSQL)"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def run() -> list[Figure]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        return [Figure(TITLE, "not measured: Debian's chromium is not installed")]
-    env = {**os.environ, "JSG_BENCH_POSTGRES": "1", "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    prepared = subprocess.run(
-        [sys.executable, "-m", "bench.bench_shop", "prepare"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    lines = prepared.stdout.strip().splitlines()
-    if prepared.returncode or not lines or not lines[-1].startswith("/"):
-        return [Figure(TITLE, f"not measured: {(lines or [prepared.stderr[-500:]])[-1]}")]
-    return measure(chromium, lines[-1], env)
+    try:
+        chromium = chromium_path()
+    except Unavailable as missing:
+        return [Figure(TITLE, f"not measured: {missing}")]
+    env, path, failure = set_up()
+    if path is None:
+        return [Figure(TITLE, f"not measured: {failure}")]
+    return measure(chromium, path, env)
 
 
 def static_files() -> dict[str, Path]:
@@ -80,7 +59,7 @@ def measure(chromium: str, path: str, env: dict[str, str]) -> list[Figure]:
             wait_until_up(server, path)
             base = f"http://127.0.0.1:{server.port}"
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
+                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
                 try:
                     for label, javascript, choice in (
                         ("accepts all, JavaScript on", True, "Accept all"),

@@ -45,7 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = "product page under gunicorn on PostgreSQL, shop with jsg_privacy / without"
 
 
-def run() -> list[Figure]:
+def set_up() -> tuple[dict[str, str], str | None, str]:
+    """Set up the database the servers share, in a process of its own: the environment for the
+    servers, the path of the product page (None if set-up failed) and what went wrong."""
     env = {**os.environ, "JSG_BENCH_POSTGRES": "1", "DJANGO_SETTINGS_MODULE": "bench.settings"}
     prepared = subprocess.run(
         [sys.executable, "-m", "bench.bench_shop", "prepare"],
@@ -56,12 +58,17 @@ def run() -> list[Figure]:
         timeout=600,
         check=False,
     )
-    if prepared.returncode:
-        raise RuntimeError(f"bench_shop set-up failed:\n{prepared.stdout}{prepared.stderr}")
     lines = prepared.stdout.strip().splitlines()
-    if not lines or not lines[-1].startswith("/"):
-        return [Figure(NAME, "not measured: " + (lines[-1] if lines else "no output"))]
-    return measure(lines[-1], env)
+    if prepared.returncode or not lines or not lines[-1].startswith("/"):
+        return env, None, (lines or [prepared.stderr[-500:] or "no output"])[-1]
+    return env, lines[-1], ""
+
+
+def run() -> list[Figure]:
+    env, path, failure = set_up()
+    if path is None:
+        return [Figure(NAME, f"not measured: {failure}")]
+    return measure(path, env)
 
 
 # The servers --------------------------------------------------------------------------------
