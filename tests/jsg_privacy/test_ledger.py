@@ -15,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from jsg_privacy.consent import checkpointing, checkpoints, ledger
 from jsg_privacy.consent.models import GENESIS, AppendOnlyError, ConsentRecord, lane_genesis
@@ -435,6 +436,7 @@ def test_concurrent_writers_never_fork_a_lane_and_do_not_wait_for_each_other():
     assert errors == []
     assert ConsentRecord.objects.count() == 100
     assert ConsentRecord.objects.values("lane").distinct().count() > 1
+    lane_ids_rise_with_positions()
     result = ledger.verify()
     assert result.ok, result
     assert result.checkpoint
@@ -459,6 +461,117 @@ def test_appends_outside_a_transaction_commit_with_either_kind_of_parameter_bind
     add(2)  # one statement per query: Django's BEGIN and COMMIT around them
     connections.close_all()  # another connection sees them: they were committed
     assert list(ConsentRecord.objects.values_list("position", flat=True)) == [1, 2, 3, 4]
+    assert ledger.verify().ok
+
+
+def lane_ids_rise_with_positions():
+    """Within every lane, ids rise with positions (verification walks records in id order)."""
+    for lane in ConsentRecord.objects.values_list("lane", flat=True).distinct():
+        ids = list(
+            ConsentRecord.objects.filter(lane=lane)
+            .order_by("position")
+            .values_list("id", flat=True)
+        )
+        assert ids == sorted(ids), lane
+
+
+def needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("lanes and their claims are PostgreSQL's (SQLite has one writer)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_keeps_its_lane_appends_in_one_statement():
+    needs_postgresql()
+    add()  # the first append reserves a lane
+    with CaptureQueriesContext(connection) as queries:
+        records = add(3)
+    assert len(queries) == 3
+    assert all(q["sql"].startswith("INSERT") for q in queries.captured_queries)
+    assert [r.position for r in records] == [2, 3, 4]
+    assert len({r.lane for r in records}) == 1
+    lane_ids_rise_with_positions()
+    assert ledger.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_another_writer_appended_to_is_reserved_again_never_forked():
+    needs_postgresql()
+    (mine,) = add(subject_key=subjects.for_consent_id("first"))
+
+    def other_writer():
+        try:
+            add(2, subject_key=subjects.for_consent_id("other"))  # the free lane: the same one
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    thread.join()
+    assert ConsentRecord.objects.filter(lane=mine.lane).count() == 3  # this writer's head is old
+    (after,) = add(subject_key=subjects.for_consent_id("first"))
+    assert (after.lane, after.position) == (mine.lane, 4)
+    lane_ids_rise_with_positions()
+    newest = (
+        ConsentRecord.objects.filter(subject_key=subjects.for_consent_id("first"))
+        .order_by("-id")
+        .first()
+    )
+    assert newest.pk == after.pk  # the highest id is the newest choice
+    assert ledger.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_whose_lane_is_busy_appends_in_another_without_waiting():
+    needs_postgresql()
+    (mine,) = add()
+    other = connections.create_connection("default")  # another web process, mid-append
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "BEGIN; SELECT pg_advisory_xact_lock(%s)", [ledger.ADVISORY_LOCK_ID + mine.lane]
+            )
+            with connection.cursor() as mine_cursor:
+                mine_cursor.execute("SET lock_timeout = '5s'")  # a wait would fail the test
+            (after,) = add()
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+        with connection.cursor() as mine_cursor:
+            mine_cursor.execute("RESET lock_timeout")
+    assert after.lane != mine.lane
+    assert after.position == 1
+    lane_ids_rise_with_positions()
+    assert ledger.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_rolled_back_with_its_transaction_leaves_the_next_one_chained_correctly():
+    needs_postgresql()
+    add()
+
+    def view_that_fails_after_recording_the_choice():
+        with transaction.atomic():
+            add()
+            raise RuntimeError("the shop's view failed")
+
+    with pytest.raises(RuntimeError):
+        view_that_fails_after_recording_the_choice()
+    (after,) = add()
+    assert after.position == 2  # after the committed record, not the rolled-back one
+    assert ledger.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_the_previous_release_and_this_one_keep_one_chain(monkeypatch):
+    needs_postgresql()
+    add(2)
+    monkeypatch.setattr(ledger, "_append_claimed", lambda *args: False)  # reserve every time
+    add(2)
+    monkeypatch.undo()
+    add(2)
+    assert list(ConsentRecord.objects.values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6]
+    lane_ids_rise_with_positions()
     assert ledger.verify().ok
 
 
