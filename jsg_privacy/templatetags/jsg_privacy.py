@@ -229,7 +229,9 @@ def _render_banner() -> str:
 
 
 @register.simple_tag(takes_context=True)
-def consent_choices(context: Context, channel: str = "preferences", inline: bool = False) -> SafeString:
+def consent_choices(
+    context: Context, channel: str = "preferences", inline: bool = False
+) -> SafeString:
     """The visitor's cookie choices with switches: a form with its own button, or with
     ``inline=True`` switches to put inside the shop's own form (checkout), with no button of their
     own: they are recorded when that form is handled (:func:`jsg_privacy.consent.forms.record_inline`)
