@@ -4,13 +4,15 @@ deleted on the date its warning gave."""
 
 from datetime import timedelta
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils import timezone
 
 WARNING_DAYS = 30  # jsg_privacy.retention.warnings.WARNING_DAYS when this was written
 
 
-def copy_warnings(apps, schema_editor):
+def copy_warnings(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     RetentionRun = apps.get_model("jsg_privacy", "RetentionRun")
     RetentionWarning = apps.get_model("jsg_privacy", "RetentionWarning")
     since = timezone.now() - timedelta(days=2 * WARNING_DAYS)

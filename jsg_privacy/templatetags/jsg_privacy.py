@@ -248,9 +248,8 @@ def consent_choices(
                 "hidden_fields": mark_safe(_hidden_fields(context)),  # noqa: S308 -- escaped values
             },
         )
-    posted = getattr(request, "POST", {})
-    if request is not None and request.method == "POST" and INLINE_SHOWN in posted:
-        on = set(posted.getlist(INLINE_FIELD))  # a form shown again keeps what was switched
+    if request is not None and request.method == "POST" and INLINE_SHOWN in request.POST:
+        on = set(request.POST.getlist(INLINE_FIELD))  # a form shown again keeps what was switched
         shown = [(g, g.key in on) for g, _accepted in shown]
     return render_to_string(
         "jsg_privacy/consent/_choices_inline.html",
