@@ -122,3 +122,43 @@ def test_a_warning_that_cannot_be_sent_keeps_the_account(monkeypatch, mailoutbox
     engine.enforce(now=timezone.now() + 31 * DAY)  # warned now, at last: still kept
     assert User.objects.filter(pk=account.pk).exists()
     assert [m.to for m in mailoutbox] == [["unreachable@example.net"]]
+
+
+def test_the_admin_preview_says_the_accounts_wait_for_their_warning(idle_accounts, admin_client):
+    from django.urls import reverse
+
+    preview = admin_client.get(reverse("admin:jsg_privacy_retentionrun_run"))
+
+    assert "4 accounts are kept until 30 days after their warning e-mail." in preview.text
+    assert "4 accounts are to be warned by e-mail first." in preview.text
+    assert User.objects.filter(pk__in=[u.pk for u in idle_accounts[0]]).count() == 4
+
+
+def test_upgrading_copies_the_warnings_recorded_in_earlier_runs(mailoutbox):
+    """Warned under the old code (keys kept in the run's counts): not warned a second time, and
+    deleted once the warning period is over."""
+    import importlib
+
+    from django.apps import apps
+
+    from jsg_privacy.retention.models import RetentionRun
+
+    warned = UserFactory(last_login=ago(3 * 366 - 20), email="warned@example.net")
+    started = timezone.now() - 12 * DAY
+    RetentionRun.objects.create(
+        started_at=started, counts={"auth.User": {"warned": 1, "warned_pks": [warned.pk]}}
+    )
+    migration = importlib.import_module("jsg_privacy.migrations.0024_retention_warnings_from_runs")
+
+    migration.copy_warnings(apps, None)
+
+    (copied,) = RetentionWarning.objects.all()
+    assert (copied.source, copied.object_pk, copied.warned_at) == (
+        "auth.User",
+        str(warned.pk),
+        started,
+    )
+    engine.enforce()
+    assert mailoutbox == []  # already warned
+    engine.enforce(now=timezone.now() + 19 * DAY)
+    assert not User.objects.filter(pk=warned.pk).exists()
