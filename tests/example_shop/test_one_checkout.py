@@ -384,3 +384,34 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def test_the_demo_keeps_the_order_confirmation_in_its_outbox(
+    client,
+    product,
+    checkout_data,
+    tmp_path,
+    monkeypatch,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    import importlib
+
+    import django
+
+    monkeypatch.setenv("DJANGO_EMAIL_OUTBOX", str(tmp_path / "outbox"))
+    demo = importlib.reload(importlib.import_module("example_shop.settings"))
+    if django.VERSION >= (6, 1):
+        settings.MAILERS = demo.MAILERS
+    else:
+        settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH = demo.EMAIL_BACKEND, demo.EMAIL_FILE_PATH
+    add_to_cart(client, product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHECKOUT, {**checkout_data, "marketing_token": token_of(client)})
+
+    order = Order.objects.get()
+    (sent,) = (tmp_path / "outbox").iterdir()
+    text = sent.read_text()
+    assert f"Your order {order.reference} with JSG Metering Solutions" in text
+    assert "It contains no offers." in text
