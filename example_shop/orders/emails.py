@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from example_shop.orders.models import Order
 from jsg_privacy.marketing import choices, unsubscribe, wording
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 class Choice:
     label: str
     status: str  # "yes", "no" or "pending"
+    text: str  # what that means, in a sentence
 
 
 def marketing_choices(order: Order) -> list[Choice]:
@@ -41,8 +43,24 @@ def marketing_choices(order: Order) -> list[Choice]:
             status = "yes"
         elif latest is not None and latest.pending:
             status = "pending"
-        found.append(Choice(box.label, status))
+        found.append(Choice(box.label, status, _meaning(box.name, status)))
     return found
+
+
+def _meaning(box: str, status: str) -> str:
+    if status == "pending":
+        return _("not yet: they start once you confirm by the link we e-mailed you.")
+    if box == wording.PARTNERS:
+        if status == "yes":
+            return _("yes, you agreed that we pass your details to them.")
+        return _("no, we will not pass your details to them.")
+    if box == wording.TESTIMONIAL:
+        if status == "yes":
+            return _("yes, you agreed that we may publish your feedback.")
+        return _("no, we will not publish your feedback.")
+    if status == "yes":
+        return _("yes, you agreed to these.")
+    return _("no, we will not send you these.")
 
 
 def send_confirmation(order: Order, *, base_url: str) -> bool:
