@@ -166,6 +166,7 @@ PURPOSES = (
         Basis.CONSENT,
         (COOKIES,),
         _("Cookies that remember choices you make on the site."),
+        cookie_label=_("Preference cookies"),
     ),
     Purpose(
         ANALYTICS,
@@ -174,6 +175,11 @@ PURPOSES = (
         (USAGE, COOKIES),
         _("Counting visits and searches to improve the site. None of this is used to profile you."),
         reference="seed 000 §1.6",
+        cookie_label=_("Analytics cookies"),
+        cookie_description=_(
+            "They count visits and searches so that we can improve the site. None of this is used "
+            "to profile you."
+        ),
     ),
     Purpose(
         MARKETING_CONSENT,
@@ -185,6 +191,11 @@ PURPOSES = (
             "any time, from your account or any message."
         ),
         reference="seed 000 §2.4",
+        cookie_label=_("Advertising cookies"),
+        cookie_description=_(
+            "They show you our adverts on other websites and measure which adverts work. Your "
+            "choices about e-mails, text messages, calls and post are separate."
+        ),
     ),
     Purpose(
         PARTNER_DATA,

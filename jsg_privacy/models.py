@@ -48,7 +48,7 @@ from jsg_privacy.requests.models import (  # noqa: E402, F401
     Letter,
 )
 from jsg_privacy.requests.notices import RecipientNotice  # noqa: E402, F401
-from jsg_privacy.retention.models import RetentionRun  # noqa: E402, F401
+from jsg_privacy.retention.models import RetentionRun, RetentionWarning  # noqa: E402, F401
 from jsg_privacy.usage.models import UsageEvent  # noqa: E402, F401
 
 __all__ = ["ConsentRecord", "NoticeVersion"]

@@ -13,6 +13,7 @@ from oscar.test import factories
 
 from jsg_privacy.flows import erase
 from jsg_privacy.registry import Subject
+from jsg_privacy.retention import engine
 from tests_oscar.conftest import place_order
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,9 @@ def test_a_dry_run_reports_what_is_due_and_changes_nothing(customer, old_rows):
 
     assert "order.Order: 1 due" in report
     assert "order.ShippingAddress: 1 due" in report
-    assert "auth.User: 1 due" in report
+    # The idle account is past its time, but its holder is e-mailed first (docs/retention.md).
+    assert "auth.User: 0 due; 1 kept until 30 days after their warning e-mail" in report
+    assert "1 to be warned by e-mail first" in report
     assert "analytics.UserProductView: 1 due" in report
     assert "basket.Basket: 1 due" in report
     assert Order.objects.filter(pk=old_rows["old"].pk).exists()
@@ -74,6 +77,11 @@ def test_a_real_run_deletes_old_orders_with_their_rows_and_keeps_the_rest(custom
     report = retention()
 
     assert "completed." in report
+    # The idle account is warned first and kept; it goes once the warning period is over.
+    assert "1 warned by e-mail" in report
+    assert get_user_model().objects.filter(pk=old_rows["idle"].pk).exists()
+    assert UserAddress.objects.filter(user_id=old_rows["idle"].pk).exists()
+    assert engine.enforce(now=timezone.now() + timedelta(days=31)).status == "completed"
     assert not Order.objects.filter(pk=old.pk).exists()
     assert not Line.objects.filter(order_id=old.pk).exists()
     assert not PaymentSource.objects.filter(order_id=old.pk).exists()
@@ -91,6 +99,7 @@ def test_a_real_run_deletes_old_orders_with_their_rows_and_keeps_the_rest(custom
     assert ShippingAddress.objects.filter(pk=held.shipping_address_id).exists()
     # Nothing is left to do.
     assert "due," not in retention("--dry-run")
+    assert "kept until" not in retention("--dry-run")
 
 
 def test_deleting_an_order_deletes_its_address_rows(customer):

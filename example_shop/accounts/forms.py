@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from example_shop.accounts.models import CustomerProfile
 from example_shop.forms import PhoneNumberField, UKPostcodeField
@@ -14,6 +15,15 @@ class SignUpForm(MarketingConsentMixin, BaseUserCreationForm):
     """Create an account whose username is the e-mail address, with unticked marketing boxes."""
 
     marketing_channel = Channel.SIGNUP
+
+    phone = PhoneNumberField(
+        label=_("Phone number (optional)"),
+        required=False,
+        help_text=_(
+            "Kept in your account for your orders. Needed only if you tick text messages or phone "
+            "calls about offers below."
+        ),
+    )
 
     class Meta:
         model = User

@@ -54,7 +54,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            CustomerProfile.objects.create(user=user)
+            CustomerProfile.objects.create(user=user, phone=form.cleaned_data.get("phone", ""))
             form.record_marketing(user=user, email=user.email, request=request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account has been created.")

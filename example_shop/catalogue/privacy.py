@@ -80,5 +80,11 @@ privacy.add(
             "E-mails about new products, features and offers, and advertising on other websites. "
             "You can withdraw at any time, from your account or any message."
         ),
+        cookie_label=_("Advertising cookies"),
+        cookie_description=_(
+            "The cookie of our advertising partner records that you came from one of our adverts, "
+            "so that the partner can measure it. Your choices about e-mails, text messages, calls "
+            "and post are separate."
+        ),
     ),
 )

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import F
 
+from example_shop.accounts.models import BILLING_DEFAULTS, INSTALLATION_DEFAULTS, CustomerProfile
 from example_shop.cart.cart import Cart, CartError, check_quantity
 from example_shop.catalogue.models import Product
 from example_shop.orders.forms import CheckoutForm
@@ -29,8 +30,10 @@ def place_order(
     In one transaction: lock the products, re-check that each is on sale and in stock,
     decrement the stock, create the order and its lines, and record the marketing boxes the
     customer ticked (the signed-in user, else the order's e-mail address; nothing for unticked
-    boxes). Raises ``CheckoutError`` (and changes nothing, consent included) if the cart is empty
-    or a product can no longer be supplied. ``base_url`` builds a double opt-in link.
+    boxes; a signed-in customer's box shown ticked and left unticked withdraws), and save the
+    details in the customer's account if they asked to. Raises ``CheckoutError`` (and changes
+    nothing, consent included) if the cart is empty or a product can no longer be supplied.
+    ``base_url`` builds a double opt-in link.
     """
     quantities = {line.product.pk: line.quantity for line in cart}
     if not quantities:
@@ -72,6 +75,18 @@ def place_order(
         signed_in = user is not None and user.is_authenticated
         proven = signed_in and identity.address_proven(user, order.email)
         form.record_marketing(user=user, email=order.email, base_url=base_url, proven=proven)
+        if signed_in and form.cleaned_data.get("save_details"):
+            save_details(user, order)
 
     cart.clear()
     return order
+
+
+def save_details(user: AbstractBaseUser | AnonymousUser, order: Order) -> None:
+    """Keep the order's phone, company and addresses in the customer's account for next time."""
+    profile, _created = CustomerProfile.objects.get_or_create(user=user)
+    profile.phone = order.phone
+    profile.company_name = order.company_name
+    for name in (*BILLING_DEFAULTS, *INSTALLATION_DEFAULTS):
+        setattr(profile, name, getattr(order, name))
+    profile.save()

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from example_shop.forms import PhoneNumberField, UKPostcodeField
 from example_shop.orders.models import Order
 from example_shop.orders.validators import normalise_mpan
 from jsg_privacy.consent.models import Channel
-from jsg_privacy.marketing.forms import MarketingConsentMixin
+from jsg_privacy.marketing.forms import DEFAULT_CONTACT_FIELDS, MarketingConsentMixin
 
 BILLING_FIELDS = ["billing_line1", "billing_line2", "billing_town", "billing_postcode"]
 INSTALLATION_FIELDS = [
@@ -21,9 +22,16 @@ AGENT_FIELDS = ["company_name", "agent_name", "agent_email", "agent_phone"]
 
 
 class CheckoutForm(MarketingConsentMixin, forms.ModelForm):
-    """The order form, with jsg_privacy's unticked marketing boxes (recorded when the order is placed)."""
+    """The order form, with jsg_privacy's marketing boxes (recorded when the order is placed).
+
+    A guest's boxes start unticked; a signed-in customer's show their current choices
+    (``marketing_person``), and unticking one withdraws it. A signed-in customer also gets
+    ``save_details``: keep these details in the account for next time, as sign-up promises.
+    """
 
     marketing_channel = Channel.CHECKOUT
+    # Each channel needs its contact detail: no texts or calls without a phone number.
+    marketing_contact_fields = {**DEFAULT_CONTACT_FIELDS, "post": "billing_line1"}
 
     # Wider than the 13-digit core so that an MPAN copied from a bill with spaces fits.
     mpan = forms.CharField(
@@ -79,8 +87,18 @@ class CheckoutForm(MarketingConsentMixin, forms.ModelForm):
             "access_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if signed_in:
+            self.fields["save_details"] = forms.BooleanField(
+                label=_("Save these details in my account for next time"),
+                help_text=_(
+                    "Your phone number, company and addresses are filled in for you at your next "
+                    "order. Untick this to keep your account's saved details as they are."
+                ),
+                required=False,
+                initial=True,
+            )
         # Installation address fields are checked in clean(): they may be copied from billing.
         for name in INSTALLATION_FIELDS:
             self.fields[name].required = False

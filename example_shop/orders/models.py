@@ -6,6 +6,7 @@ shop must keep them with its sales records; the product name and price are copie
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -25,6 +26,11 @@ from jsg_privacy.crypto.fields import (
 from jsg_privacy.payments.models import Payment
 
 REFERENCE_PREFIX = "JSG-"
+CHECKOUT_ADDRESS_FIELDS = [
+    f"{kind}_{part}"
+    for kind in ("billing", "installation")
+    for part in ("line1", "line2", "town", "postcode")
+]
 
 
 class Order(models.Model):
@@ -141,6 +147,16 @@ class Order(models.Model):
 
     def get_confirmation_url(self) -> str:
         return reverse("orders:confirmation", kwargs={"public_id": self.public_id})
+
+    def checkout_initial(self) -> dict[str, Any]:
+        """This order's phone, company and addresses, to fill in the customer's next checkout."""
+        names = ["phone", "company_name", *CHECKOUT_ADDRESS_FIELDS]
+        initial: dict[str, Any] = {name: getattr(self, name) for name in names}
+        initial["installation_same_as_billing"] = all(
+            getattr(self, f"installation_{part}") == getattr(self, f"billing_{part}")
+            for part in ("line1", "line2", "town", "postcode")
+        )
+        return initial
 
     @cached_property
     def card_payment(self) -> Payment | None:

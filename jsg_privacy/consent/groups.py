@@ -62,6 +62,14 @@ def _version(label: str, description: str, cookies: tuple[Cookie, ...], route: S
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]
 
 
+def group_wording(purpose: Purpose) -> tuple[str, str]:
+    """A group's name and description: the purpose's cookie wording, else its own."""
+    return (
+        str(purpose.cookie_label or purpose.label),
+        str(purpose.cookie_description or purpose.description),
+    )
+
+
 def chosen_purposes(registry: Registry) -> list[Purpose]:
     """Purposes whose storage a visitor decides on: consent, or an exception they may object to."""
     return [
@@ -77,7 +85,7 @@ def build(registry: Registry) -> tuple[Group, ...]:
     for purpose in chosen_purposes(registry):
         if purpose.key in found:
             cookies = tuple(registry.cookies_for(purpose.key))
-            label, description = str(purpose.label), str(purpose.description)
+            label, description = group_wording(purpose)
             groups.append(
                 Group(purpose.key, label, description, cookies, found[purpose.key], purpose.route)
             )
@@ -89,9 +97,7 @@ def _build_versions(registry: Registry) -> dict[str, str]:
     visitor's language: a choice made in English stands when the site is read in Welsh."""
     with override(settings.LANGUAGE_CODE):
         return {
-            purpose.key: _version(
-                str(purpose.label), str(purpose.description), cookies, purpose.route
-            )
+            purpose.key: _version(*group_wording(purpose), cookies, purpose.route)
             for purpose in chosen_purposes(registry)
             if (cookies := tuple(registry.cookies_for(purpose.key)))
         }

@@ -10,6 +10,14 @@ boxes shown and the version of their wording. The server, not the page, decides 
   ``marketing_*`` box the form never offered — the form is invalid and nothing is recorded.
 - A POST with no token and no box ticked (a client that never showed the boxes) records nothing and
   is not refused, unless ``marketing_token_required`` is set (the preferences page sets it).
+- A medium needs its contact detail: a box ticked while the form's field for it is empty (SMS
+  without a phone number) is a form error on the box, and nothing is recorded
+  (``marketing_contact_fields``).
+
+Pass ``marketing_person`` (a :class:`~jsg_privacy.marketing.choices.Person`, for a signed-in
+customer) to show that person's current choices instead: their earlier opt-ins are ticked, the
+introduction says that unticking one withdraws it, and :meth:`record_marketing` then withdraws the
+boxes left unticked.
 
 After ``is_valid()``, call :meth:`~MarketingConsentMixin.record_marketing`.
 """
@@ -30,6 +38,9 @@ from jsg_privacy.marketing.choices import Outcome, Person
 PREFIX = "marketing_"
 TOKEN_FIELD = PREFIX + "token"
 OFF_VALUES = ("", "0", "false", "off", "no")
+
+#: Which form field holds each medium's contact detail (checked only where the form has the field).
+DEFAULT_CONTACT_FIELDS: Mapping[str, str] = {"email": "email", "sms": "phone", "phone": "phone"}
 
 TAMPERED = _(
     "We could not verify the marketing choices sent with this form, so nothing was recorded and "
@@ -67,17 +78,21 @@ class MarketingConsentMixin(_FormBase):
     marketing_texts: Mapping[str, tuple[str, str]] = {}
     #: Refuse a POST without the token even when no box is ticked (it records nothing either way).
     marketing_token_required: bool = False
+    #: ``{medium: form field}``: a ticked box needs that field filled in ("sms": "phone"). Fields the
+    #: form does not have are not checked; add your own (``{"post": "billing_line1"}``).
+    marketing_contact_fields: Mapping[str, str] = DEFAULT_CONTACT_FIELDS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, marketing_person: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.marketing_person = marketing_person
         self.marketing_versions: dict[str, str] = {}
-        self.marketing_boxes = wording.boxes(
-            self.marketing_media,
-            partners=self.marketing_partners,
-            testimonials=self.marketing_testimonials,
-            overrides=self.marketing_texts,
-            introduction=self.marketing_intro,
-        )
+        self.marketing_prefilled: dict[str, bool] = {}
+        self.marketing_boxes = self._marketing_boxes()
+        self.marketing_prefilled = {b.name: self.marketing_initial(b) for b in self.marketing_boxes}
+        if any(self.marketing_prefilled.values()):
+            # Some boxes show earlier opt-ins: the introduction above them says so, and is part of
+            # each box's version.
+            self.marketing_boxes = self._marketing_boxes()
         for box in self.marketing_boxes:
             name = PREFIX + box.name
             self.initial.pop(name, None)  # never from the caller (or a URL)
@@ -85,12 +100,21 @@ class MarketingConsentMixin(_FormBase):
                 label=box.label,
                 help_text=box.help_text,
                 required=False,
-                initial=self.marketing_initial(box),
+                initial=self.marketing_prefilled[box.name],
             )
         self.initial.pop(TOKEN_FIELD, None)
         shown = {box.name: box.version for box in self.marketing_boxes}
         self.fields[TOKEN_FIELD] = TokenField(
             required=False, initial=tokens.offer_token(self.marketing_channel, shown)
+        )
+
+    def _marketing_boxes(self) -> list[wording.Box]:
+        return wording.boxes(
+            self.marketing_media,
+            partners=self.marketing_partners,
+            testimonials=self.marketing_testimonials,
+            overrides=self.marketing_texts,
+            introduction=self.marketing_intro,
         )
 
     # -- what the template shows -------------------------------------------------------------
@@ -101,6 +125,8 @@ class MarketingConsentMixin(_FormBase):
 
     @property
     def marketing_intro(self) -> str:
+        if any(getattr(self, "marketing_prefilled", {}).values()):
+            return wording.returning_intro()
         return wording.intro()
 
     @property
@@ -110,8 +136,12 @@ class MarketingConsentMixin(_FormBase):
         return [self[name] for name in names]
 
     def marketing_initial(self, box: wording.Box) -> bool:
-        """A box's initial state: unticked. A preferences form shows the current choice instead."""
-        return False
+        """A box's initial state: unticked, or ``marketing_person``'s current choice (an opt-in
+        still awaiting its confirmation link shows ticked)."""
+        if self.marketing_person is None:
+            return False
+        latest = choices.current(self.marketing_person, box.purpose, box.medium)
+        return latest is not None and (latest.granted or latest.pending)
 
     # -- the server-side checks --------------------------------------------------------------
 
@@ -134,6 +164,29 @@ class MarketingConsentMixin(_FormBase):
             return {}
         self.marketing_versions = {name: shown[name] for name in offered & set(shown)}
         return shown
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or self.cleaned_data
+        self._check_contact_details()
+        return cleaned
+
+    def _check_contact_details(self) -> None:
+        """A ticked box whose medium's contact field is empty is an error on the box."""
+        for box in self.marketing_boxes:
+            field = self.marketing_contact_fields.get(box.medium) if box.medium else None
+            name = PREFIX + box.name
+            if not field or field not in self.fields or not self.cleaned_data.get(name):
+                continue
+            if field in self.errors or str(self.cleaned_data.get(field) or "").strip():
+                continue
+            self.add_error(
+                name,
+                _("To get %(what)s, fill in “%(field)s” above, or untick this box.")
+                % {
+                    "what": box.label[:1].lower() + box.label[1:],
+                    "field": self.fields[field].label,
+                },
+            )
 
     def _ticked(self) -> dict[str, bool]:
         return {
@@ -166,10 +219,13 @@ class MarketingConsentMixin(_FormBase):
         email: str = "",
         request: HttpRequest | None = None,
         base_url: str = "",
-        unticked_withdraws: bool = False,
+        unticked_withdraws: bool | None = None,
         proven: bool = False,
     ) -> Outcome:
         """Record the choices for ``user`` (signed in) or the owner of ``email``.
+
+        ``unticked_withdraws``: a box left unticked withdraws an earlier opt-in. By default, only
+        when the boxes showed ``marketing_person``'s current choices.
 
         ``request`` (or ``base_url``) gives the absolute URL for a double opt-in link. ``proven``:
         the person has shown they receive mail at the address (a confirmed account); a form filled
@@ -180,6 +236,8 @@ class MarketingConsentMixin(_FormBase):
             raise ValueError("record_marketing() needs a valid, bound form.")
         if request is not None and not base_url:
             base_url = request.build_absolute_uri("/")
+        if unticked_withdraws is None:
+            unticked_withdraws = self.marketing_person is not None
         return choices.record(
             Person.of(user=user, email=email, proven=proven),
             self.marketing_choices(),

@@ -41,7 +41,7 @@ def sender() -> str:
 
 
 def legend() -> str:
-    return _("News and offers (optional)")
+    return _("Messages about our offers (optional)")
 
 
 def intro() -> str:
@@ -49,6 +49,16 @@ def intro() -> str:
         "Nothing is ticked for you. Leave a box unticked and we will not contact you that way with "
         "marketing; messages about your orders still reach you. You can change your mind at any "
         "time in your account, or with the unsubscribe link in every e-mail."
+    )
+
+
+def returning_intro() -> str:
+    """Above boxes that show a returning customer's current choices (some ticked)."""
+    return _(
+        "The ticked boxes are the ways you already agreed to hear about our offers. Leave a box "
+        "ticked to keep hearing from us that way, or untick it and we will stop. Leave a box "
+        "unticked and we will not contact you that way with marketing. Messages about your orders "
+        "still reach you."
     )
 
 
@@ -60,15 +70,31 @@ def preferences_intro() -> str:
 
 
 def _medium_label(medium: str) -> str:
+    # Named for the channel, never like a cookie group ("Advertising cookies").
     labels = {
-        "email": _("E-mail me news and offers"),
-        "sms": _("Text me news and offers (SMS)"),
-        "phone": _("Phone me about news and offers"),
-        "post": _("Post me news and offers"),
+        "email": _("E-mails about offers"),
+        "sms": _("Text messages about offers"),
+        "phone": _("Phone calls about offers"),
+        "post": _("Letters about offers"),
     }
-    return labels.get(medium) or _("Contact me with news and offers by %(medium)s") % {
-        "medium": medium
+    return labels.get(medium) or _("Offers by %(medium)s") % {"medium": medium}
+
+
+def _medium_help(medium: str) -> str:
+    texts = {
+        "email": _("From %(sender)s to your e-mail address: new products, features and offers."),
+        "sms": _(
+            "From %(sender)s to your mobile phone number: new products, features and offers. "
+            "Give your phone number to tick this box."
+        ),
+        "phone": _(
+            "From %(sender)s to your phone number: new products, features and offers. Give your "
+            "phone number to tick this box."
+        ),
+        "post": _("From %(sender)s to your address: new products, features and offers."),
     }
+    text = texts.get(medium) or _("From %(sender)s: new products, features and offers.")
+    return text % {"sender": sender()}
 
 
 def _texts(name: str) -> tuple[str, str]:
@@ -92,10 +118,7 @@ def _texts(name: str) -> tuple[str, str]:
             )
             % {"sender": sender()},
         )
-    return (
-        _medium_label(name),
-        _("From %(sender)s: new products, features and special offers.") % {"sender": sender()},
-    )
+    return _medium_label(name), _medium_help(name)
 
 
 def version_of(*texts: str) -> str:

@@ -218,7 +218,12 @@ def recipient_entry(recipient: Recipient) -> dict[str, Any]:
 def cookie_exceptions(registry: Registry) -> list[dict[str, str]]:
     """Cookie groups on without consent under a Sch. A1 exception, which visitors may object to."""
     return [
-        {"key": p.key, "label": str(p.label), "route": p.route.value, "route_label": p.route.label}
+        {
+            "key": p.key,
+            "label": str(p.cookie_label or p.label),
+            "route": p.route.value,
+            "route_label": p.route.label,
+        }
         for p in registry.purposes.values()
         if p.route.is_exception and registry.cookies_for(p.key)
     ]

@@ -223,6 +223,12 @@ class Purpose:
     #: (``StorageRoute.STATISTICAL``, ``APPEARANCE``) puts its group on without a prompt for
     #: visitors in ``JSG_PRIVACY_EXCEPTION_COUNTRIES``, with a one-click objection; others are asked.
     storage_route: StorageRoute | str | None = None
+    #: For a purpose with cookies: the name of its cookie group in the banner and at checkout, for
+    #: what the cookies do ("Advertising cookies"), so that it is never mistaken for a marketing
+    #: choice ("E-mails about offers"). Empty: the purpose's label.
+    cookie_label: StrOrPromise = ""
+    #: What the group's cookies do, shown under ``cookie_label``. Empty: the purpose's description.
+    cookie_description: StrOrPromise = ""
 
     @property
     def route(self) -> StorageRoute:

@@ -25,6 +25,7 @@ from jsg_privacy.registry import registry
 from jsg_privacy.retention import engine
 from jsg_privacy.retention.lock import RetentionBusy
 from jsg_privacy.retention.models import RetentionRun
+from jsg_privacy.retention.warnings import WARNING_DAYS
 
 RUN_PERMISSION = "jsg_privacy.run_retention"
 SHOWN = ("started_at", "finished_at", "dry_run", "status", "per_source", "errors")
@@ -41,7 +42,7 @@ def rows(counts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def counts_table(counts: dict[str, dict[str, Any]], *, dry_run: bool) -> SafeString:
-    context = {"rows": rows(counts), "dry_run": dry_run}
+    context = {"rows": rows(counts), "dry_run": dry_run, "warning_days": WARNING_DAYS}
     return SafeString(render_to_string("admin/jsg_privacy/retentionrun/_counts.html", context))
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from jsg_privacy.flows.erase import anonymise_row
 from jsg_privacy.registry import Source, registry
 from jsg_privacy.registry.rules import Action, Retention
-from jsg_privacy.retention import lock, policy
+from jsg_privacy.retention import lock, policy, warnings
 from jsg_privacy.retention.models import RetentionRun
 
 #: Rows per transaction for a plain DELETE (no cascades or delete signals): one statement per batch,
@@ -58,6 +58,11 @@ class SourceReport:
     deleted: int = 0
     anonymised: int = 0
     warned: int = 0
+    #: Accounts due but kept until :data:`~jsg_privacy.retention.warnings.WARNING_DAYS` days after
+    #: their holder's warning e-mail (a dry run counts them).
+    awaiting_warning: int = 0
+    #: Accounts a real run now would warn (due now or within the warning period; a dry run counts).
+    to_warn: int = 0
     skipped: str = ""
 
     def as_counts(self) -> dict[str, Any]:
@@ -81,6 +86,9 @@ def _queryset(source: Source, rule: Retention, now: datetime) -> models.QuerySet
         protected = policy.protected_filter(rows.model)
         if protected is not None:  # kept until the rows protecting them are gone
             rows = rows.exclude(protected)
+    warned = warnings.warned_filter(source, now)
+    if warned is not None:  # an account goes only a warning period after its holder was warned
+        rows = rows.filter(warned)
     return rows.order_by()
 
 
@@ -123,6 +131,9 @@ def _report(source: Source, now: datetime, count: bool = True) -> SourceReport:
     never = policy.never_due_filter(source, rule)
     if never is not None:
         report.never_due = due.model._default_manager.filter(never).count()
+    report.awaiting_warning = warnings.waiting(source, rule, now)
+    if warnings.is_account_source(source):
+        report.to_warn = warnings.to_warn(source, now).count()
     return report
 
 
@@ -177,8 +188,6 @@ def _run(
     run.counts = {r.key: r.as_counts() for r in reports}
     if not dry_run:
         if warn:
-            from jsg_privacy.retention import warnings
-
             try:
                 for key, warned in warnings.warn_inactive(run, now).items():
                     run.counts.setdefault(key, {})["warned"] = len(warned)
@@ -193,6 +202,8 @@ def _run(
             source = registry.sources[report.key]
             try:
                 _enforce_source(source, by_key, run, now, budget, batch, progress)
+                if warnings.is_account_source(source):
+                    warnings.forget_gone(source)
             except Exception:
                 errors.append(f"{source.key}: {traceback.format_exc(limit=3)}")
     return _finish(run, errors)

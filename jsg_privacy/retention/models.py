@@ -31,3 +31,31 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class RetentionWarning(models.Model):
+    """An inactive account holder was e-mailed that their account will be deleted.
+
+    Retention deletes an account only once it has been warned :data:`WARNING_DAYS
+    <jsg_privacy.retention.warnings.WARNING_DAYS>` days earlier, after the account's last activity
+    (its rule's anchor): an account already past due when retention is first run is warned first,
+    and deleted a warning period later. Only the source key and the account's primary key are kept.
+    """
+
+    source = models.CharField(_("source"), max_length=200)
+    object_pk = models.CharField(_("account key"), max_length=64)
+    warned_at = models.DateTimeField(_("warned"), default=timezone.now)
+    deletion_on = models.DateField(_("deletion announced for"))
+
+    class Meta:
+        verbose_name = _("retention warning")
+        verbose_name_plural = _("retention warnings")
+        ordering = ["-warned_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["source", "object_pk", "warned_at"], name="jsg_privacy_warning_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_pk} warned {self.warned_at:%Y-%m-%d}"

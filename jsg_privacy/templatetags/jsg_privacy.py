@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from jsg_privacy.conf import app_settings
 from jsg_privacy.consent import groups, region, state
+from jsg_privacy.consent.forms import INLINE_FIELD, INLINE_SHOWN
 from jsg_privacy.consent.middleware import VARY_ATTRIBUTE
 from jsg_privacy.registry import StorageRoute, on_change
 
@@ -228,15 +229,35 @@ def _render_banner() -> str:
 
 
 @register.simple_tag(takes_context=True)
-def consent_choices(context: Context, channel: str = "preferences") -> SafeString:
+def consent_choices(
+    context: Context, channel: str = "preferences", inline: bool = False
+) -> SafeString:
+    """The visitor's cookie choices with switches: a form with its own button, or with
+    ``inline=True`` switches to put inside the shop's own form (checkout), with no button of their
+    own: they are recorded when that form is handled (:func:`jsg_privacy.consent.forms.record_inline`)
+    and, where the browser runs the banner script, at once when switched."""
     request = context.get("request")
     current = state.read(request) if request is not None else state.ConsentState()
+    shown = [(g, current.accepted(g.key)) for g in groups.current()]
+    if not inline:
+        return render_to_string(
+            "jsg_privacy/consent/_choices.html",
+            {
+                "choices": shown,
+                "channel": channel,
+                "hidden_fields": mark_safe(_hidden_fields(context)),  # noqa: S308 -- escaped values
+            },
+        )
+    if request is not None and request.method == "POST" and INLINE_SHOWN in request.POST:
+        on = set(request.POST.getlist(INLINE_FIELD))  # a form shown again keeps what was switched
+        shown = [(g, g.key in on) for g, _accepted in shown]
     return render_to_string(
-        "jsg_privacy/consent/_choices.html",
+        "jsg_privacy/consent/_choices_inline.html",
         {
-            "choices": [(g, current.accepted(g.key)) for g in groups.current()],
+            "choices": shown,
             "channel": channel,
-            "hidden_fields": mark_safe(_hidden_fields(context)),  # noqa: S308 -- escaped values
+            "field_name": INLINE_FIELD,
+            "shown_name": INLINE_SHOWN,
         },
     )
 

@@ -13,10 +13,10 @@ from tests.browser.axe import AXE_JS, blocking_violations, describe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BOXES = [
-    "E-mail me news and offers",
-    "Text me news and offers (SMS)",
-    "Phone me about news and offers",
-    "Post me news and offers",
+    "E-mails about offers",
+    "Text messages about offers",
+    "Phone calls about offers",
+    "Letters about offers",
     "Pass my contact details to selected partners so they can send me their own offers",
 ]
 EMAIL = "amelia.hughes@example.co.uk"
@@ -48,7 +48,7 @@ def test_checkout_boxes_are_unticked_and_a_tampered_post_is_refused(browser_page
     expect(page.locator(".cart-count")).to_have_text("1")
     page.goto("/checkout/?marketing_email=on&marketing_partners=on")
 
-    marketing = page.get_by_role("group", name="News and offers (optional)")
+    marketing = page.get_by_role("group", name="Messages about our offers (optional)")
     for label in BOXES:
         expect(marketing.get_by_label(label)).not_to_be_checked()
     if AXE_JS.is_file():  # the accessibility check is extra: never skip the test for lack of it
@@ -57,7 +57,7 @@ def test_checkout_boxes_are_unticked_and_a_tampered_post_is_refused(browser_page
 
     # A box the page never offered, added by hand.
     fill_checkout(page)
-    marketing.get_by_label("E-mail me news and offers").check()
+    marketing.get_by_label("E-mails about offers").check()
     page.evaluate(
         """() => {
             const extra = document.createElement('input');
@@ -81,7 +81,7 @@ def test_checkout_boxes_are_unticked_and_a_tampered_post_is_refused(browser_page
     assert not api.may_contact(email=EMAIL)
 
     # The form as the shop rendered it goes through, and records exactly what was ticked.
-    expect(marketing.get_by_label("E-mail me news and offers")).to_be_checked()
+    expect(marketing.get_by_label("E-mails about offers")).to_be_checked()
     page.get_by_role("button", name="Place order").click()
 
     expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()

@@ -42,10 +42,8 @@ def test_a_uk_visitor_gets_analytics_without_a_prompt_and_objects_in_one_click(
     assert ledger() == []
 
     page.goto("/privacy/notice/#cookies")
-    page.get_by_role(
-        "button", name="Object to Understanding how our website is used cookies"
-    ).click()
-    page.get_by_text("cookies are now off").wait_for()
+    page.get_by_role("button", name="Object to Analytics cookies").click()
+    page.get_by_text("Analytics cookies are now off").wait_for()
     assert analytics_cookies(page) == []
     assert ledger() == [("analytics", "objected", "notice")]
 

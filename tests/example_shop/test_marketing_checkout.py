@@ -41,7 +41,7 @@ def test_every_box_is_unticked_even_when_the_url_says_otherwise(with_cart):
         checkbox = re.search(rf'<input[^>]*name="marketing_{box}"[^>]*>', html).group(0)
         assert 'type="checkbox"' in checkbox
         assert "checked" not in checkbox
-    assert "News and offers (optional)" in html
+    assert "Messages about our offers (optional)" in html
     assert "Pass my contact details to selected partners" in html
 
 
@@ -161,7 +161,10 @@ def test_with_double_opt_in_the_order_is_placed_and_e_mail_waits_for_confirmatio
         with_cart.post(CHECKOUT, data)
 
     assert Order.objects.exists()
-    (message,) = mail.outbox
+    # The order confirmation, and the link that confirms the e-mail opt-in.
+    confirmation, message = sorted(mail.outbox, key=lambda m: "confirm/" in m.body)
+    assert confirmation.subject.startswith("Your order JSG-")
+    assert "E-mails about offers: not yet" in confirmation.body
     assert message.to == [checkout_data["email"]]
     assert not api.may_contact(email=checkout_data["email"])
     link = re.search(r"http://testserver(/privacy/marketing/confirm/\S+/)", message.body).group(1)

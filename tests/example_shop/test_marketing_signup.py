@@ -36,7 +36,13 @@ def test_sign_up_offers_unticked_boxes(client):
 
 
 def test_sign_up_records_the_ticked_boxes_for_the_new_account(client):
-    data = {**DATA, "marketing_sms": "on", "marketing_token": token_of(client)}
+    # Text messages need the phone number (tests/example_shop/test_one_checkout.py).
+    data = {
+        **DATA,
+        "phone": "07700 900123",
+        "marketing_sms": "on",
+        "marketing_token": token_of(client),
+    }
 
     client.post(SIGN_UP, data)
 

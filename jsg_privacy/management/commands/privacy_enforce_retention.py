@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jsg_privacy.retention import engine
 from jsg_privacy.retention.lock import RetentionBusy
+from jsg_privacy.retention.warnings import WARNING_DAYS
 
 
 class Command(BaseCommand):
@@ -89,6 +90,13 @@ class Command(BaseCommand):
                     f"; {counts['never_due']} NEVER due: no {counts.get('anchor', 'anchor')} and "
                     "no fallback date (check E025)"
                 )
+            if counts.get("awaiting_warning"):
+                line += (
+                    f"; {counts['awaiting_warning']} kept until {WARNING_DAYS} days after their "
+                    "warning e-mail"
+                )
+            if counts.get("to_warn"):
+                line += f"; {counts['to_warn']} to be warned by e-mail first"
             if counts.get("warned"):
                 line += f"; {counts['warned']} warned by e-mail"
             self.stdout.write(line)

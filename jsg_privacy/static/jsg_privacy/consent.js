@@ -66,11 +66,32 @@
       body.set("csrfmiddlewaretoken", (await (await fetch(b.dataset.status, { credentials: "same-origin" })).json()).csrftoken);
       r = await send(f, body);
     }
-    if (!r.ok) { f.submit(); return; }  // let the server explain, as without JavaScript
+    // Let the server explain, as without JavaScript; an inline switch's choice is sent with the
+    // shop's own form instead, so the page (and what was typed in it) stays.
+    if (!r.ok) { if (!f.dataset.inline) f.submit(); return; }
     const s = apply();
     d.querySelectorAll('.jsg-cb-form input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
     show(false);
     d.dispatchEvent(new CustomEvent("jsg:consent", { detail: s }));
+  });
+  // Switches inside a shop's own form ({% consent_choices inline=True %}): each one switched is
+  // saved at once, as that group's accept or decline; the shop's form carries them too.
+  d.addEventListener("change", (e) => {
+    const box = e.target, set = box.closest("[data-jsg-cb-inline]");
+    if (!set || box.type !== "checkbox") return;
+    const f = d.createElement("form"), add = (n, v) => {
+      const i = d.createElement("input"); i.type = "hidden"; i.name = n; i.value = v; f.append(i);
+    };
+    f.className = "jsg-cb-form"; f.method = "post"; f.hidden = true; f.dataset.inline = "1";
+    f.action = box.checked ? set.dataset.accept : set.dataset.decline;
+    add("groups", box.value); add("channel", set.dataset.channel); add("next", location.pathname);
+    d.body.append(f);
+    d.addEventListener("jsg:consent", () => {
+      f.remove();
+      const said = set.querySelector(".jsg-cb__saved");
+      if (said) said.textContent = set.dataset.saved;
+    }, { once: true });
+    f.requestSubmit();
   });
   d.addEventListener("click", (e) => {
     const a = e.target.closest("[data-jsg-cb-open]");

@@ -45,7 +45,7 @@ def test_every_box_starts_unticked_whatever_the_initial_says():
 def test_labels_say_what_who_and_how_to_withdraw():
     form = NewsletterForm()
 
-    assert form["marketing_email"].label == "E-mail me news and offers"
+    assert form["marketing_email"].label == "E-mails about offers"
     assert "JSG Metering Solutions Ltd" in form["marketing_email"].help_text
     assert "unsubscribe link in every e-mail" in form.marketing_intro
     partners = form["marketing_partners"]

@@ -218,7 +218,8 @@ def test_an_inactive_account_is_deleted_with_its_saved_details_and_orders_stay()
 
     idle = UserFactory(last_login=ago(3 * 366 + 1))
     order = OrderFactory(user=idle, invoiced_at=ago(400))
-    run = engine.enforce()
+    assert engine.enforce().counts["auth.User"]["warned"] == 1  # warned first, kept
+    run = engine.enforce(now=timezone.now() + 31 * DAY)
     assert run.counts["auth.User"]["deleted"] == 1
     # The profile went with the account (a cascade) and counts for its own source.
     assert run.counts["accounts.CustomerProfile"]["deleted"] == 1
@@ -304,11 +305,16 @@ def test_rows_whose_anchor_is_empty_fall_back_and_are_not_kept_for_ever():
     assert dry.errors == ""
     planned = dry.counts
     assert planned["orders.Order"]["due"] == 1
-    assert planned["auth.User"]["due"] == 1
+    # The account is past its time, but its holder is warned first (docs/retention.md).
+    assert planned["auth.User"]["due"] == 0
+    assert planned["auth.User"]["awaiting_warning"] == 1
+    assert planned["auth.User"]["to_warn"] == 1
     assert planned["enquiries.Enquiry"]["due"] == 1
     assert all(counts.get("never_due", 0) == 0 for counts in planned.values())
 
     engine.enforce()
+    assert get_user_model().objects.filter(pk=never_used.pk).exists()  # warned, kept
+    engine.enforce(now=timezone.now() + 31 * DAY)
 
     unpaid.refresh_from_db()
     assert unpaid.email.endswith("@invalid")  # anonymised
