@@ -72,8 +72,11 @@ def test_a_transfer_shows_its_country_and_safeguard(client):
         retention = privacy.Retention(anchor="closed_at")
 
     page = client.get(reverse("jsg_privacy:notice")).content.decode()
-    assert "Suppliers and manufacturers in China (CN)" in page
-    assert "standard contractual clauses with the UK Addendum" in page
+    assert "<strong>Suppliers and manufacturers in China</strong>" in page
+    assert (
+        "Where: China, outside the UK. Your data is protected there by standard contractual "
+        "clauses with the UK Addendum." in page
+    )
 
 
 def test_the_second_render_of_a_version_runs_no_queries(client, django_assert_num_queries):
