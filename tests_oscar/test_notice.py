@@ -47,9 +47,10 @@ def test_the_notice_says_orders_are_kept_for_the_tax_period_even_on_erasure(noti
     # Sources under the same rule share one line: "Delivery addresses of your orders; Your
     # orders; What you ordered; ...: Kept for ...".
     assert re.search(
-        r"; Your orders; [^:]*: Kept for 7 years after the order is placed, then deleted\. If you "
-        r"ask us to erase it, we delete the rest at once and keep only what we must for this "
-        r"long: the tax authorities require sales records to be kept; we keep them 7 years\.",
+        r"; Your orders; [^:]*: Kept for 7 years after the order is placed, then deleted\. [^:]*"
+        r"If you ask us to erase your data, we delete the rest of these records at once and keep "
+        r"only what we must for this long: the tax authorities require sales records to be kept; "
+        r"we keep them 7 years\.",
         notice,
     )
 

@@ -40,7 +40,7 @@ from jsg_privacy.registry.paths import PathError, resolve_field
 
 def build(registry: Registry) -> dict[str, Any]:
     """The notice as data, in the active language."""
-    from jsg_privacy.notice.plain import kept, recipient_detail, summary, use_entry
+    from jsg_privacy.notice.plain import kept, kept_groups, recipient_detail, summary, use_entry
 
     notice = {
         "language": get_language() or "en",
@@ -73,6 +73,7 @@ def build(registry: Registry) -> dict[str, Any]:
         "complaints": complaints(),
     }
     notice["summary"] = summary(notice)
+    notice["kept_groups"] = kept_groups(notice["kept"])
     return notice
 
 

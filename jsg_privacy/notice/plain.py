@@ -187,43 +187,64 @@ def recipient_detail(registry: Registry, recipient: Recipient) -> dict[str, Any]
 
 def kept(registry: Registry) -> list[dict[str, Any]]:
     """How long each source's data is kept, each source once; sources under the same rule share
-    one entry."""
-    rules: dict[str, list[str]] = {}
+    one entry. ``rule`` is the whole text; ``period`` and ``on_erasure`` its two parts."""
+    rules: dict[tuple[str, str], list[str]] = {}
     # In the order of the categories, as "What we collect" lists them.
     ordered = dict.fromkeys(
         s for key in registry.categories_in_use for s in registry.sources_for(key)
     )
     for source in ordered:
-        rules.setdefault(retention_text(source), []).append(str(content.source_name(source)))
-    entries = [{"sources": names, "rule": rule} for rule, names in rules.items()]
+        rules.setdefault(retention_parts(source), []).append(str(content.source_name(source)))
+    entries = [
+        {
+            "sources": names,
+            "rule": " ".join(part for part in (period, on_erasure) if part),
+            "period": period,
+            "on_erasure": on_erasure,
+        }
+        for (period, on_erasure), names in rules.items()
+    ]
     if registry.cookies:
-        entries.append(
-            {"sources": [], "rule": _("Cookies: as shown for each one in the cookie table.")}
-        )
+        cookies = _("Cookies: as shown for each one in the cookie table.")
+        entries.append({"sources": [], "rule": cookies, "period": cookies, "on_erasure": ""})
     return entries
 
 
-def retention_text(source: Source) -> str:
-    """How long the notice says ``source``'s data is kept. What erasure does is added only where
-    it does not delete the data at once (the rights say erasure deletes)."""
+def kept_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries grouped by what an erasure request does to them, so that each reason for
+    keeping data after such a request is said once (records kept as proof of a request, say)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        groups.setdefault(entry["on_erasure"], []).append(entry)
+    return [{"on_erasure": text, "entries": found} for text, found in groups.items()]
+
+
+def retention_parts(source: Source) -> tuple[str, str]:
+    """How long the notice says ``source``'s data is kept, and what an erasure request changes:
+    said only where it does not delete the data at once (the rights say erasure deletes)."""
     rule, erasure = source.retention, source.erasure
-    parts = [rule.describe()] if rule else [_("No retention rule declared")]
+    period = (rule.describe() if rule else _("No retention rule declared")).rstrip(".") + "."
     if (
         isinstance(erasure, LegalHold)
         and rule is not None
         and (erasure.anchor, erasure.period) == (rule.anchor, rule.period)
     ):
         if set(source.personal_fields()) <= set(erasure.keep):
-            text = _("We keep it this long even if you ask us to erase it: %(reason)s.")
+            text = _(
+                "Even if you ask us to erase your data, we keep these records this long: "
+                "%(reason)s."
+            )
         else:
             text = _(
-                "If you ask us to erase it, we delete the rest at once and keep only what we "
-                "must for this long: %(reason)s."
+                "If you ask us to erase your data, we delete the rest of these records at once "
+                "and keep only what we must for this long: %(reason)s."
             )
-        parts.append(text % {"reason": erasure.reason})
-    elif not isinstance(erasure, Delete):
-        parts.append(_("If you ask us to erase it: %(action)s.") % {"action": erasure.describe()})
-    return " ".join(part.rstrip(".") + "." for part in parts)
+        return period, text % {"reason": str(erasure.reason).rstrip(".")}
+    if not isinstance(erasure, Delete):
+        return period, _("If you ask us to erase your data: %(action)s.") % {
+            "action": erasure.describe()
+        }
+    return period, ""
 
 
 def summary(notice: dict[str, Any]) -> dict[str, Any]:

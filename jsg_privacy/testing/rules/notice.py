@@ -47,7 +47,9 @@ def notice(audit: Audit) -> Result:
         wanted.append(("recipient", recipient["name"]))
         wanted += [(f"member of {recipient['name']}", name) for name in recipient["members"]]
     for kept in about["kept"]:
-        wanted.append(("retention", kept["rule"]))
+        wanted.append(("retention", kept["period"]))
+        if kept["on_erasure"]:
+            wanted.append(("what erasure keeps", kept["on_erasure"]))
     for transfer in about["transfers"]:
         wanted.append(("transfer", transfer["name"]))
         wanted.append((f"safeguard for {transfer['name']}", transfer["safeguard_label"]))
