@@ -42,7 +42,7 @@ def build(registry: Registry) -> dict[str, Any]:
     """The notice as data, in the active language."""
     from jsg_privacy.notice.plain import kept, kept_groups, recipient_detail, summary, use_entry
 
-    notice = {
+    notice: dict[str, Any] = {
         "language": get_language() or "en",
         "role": app_settings.ROLE,
         "controller": controller(),
