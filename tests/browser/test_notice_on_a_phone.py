@@ -100,3 +100,12 @@ def test_the_cookie_table_is_a_table_on_a_wide_screen(browser_page):
     browser_page.goto("/privacy/notice/#cookies")
     expect(browser_page.locator("#cookies thead")).to_be_visible()
     expect(browser_page.get_by_role("columnheader", name="Kept for")).to_be_visible()
+
+
+def test_axe_finds_nothing_serious_in_the_notice_with_every_section_open(phone):
+    from tests.browser.axe import blocking_violations, describe
+
+    phone.goto("/privacy/notice/")
+    phone.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    violations = blocking_violations(phone, {"include": [["article"]]})
+    assert violations == [], describe(violations)
