@@ -28,6 +28,7 @@ class JsgPrivacyConfig(AppConfig):
         from jsg_privacy.crypto import checks as crypto_checks  # noqa: F401  (E013, E015, E016, W005, W006)
         from jsg_privacy.flows import sessions
         from jsg_privacy.marketing import checks as marketing_checks  # noqa: F401  (W012)
+        from jsg_privacy.notice import checks as notice_checks  # noqa: F401  (W088)
         from jsg_privacy.notifiers import checks as notifier_checks  # noqa: F401  (E045, W045)
         from jsg_privacy.payments import checks as payment_checks  # noqa: F401  (E012, E017-E019)
         from jsg_privacy.storefront import checks as storefront_checks  # noqa: F401  (E001)

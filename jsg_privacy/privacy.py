@@ -63,6 +63,14 @@ CASE_FIELDS = (
 @privacy.register(Case)
 class CaseSource(privacy.ModelSource):
     label = _("Your requests about your data")
+    notice_labels = {
+        "email": _("your e-mail address"),
+        "details": _("what you asked"),
+        "received_at": _("when we received it"),
+        "identity_check": _("how we checked who you are"),
+        "email_confirmed_at": _("when you confirmed your e-mail address"),
+        "extension_reason": _("why we needed more time"),
+    }
     subject = "user"
     subject_email = "email"
     data_subjects = "people exercising their data-protection rights"
@@ -96,6 +104,14 @@ class CaseSource(privacy.ModelSource):
 @privacy.register(Restriction)
 class RestrictionSource(privacy.ModelSource):
     label = _("Restrictions of the use of your data")
+    notice_labels = {
+        "email_key": _("a coded form of your e-mail address"),
+        "reason": _("why we limited the use of your data"),
+        "created_at": _("when"),
+        "lift_notified_at": _("when we told you the limit would end"),
+        "lifted_at": _("when it ended"),
+        "lift_reason": _("why it ended"),
+    }
     subject = "user"
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
@@ -122,6 +138,14 @@ class RestrictionSource(privacy.ModelSource):
 @privacy.register(Objection)
 class ObjectionSource(privacy.ModelSource):
     label = _("Your objections to uses of your data")
+    notice_labels = {
+        "purpose": _("what you objected to"),
+        "grounds": _("your reasons"),
+        "recorded_at": _("when"),
+        "upheld": _("whether we agreed"),
+        "decision_reason": _("why"),
+        "decided_at": _("when we decided"),
+    }
     subject = "case__user"
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
@@ -151,6 +175,13 @@ CLARIFICATION_FIELDS = ("question", "asked_at", "answer", "answered_at", "answer
 @privacy.register(Clarification)
 class ClarificationSource(privacy.ModelSource):
     label = _("Our questions about your requests, and your answers")
+    notice_labels = {
+        "question": _("our question and why we asked it"),
+        "asked_at": _("when we asked"),
+        "answer": _("your answer"),
+        "answered_at": _("when you answered"),
+        "answered_how": _("how you answered"),
+    }
     subject = "case__user"
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
@@ -171,6 +202,12 @@ LETTER_FIELDS = ("kind", "sent_at", "subject", "body")
 @privacy.register(Letter)
 class LetterSource(privacy.ModelSource):
     label = _("Our letters about your complaints")
+    notice_labels = {
+        "kind": _("what the letter was about"),
+        "sent_at": _("when we sent it"),
+        "subject": _("its subject line"),
+        "body": _("its text"),
+    }
     subject = "case__user"
     subject_email = "case__email"
     data_subjects = "people who complained to us"
@@ -187,6 +224,11 @@ class LetterSource(privacy.ModelSource):
 @privacy.register(AddressProof)
 class AddressProofSource(privacy.ModelSource):
     label = _("Confirmation of your e-mail address")
+    notice_labels = {
+        "email_key": _("a coded form of your e-mail address"),
+        "proved_at": _("when you confirmed it"),
+        "how": _("how you confirmed it"),
+    }
     subject = "user"
     data_subjects = "customers"
     purposes = (inventory.RIGHTS_REQUESTS, inventory.SECURITY)
@@ -209,6 +251,15 @@ NOTICE_FIELDS = ("recipient", "event", "status", "sent_at", "email", "subject_ke
 @privacy.register(RecipientNotice)
 class RecipientNoticeSource(privacy.ModelSource):
     label = _("Whom we told of your erasure, correction or restriction")
+    notice_labels = {
+        "recipient": _("whom we told"),
+        "event": _("what we told them"),
+        "status": _("whether it was sent"),
+        "sent_at": _("when"),
+        "email": _("your e-mail address"),
+        "subject_key": _("a coded form of your e-mail address"),
+        "references": _("their reference for you"),
+    }
     subject = "case__user"
     subject_email = "case__email"
     data_subjects = "people exercising their data-protection rights"
@@ -249,6 +300,14 @@ LOGGED = ("at", "action", "model", "object_id", "fields", "context")
 @privacy.register(StaffAccess)
 class StaffAccessSource(privacy.ModelSource):
     label = _("Your access to customers' data (staff)")
+    notice_labels = {
+        "at": _("when"),
+        "action": _("whether they viewed or exported it"),
+        "model": _("which kind of record"),
+        "object_id": "",  # an internal record number: it tells a reader nothing
+        "fields": _("which details"),
+        "context": _("on which page"),
+    }
     subject = "staff"  # the staff member is this row's data subject
     data_subjects = "staff"
     purposes = (inventory.SECURITY,)  # accountability, never analytics

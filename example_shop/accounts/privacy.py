@@ -1,5 +1,7 @@
 """What the shop's accounts hold about a customer (seed 000 §1.1 "account data")."""
 
+from django.utils.translation import gettext_lazy as _
+
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 
@@ -21,6 +23,11 @@ class UserSource(privacy.ModelSource):
     """Django's own user model: the shop does not own it, so it is declared by label."""
 
     label = "Your account"
+    notice_labels = {
+        "password": _("password (stored so that nobody can read it)"),
+        "last_login": _("when you last logged in"),
+        "date_joined": _("when you signed up"),
+    }
     fields = {
         inventory.ACCOUNT: [
             "username",
@@ -42,6 +49,7 @@ class UserSource(privacy.ModelSource):
 @privacy.register(CustomerProfile)
 class CustomerProfileSource(privacy.ModelSource):
     label = "Your saved details"
+    notice_labels = {"created_at": _("when you saved them")}
     subject = "user"
     fields = {
         inventory.ACCOUNT: [

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from jsg_privacy import inventory
 from jsg_privacy import registry as privacy
 
+#: The advertising partner that measures our adverts with the _adclick cookie (demo name).
+AD_PARTNER = "Clickmetrics Ltd (demo)"
+
 privacy.add(
     privacy.Cookie(
         "_sa_id",
@@ -37,10 +40,29 @@ privacy.add(
     ),
     privacy.Cookie(
         "_adclick",
-        "Advertising partner (demo)",
+        AD_PARTNER,
         inventory.MARKETING_CONSENT,
         timedelta(days=90),
         "Records that you came from one of our adverts, so the partner can measure it.",
+    ),
+)
+
+# The advertising partner receives what the _adclick cookie records (which advert you came from),
+# only with consent to marketing cookies: named in the notice as a recipient.
+privacy.add(
+    privacy.Recipient(
+        "ad_partner",
+        AD_PARTNER,
+        privacy.RecipientKind.CONTROLLER,
+        "GB",
+        (inventory.COOKIES,),
+        purposes=(inventory.MARKETING_CONSENT,),
+        names=(AD_PARTNER,),
+        contact="privacy@clickmetrics.example",
+        description=_(
+            "Measures which of our adverts brought you to us, only if you accept marketing "
+            "cookies. It uses the data under its own privacy policy."
+        ),
     ),
 )
 

@@ -28,6 +28,11 @@ privacy.add(
 class EnquirySource(privacy.ModelSource):
     subject_email = "email"
     data_subjects = "people who contact us"
+    notice_labels = {
+        "email": _("e-mail address"),
+        "created_at": _("when you wrote"),
+        "answered_at": _("when we answered"),
+    }
     fields = {
         inventory.CORRESPONDENCE: [
             "name",
@@ -60,6 +65,12 @@ class QuoteRequestSource(privacy.ModelSource):
     subject = "user"
     subject_email = "email"
     data_subjects = "prospective customers asking for a quote"
+    notice_labels = {
+        "email": _("e-mail address"),
+        "created_at": _("when you asked"),
+        "quoted_at": _("when we quoted"),
+        "decided_at": _("when you decided"),
+    }
     fields = {
         inventory.CORRESPONDENCE: [
             "name",

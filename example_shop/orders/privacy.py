@@ -47,10 +47,23 @@ def told_at(recipient: privacy.Recipient) -> privacy.Recipient:
     return dataclasses.replace(recipient, contact=CONTACTS[recipient.key])
 
 
+#: Seed 000 §1.5 and §2.1: "any member of our group of companies" and "selected third party
+#: suppliers ... from our business group and channel partners", each named in the notice (the ICO
+#: expects third parties that rely on consent to be named). Demo names: a real shop lists its own.
+GROUP_COMPANY_NAMES = (
+    "JSG Group Holdings Ltd (demo), our holding company",
+    "JSG Installations Ltd (demo), which fits the meters we sell",
+)
+PARTNER_NAMES = (
+    "Essex Energy Monitoring Ltd (demo)",
+    "Meterline Distribution Ltd (demo)",
+)
+
+
 privacy.add(
     told_at(inventory.HOSTING),
     told_at(inventory.CLOUD_SERVICES),
-    told_at(inventory.GROUP_COMPANIES),
+    dataclasses.replace(told_at(inventory.GROUP_COMPANIES), names=GROUP_COMPANY_NAMES),
     told_at(inventory.SUPPLIERS_CHINA),
     # Card payments: Stripe receives only its declared fields (jsg_privacy.payments.outbound), and
     # an erasure deletes the customer's records there through its API.
@@ -60,7 +73,7 @@ privacy.add(
     # Opayo: the card goes from the browser to Opayo; Opayo requires the name and billing address.
     inventory.SAGEPAY,
     # Seed 000 §1.5: with the separate box ticked (JSG_PRIVACY_MARKETING_PARTNERS in settings).
-    told_at(inventory.CHANNEL_PARTNERS),
+    dataclasses.replace(told_at(inventory.CHANNEL_PARTNERS), names=PARTNER_NAMES),
     inventory.purpose(
         inventory.PARTNER_MARKETING,
         description=_(
@@ -112,6 +125,12 @@ class OrderSource(privacy.ModelSource):
     # Seed 000 §1.2 records the source of the data: you, your employer or an agent.
     origins = (privacy.Origin.SUBJECT, privacy.Origin.EMPLOYER, privacy.Origin.AGENT)
     origin_field = "ordered_on_behalf"
+    notice_labels = {
+        "email": _("e-mail address"),
+        "created_at": _("when you ordered"),
+        "invoiced_at": _("when we invoiced you"),
+        "agent_email": _("agent's e-mail address"),
+    }
     fields = {
         inventory.ACCOUNT: ["full_name", "email", "phone"],
         inventory.ORDER: [

@@ -63,11 +63,19 @@ def apply(
         # A choice made while the browser sends GPC is the explicit choice that stands afterwards.
         gpc = before.gpc or request.META.get("HTTP_SEC_GPC") == "1"
     after = replace(after, gpc=gpc, gpc_pending=False)
+    # With the signal, a group it refuses that this choice leaves undecided is refused by it
+    # ("Accept all except marketing" sent with the first signal).
+    signalled = {
+        k: False
+        for k in groups.by_key()
+        if gpc and k in groups.GPC_PURPOSES and k not in changes and after.accepted(k) is None
+    }
+    after = after.with_choices(signalled) if signalled else after
     key = subject_key(request, after)
     known = groups.by_key()
     with transaction.atomic():
-        if before.gpc_pending:  # honoured on the first request: recorded before this choice
-            record_gpc(request, before)
+        if before.gpc_pending or signalled:  # the signal is recorded before this choice
+            record_gpc(request, before if before.gpc_pending else after)
         for group, accepted in changes.items():
             previously = before.accepted(group)
             if accepted:

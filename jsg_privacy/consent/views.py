@@ -54,6 +54,14 @@ def status_payload(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def gpc_applies(request: HttpRequest) -> bool:
+    """True when the visitor's browser sends Global Privacy Control, or sent it before: the
+    banner then offers "Accept all except marketing", and accepting all leaves the groups GPC
+    refuses (:data:`~jsg_privacy.consent.groups.GPC_PURPOSES`) as they are. Only the group's own
+    switch turns them on."""
+    return request.META.get("HTTP_SEC_GPC") == "1" or state.read(request).gpc
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class ChoiceView(CookieGroupAcceptView):
     """Base for accept, decline and save; ``next`` is checked by django's RedirectURLMixin.
@@ -77,10 +85,13 @@ class ChoiceView(CookieGroupAcceptView):
                 request, " ".join(str(m) for ms in form.errors.values() for m in ms)
             )
         selected = form.selected()
+        held_back = self.accept and form.cleaned_data.get("all") == "1" and gpc_applies(request)
+        if held_back:  # "Accept all except marketing": the signal stands; a switch overrides it
+            selected = [key for key in selected if key not in groups.GPC_PURPOSES]
         changes = dict.fromkeys(selected, self.accept)
         if self.decline_others:
             changes.update({g.key: False for g in groups.current() if g.key not in selected})
-        if not changes and not self.decline_others:
+        if not changes and not self.decline_others and not held_back:
             return self.bad_request(request, _("Name at least one cookie group, or all=1."))
         response: HttpResponseBase = (
             JsonResponse({})
@@ -128,6 +139,7 @@ def _state_rules(request: HttpRequest) -> str:
         rules.append("#jsg-cb{display:none}")
     if current.gpc:
         rules.append(".jsg-cb__gpc{display:block}")
+        rules.append(".jsg-cb__no-gpc{display:none}.jsg-cb__if-gpc{display:inline}")
     return "\n".join(rules)
 
 

@@ -39,6 +39,10 @@ class SessionSource(RemoteSource):
 
     key = "sessions.Session"
     label = "Your signed-in sessions"
+    notice_labels: ClassVar[Mapping[str, Any]] = {
+        "session_data": _("who is signed in, and your basket"),
+        "expire_date": _("when it ends"),
+    }
     data_subjects = "customers who sign in"
     fields: ClassVar[Mapping[str, list[str]]] = {ACCOUNT: ["session_data", "expire_date"]}
     exported = ("expire_date",)

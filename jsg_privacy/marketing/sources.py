@@ -30,6 +30,15 @@ SUPPRESSION_REASON = _(
 class MarketingConsentSource(KeyedTableSource):
     key = MarketingConsent._meta.label
     label = "Your marketing choices"
+    notice_labels = {
+        "purpose": _("what you were asked about"),
+        "medium": _("how we may contact you (e-mail, text message)"),
+        "granted": _("your answer"),
+        "pending": _("whether you still have to confirm it"),
+        "channel": _("where you gave it"),
+        "version": _("the wording you saw"),
+        "updated_at": _("when"),
+    }
     model = MarketingConsent
     fields = {
         MARKETING: ["purpose", "medium", "granted", "pending", "channel", "version", "updated_at"]
@@ -62,6 +71,12 @@ class MarketingConsentSource(KeyedTableSource):
 class SuppressionSource(KeyedTableSource):
     key = Suppression._meta.label
     label = "Marketing suppression list"
+    notice_labels = {
+        "key": _("a coded form of your e-mail address or phone number"),
+        "medium": _("which messages you stopped"),
+        "channel": _("where you stopped them"),
+        "created_at": _("when"),
+    }
     model = Suppression
     fields = {MARKETING: ["key", "medium", "channel", "created_at"]}
     exported = ("medium", "channel", "created_at")

@@ -40,13 +40,27 @@ from jsg_privacy.registry.paths import PathError, resolve_field
 
 def build(registry: Registry) -> dict[str, Any]:
     """The notice as data, in the active language."""
-    return {
+    from jsg_privacy.notice.plain import kept, kept_groups, recipient_detail, summary, use_entry
+
+    notice: dict[str, Any] = {
         "language": get_language() or "en",
         "role": app_settings.ROLE,
         "controller": controller(),
         "supervisory_authority": {k: str(v) for k, v in app_settings.SUPERVISORY_AUTHORITY.items()},
         "clients": [client_entry(client) for client in parse_clients(app_settings.CLIENTS)[0]],
         "categories": [category_entry(registry, key) for key in registry.categories_in_use],
+        "uses": [use_entry(registry, registry.purposes[key]) for key in registry.purposes_in_use],
+        "recipients": [
+            recipient_detail(registry, r)
+            for r in registry.recipients.values()
+            if set(r.categories) & set(registry.categories_in_use)
+        ],
+        "kept": kept(registry),
+        "automated_decisions": [
+            {"purpose": str(p.label), "decision": str(p.automated_decision)}
+            for key in registry.purposes_in_use
+            if (p := registry.purposes[key]).automated_decision
+        ],
         "transfers": [recipient_entry(r) for r in registry.recipients.values() if r.is_transfer],
         "cookies": [cookie_entry(registry, cookie) for cookie in registry.cookies.values()],
         "cookie_exceptions": cookie_exceptions(registry),
@@ -58,6 +72,9 @@ def build(registry: Registry) -> dict[str, Any]:
         "response_time": str(RESPONSE_TIME),
         "complaints": complaints(),
     }
+    notice["summary"] = summary(notice)
+    notice["kept_groups"] = kept_groups(notice["kept"])
+    return notice
 
 
 def complaints() -> dict[str, str]:
@@ -112,15 +129,21 @@ def category_entry(registry: Registry, key: str) -> dict[str, Any]:
         for origin in source.origins:
             if origin.label not in origins:
                 origins.append(origin.label)
+    purposes = registry.purposes_for(key)
     return {
         "key": key,
         "label": str(category.label),
         "description": str(category.description),
+        # Whether a person must give it: "required" (a contract or the law needs it), "optional"
+        # (consent only), or "objectable" (our legitimate interests: they may object).
+        "need": _need(purposes),
         "collected": [
-            {"source": str(source_name(s)), "fields": field_labels(s, key)} for s in sources
+            {"source": str(source_name(s)), "fields": field_labels(s, key)}
+            for s in sources
+            if field_labels(s, key)
         ],
         "origins": origins,
-        "purposes": [purpose_entry(p) for p in registry.purposes_for(key)],
+        "purposes": [purpose_entry(p) for p in purposes],
         "recipients": [recipient_entry(r) for r in registry.recipients_for(key)],
         "retention": [{"source": str(source_name(s)), "rule": retention_text(s)} for s in sources]
         or (
@@ -131,13 +154,27 @@ def category_entry(registry: Registry, key: str) -> dict[str, Any]:
     }
 
 
+def _need(purposes: list[Purpose]) -> str:
+    from jsg_privacy.notice.plain import category_need
+
+    return category_need(purposes)
+
+
 def source_name(source: Source) -> str:
     return str(source.name if isinstance(source, ModelSource) else (source.label or source.key))
 
 
 def field_labels(source: Source, category: str) -> list[str]:
-    """The fields of ``category`` as people read them (the model fields' verbose names)."""
-    return [field_label(source, name) for name in source.fields_in(category)]
+    """The fields of ``category`` as the notice names them: the source's ``notice_labels``, else
+    the model fields' verbose names; a field labelled ``""`` is left out."""
+    labels = (plain_label(source, name) for name in source.fields_in(category))
+    return list(dict.fromkeys(label for label in labels if label))
+
+
+def plain_label(source: Source, name: str) -> str:
+    if name in source.notice_labels:
+        return str(source.notice_labels[name])
+    return field_label(source, name)
 
 
 def field_label(source: Source, name: str) -> str:
@@ -154,7 +191,18 @@ def security(registry: Registry) -> dict[str, Any]:
     """How the data is kept safe: the declared measures, and which fields are encrypted at rest."""
     return {
         "measures": security_measures(),
-        "encrypted": encrypted_entries(registry.sources.values()),
+        "encrypted": [
+            {
+                "source": source_name(s),
+                "fields": list(
+                    dict.fromkeys(
+                        label for n in s.encrypted_fields() if (label := plain_label(s, n))
+                    )
+                ),
+            }
+            for s in registry.sources.values()
+            if s.encrypted_fields()
+        ],
     }
 
 
@@ -206,6 +254,7 @@ def recipient_entry(recipient: Recipient) -> dict[str, Any]:
     return {
         "key": recipient.key,
         "name": str(recipient.name),
+        "names": [str(name) for name in recipient.names],
         "kind": str(recipient.kind),
         "country": recipient.country,
         "transfer": recipient.is_transfer,

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from jsg_privacy.conf import app_settings
 from jsg_privacy.crypto.fields import encrypted_fields
 from jsg_privacy.notice import content
-from jsg_privacy.registry import Basis, Registry
+from jsg_privacy.registry import Basis, Recipient, Registry
 from jsg_privacy.registry.clients import parse_clients
 
 
@@ -86,7 +86,11 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
             f"cookie {c.name} (storage: {purpose.route.label})"
             for c in registry.cookies_for(purpose_key)
         ],
-        recipients=[f"{r.name} ({r.kind}, {r.country})" for r in recipients],
+        recipients=[
+            f"{r.name} ({r.kind}, {r.country})"
+            + (f": {'; '.join(members)}" if (members := _members(r)) else "")
+            for r in recipients
+        ],
         transfers=[
             f"{r.name} ({r.country}): {content.recipient_entry(r)['safeguard_label']}"
             for r in recipients
@@ -95,6 +99,11 @@ def activity(registry: Registry, purpose_key: str) -> Activity:
         retention=[f"{content.source_name(s)}: {content.retention_text(s)}" for s in sources],
         security=[*content.security_measures(), *_encryption(sources)],
     )
+
+
+def _members(recipient: Recipient) -> list[str]:
+    """The organisations a recipient stands for, by name (unless that is the recipient itself)."""
+    return [str(n) for n in recipient.names if str(n) != str(recipient.name)]
 
 
 def _encryption(sources: list[Any]) -> list[str]:

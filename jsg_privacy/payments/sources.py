@@ -35,6 +35,18 @@ AFTER_PAYMENT = _("after the payment")
 
 class PaymentSource(ModelSource):
     label = "Your payments"
+    notice_labels = {
+        "user": _("your account"),
+        "subject_key": _("a coded form of your e-mail address"),
+        "customer_id": _("the payment provider's reference for you"),
+        "payment_method_id": _("its reference for your card"),
+        "intent_id": _("its reference for the payment"),
+        "amount": _("amount"),
+        "failure_message": _("why a payment was declined"),
+        "created_at": _("when you started paying"),
+        "paid_at": _("when you paid"),
+        "refunded_at": _("when we refunded you"),
+    }
     subject = "user"
     data_subjects = "customers who paid by card"
     fields = {
@@ -109,6 +121,13 @@ class PaymentSource(ModelSource):
 class DisclosureSource(KeyedTableSource):
     key = Disclosure._meta.label
     label = "What we sent to payment providers"
+    notice_labels = {
+        "recipient": _("which payment provider"),
+        "purpose": _("why"),
+        "operation": _("what we asked it to do"),
+        "field_names": _("which details we sent (their names only)"),
+        "created_at": _("when"),
+    }
     model = Disclosure
     fields = {TRANSACTION: ["recipient", "purpose", "operation", "field_names", "created_at"]}
     exported = ("created_at", "recipient", "purpose", "operation", "field_names")

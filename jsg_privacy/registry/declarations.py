@@ -229,6 +229,10 @@ class Purpose:
     cookie_label: StrOrPromise = ""
     #: What the group's cookies do, shown under ``cookie_label``. Empty: the purpose's description.
     cookie_description: StrOrPromise = ""
+    #: UK GDPR Art. 22: what this purpose decides about people by automated means alone, with
+    #: legal or similarly significant effects, the logic involved and what it means for them.
+    #: Empty (the default): no such decision; the notice says that no purpose makes one.
+    automated_decision: StrOrPromise = ""
 
     @property
     def route(self) -> StorageRoute:
@@ -262,6 +266,10 @@ class Recipient:
     #: :class:`jsg_privacy.notifiers.Notifier`); empty: ``JSG_PRIVACY_RECIPIENT_NOTIFIER``, which
     #: e-mails ``contact``. Stripe's built-in declaration names its API notifier.
     notifier: str = ""
+    #: The organisations this recipient stands for, by name: each group company, each partner
+    #: (``("JSG Group Holdings Ltd", "JSG Installations Ltd")``). The notice names every one; a
+    #: group company or a controller declared without names is check W088.
+    names: tuple[StrOrPromise, ...] = ()
 
     @property
     def is_transfer(self) -> bool:

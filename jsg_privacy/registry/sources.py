@@ -67,6 +67,12 @@ class Source:
     #: Personal fields kept in clear on purpose, each with the reason: ``{"billing_country": "a
     #: country code identifies nobody on its own"}``. Check I001 lists the others stored in clear.
     in_clear: ClassVar[Mapping[str, str]] = {}
+    #: How the privacy notice names fields whose own names are technical terms, in the words of
+    #: the people the data is about: ``{"amount": _("amount paid"), "subject_key": _("a coded
+    #: form of your e-mail address")}``. ``""`` leaves a field out of the notice's list (an
+    #: internal reference that tells a reader nothing). The Art. 30 record and exports keep the
+    #: fields' own names.
+    notice_labels: ClassVar[Mapping[str, StrOrPromise]] = {}
     #: Open decisions, one line each (``manage.py privacy_inspect`` drafts them): each is reported
     #: by check E020 until the declaration is decided and the line removed.
     todo: ClassVar[Sequence[str]] = ()

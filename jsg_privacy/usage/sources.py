@@ -10,6 +10,7 @@ from jsg_privacy.registry import Delete, ModelSource, Origin, Period, Retention
 
 class UsageEventSource(ModelSource):
     label = _("Your visits to our website")
+    notice_labels = {"status_code": _("whether the page loaded")}
     subject = "user"
     data_subjects = "website visitors"
     origins = (Origin.AUTOMATIC,)

@@ -231,12 +231,22 @@ def test_privacy_settings_link_without_javascript_opens_the_settings_page(new_pa
     assert page.url.endswith("/privacy/cookies/")
 
 
+GPC_SCRIPT = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+
+
+def gpc_page(new_page):
+    """A browser with Global Privacy Control on: it sends ``Sec-GPC: 1`` and says so to scripts."""
+    page = new_page(extra_http_headers={"Sec-GPC": "1"})
+    page.add_init_script(GPC_SCRIPT)
+    return page
+
+
 def test_a_global_privacy_control_signal_refuses_marketing_until_the_visitor_says_otherwise(
     new_page,
 ):
     from playwright.sync_api import expect
 
-    page = new_page(extra_http_headers={"Sec-GPC": "1"})
+    page = gpc_page(new_page)
     page.goto("/")
     wait_for_banner_script(page)
     expect(banner(page)).to_be_visible()  # analytics is still undecided
@@ -244,47 +254,69 @@ def test_a_global_privacy_control_signal_refuses_marketing_until_the_visitor_say
     proved = consent(page)
     assert proved.gpc
     assert (proved.accepted("analytics"), proved.accepted("marketing")) == (None, False)
-    assert ledger() == []  # recorded once the browser sends the cookie back: its next request
-    page.reload()
+    page.reload()  # recorded once the browser sends the cookie back (this page, or its favicon)
     wait_for_banner_script(page)
     expect(banner(page).locator(".jsg-cb__gpc")).to_be_visible()
     assert ledger() == [("marketing", "signal", "gpc")]
     assert not ran(page, "jsgShopAds")
 
-    # An explicit choice made after the signal stands, and survives the next request's signal.
-    banner(page).get_by_role("button", name="Accept all").click()
+    # The banner says what its button does, and the button does that: marketing stays off.
+    expect(banner(page).get_by_role("button", name="Accept all", exact=True)).to_have_count(0)
+    expect(banner(page).locator(".jsg-cb__gpc")).to_contain_text(
+        "“Accept all except marketing” leaves them off"
+    )
+    with page.expect_response(lambda r: r.url.endswith("/cookies/accept/")):
+        banner(page).get_by_role("button", name="Accept all except marketing").click()
     expect(banner(page)).to_be_hidden()
-    page.wait_for_function("() => window.jsgShopAds === true && window.jsgShopAnalytics === true")
+    page.wait_for_function("() => window.jsgShopAnalytics === true")
+    assert not ran(page, "jsgShopAds")
+    assert "_adclick" not in cookies(page)
+    assert ledger()[1:] == [("analytics", "given", "banner")]
+    page.reload()
+    page.wait_for_function("() => window.jsgShopAnalytics === true")
+    expect(banner(page)).to_be_hidden()
+    assert consent(page).accepted("marketing") is False
+    assert not ran(page, "jsgShopAds")
+
+    # The separate, explicit switch turns marketing on; that choice stands against the signal.
+    page.get_by_role("contentinfo").get_by_role("link", name="Privacy settings").click()
+    expect(banner(page)).to_be_visible()
+    banner(page).locator('input[role="switch"][value="marketing"]').check()
+    with page.expect_response(lambda r: r.url.endswith("/cookies/save/")):
+        banner(page).get_by_role("button", name="Save my choices").click()
+    page.wait_for_function("() => window.jsgShopAds === true")
     assert "_adclick" in cookies(page)
-    assert sorted(ledger()[1:]) == [
-        ("analytics", "given", "banner"),
-        ("marketing", "given", "banner"),
-    ]
+    assert ledger()[2:] == [("analytics", "given", "banner"), ("marketing", "given", "banner")]
 
     page.reload()
     page.wait_for_function("() => window.jsgShopAds === true")
     expect(banner(page)).to_be_hidden()
     assert consent(page).accepted("marketing") is True
-    assert "_adclick" in cookies(page)
     assert [r for r in ledger() if r[1] == "signal"] == [("marketing", "signal", "gpc")]
 
 
-def test_an_explicit_choice_sent_with_the_first_gpc_signal_stands(new_page):
+def test_accept_all_sent_with_the_first_gpc_signal_leaves_marketing_off(new_page):
     from playwright.sync_api import expect
 
     page = new_page()
     page.goto("/")  # no signal yet: a page from a cache, or GPC switched on after it loaded
     wait_for_banner_script(page)
+    expect(banner(page).get_by_role("button", name="Accept all", exact=True)).to_be_visible()
     page.set_extra_http_headers({"Sec-GPC": "1"})
-    banner(page).get_by_role("button", name="Accept all").click()
+    page.add_init_script(GPC_SCRIPT)
+    page.reload()  # a GPC browser: a page drawn from a cache still shows the signal's wording
+    wait_for_banner_script(page)
+    with page.expect_response(lambda r: r.url.endswith("/cookies/accept/")):
+        banner(page).get_by_role("button", name="Accept all except marketing").click()
     expect(banner(page)).to_be_hidden()
-    page.wait_for_function("() => window.jsgShopAds === true")
-    assert consent(page).accepted("marketing") is True
+    page.wait_for_function("() => window.jsgShopAnalytics === true")
+    assert consent(page).accepted("marketing") is False
 
     page.reload()
     page.wait_for_load_state("networkidle")
-    assert consent(page).accepted("marketing") is True, ledger()
-    assert ran(page, "jsgShopAds")
+    expect(banner(page)).to_be_hidden()
+    assert consent(page).accepted("marketing") is False, ledger()
+    assert not ran(page, "jsgShopAds")
 
 
 def test_gated_tags_run_only_after_accept_all_without_a_reload(browser_page):

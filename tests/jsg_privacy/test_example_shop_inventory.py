@@ -72,7 +72,7 @@ def test_the_transfer_to_china_names_its_safeguard(notice):
 def test_the_notice_page_reads_as_the_shops_notice(client, db):
     page = client.get(reverse("jsg_privacy:notice")).content.decode()
     assert "JSG Metering Solutions Ltd is the controller" in page
-    assert "Suppliers and manufacturers in China (CN)" in page
+    assert "<strong>Suppliers and manufacturers in China</strong>" in page
     assert "<code>sessionid</code>" in page
 
 
@@ -96,15 +96,20 @@ PROMISES = {
     "000 §1.2 the source of the data": "you, your employer, an agent acting for you",
     "000 §1.2 MPAN and meter": "MPAN core, meter serial number",
     "000 §1.3 payment information": "Card numbers never reach us: our payment providers handle them.",
-    "000 §1.3.1 payment providers": "Stripe, Inc. (US) — transfer outside the UK/EEA protected by "
-    "the UK Extension to the EU-US Data Privacy Framework",
+    "000 §1.3.1 payment providers": "Stripe, Inc. — takes your payments. Processes card payments "
+    "and refunds; card details go from your browser to Stripe and never reach us. What it "
+    "receives: Transaction data. Where: the United States, outside the UK. Your data is protected "
+    "there by the UK Extension to the EU-US Data Privacy Framework.",
     "000 §1.4 correspondence": "What you write to us and its metadata: enquiries, quote requests, "
     "support requests.",
     "000 §1.4 transactional messages": "Running your account, quoting, taking and delivering "
     "orders, installation and transactional messages such as order confirmations and appointment "
     "reminders.",
-    "000 §1.5 group companies": "Our group companies (GB). Our subsidiaries, ultimate holding "
-    "company and its subsidiaries.",
+    "000 §1.5 group companies": "Our group companies — a company in our group. These are: JSG "
+    "Group Holdings Ltd (demo), our holding company; JSG Installations Ltd (demo), which fits the "
+    "meters we sell. Our subsidiaries, ultimate holding company and its subsidiaries.",
+    "000 §1.5 partners by name": "These are: Essex Energy Monitoring Ltd (demo); Meterline "
+    "Distribution Ltd (demo).",
     "000 §1.5 data from partners": "Data about you that we receive from third-party services, our "
     "group companies and channel partners, or the person who ordered for you.",
     "000 §1.5 passing details to partners": "Only if you tick the separate box: selected suppliers "
@@ -118,8 +123,10 @@ PROMISES = {
     "000 §2.3 legal claims": "Establishing, exercising or defending legal claims",
     "000 §2.4 marketing": "E-mails about new products, features and offers, and advertising on "
     "other websites. You can withdraw at any time, from your account or any message.",
-    "000 §2.5 transfers to China": "Suppliers and manufacturers in China (CN) — transfer outside "
-    "the UK/EEA protected by standard contractual clauses with the UK Addendum.",
+    "000 §2.5 transfers to China": "Suppliers and manufacturers in China — works for us and only "
+    "on our instructions. Only to the extent needed to meet our service obligations. What it "
+    "receives: Use of our services. Where: China, outside the UK. Your data is protected there by "
+    "standard contractual clauses with the UK Addendum.",
     "000 §3.1 storage": "Personal data is stored in access-controlled UK data centres and sent "
     "only over TLS.",
     "002 encrypted records": "These details are stored encrypted, under keys kept apart from the "

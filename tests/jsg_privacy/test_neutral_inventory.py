@@ -314,3 +314,19 @@ def test_a_feature_switched_off_and_on_again_keeps_its_place_in_the_notice_and_e
         with override_settings(JSG_PRIVACY_USAGE_LOGGING=False):
             assert "jsg_privacy.UsageEvent" not in registry.sources
         assert list(registry.sources) == before
+
+
+def test_the_plain_shops_notice_reads_plainly_and_uses_no_internal_terms(minimal_shop, client):
+    from django.core.cache import cache
+
+    from tests.jsg_privacy.readability import flesch_reading_ease, internal_terms, text_of
+
+    cache.clear()
+    page = client.get(reverse("jsg_privacy:notice")).content.decode()
+    article = re.search(r"<article\b.*</article>", page, re.S).group(0)
+    assert internal_terms(text_of(article, drop_code=True)) == []
+    summary = re.search(r'<section class="jsg-privacy__summary".*?</section>', article, re.S)
+    assert flesch_reading_ease(text_of(summary.group(0))) >= 60
+    # A plain shop names no group company or partner, and no firm but the courts gets data.
+    assert "other firm" not in summary.group(0)
+    assert "No decision about you is made by a computer alone." in summary.group(0)

@@ -72,8 +72,11 @@ def test_a_transfer_shows_its_country_and_safeguard(client):
         retention = privacy.Retention(anchor="closed_at")
 
     page = client.get(reverse("jsg_privacy:notice")).content.decode()
-    assert "Suppliers and manufacturers in China (CN)" in page
-    assert "standard contractual clauses with the UK Addendum" in page
+    assert "<strong>Suppliers and manufacturers in China</strong>" in page
+    assert (
+        "Where: China, outside the UK. Your data is protected there by standard contractual "
+        "clauses with the UK Addendum." in page
+    )
 
 
 def test_the_second_render_of_a_version_runs_no_queries(client, django_assert_num_queries):
@@ -248,3 +251,37 @@ def test_a_source_naming_its_purposes_serves_those_only(client, settings):
     # usage data serves it: the tickets and the staff access log name security only.
     assert "analytics" in registry.purposes_in_use
     assert [p["key"] for p in usage["purposes"]] == ["security"]
+
+
+def test_a_version_published_before_the_plain_language_layout_is_shown_as_it_was(client):
+    """Its content has no summary: it is drawn with the layout it was published with."""
+    old = {
+        "language": "en",
+        "role": "controller",
+        "controller": {"name": "JSG Metering Solutions Ltd", "privacy_manager": {}},
+        "supervisory_authority": {"name": "Information Commissioner's Office"},
+        "clients": [],
+        "categories": [
+            {
+                "key": "account",
+                "label": "Account data",
+                "description": "Your name.",
+                "collected": [{"source": "Your account", "fields": ["email"]}],
+                "origins": [],
+                "purposes": [],
+                "recipients": [],
+                "retention": [{"source": "Your account", "rule": "Kept for 3 years."}],
+            }
+        ],
+        "transfers": [],
+        "cookies": [],
+        "cookie_exceptions": [],
+        "security": {"measures": [], "encrypted": []},
+        "rights": [],
+        "response_time": "",
+        "complaints": {},
+    }
+    NoticeVersion.objects.create(digest="a" * 64, language="en", content=old)
+    page = client.get(reverse("jsg_privacy:notice-version", args=["a" * 64])).content.decode()
+    assert "Your account: Kept for 3 years." in page
+    assert "In short" not in page

@@ -11,5 +11,6 @@
   });
   const c = document.documentElement.classList, keys = Object.keys(V);
   if (keys.length && keys.every((k) => k in s)) c.add("jsg-cb-decided");
-  if (gpc) c.add("jsg-cb-gpc");
+  // The server saw Sec-GPC (the cookie says so), or the browser says so itself (a cached page).
+  if (gpc || navigator.globalPrivacyControl === true) c.add("jsg-cb-gpc");
 })();

@@ -40,14 +40,16 @@ def notice(audit: Audit) -> Result:
     if not controller["name"]:
         findings.problem('no controller name (JSG_PRIVACY_CONTROLLER["name"])')
     wanted += [("controller", controller["name"]), ("controller's contact", controller["email"])]
-    for category in about["categories"]:
-        for purpose in category["purposes"]:
-            wanted.append(("purpose", purpose["label"]))
-            wanted.append((f"basis of {purpose['label']}", purpose["basis_label"]))
-        for recipient in category["recipients"]:
-            wanted.append(("recipient", recipient["name"]))
-        for retention in category["retention"]:
-            wanted.append(("retention", retention["rule"]))
+    for use in about["uses"]:
+        wanted.append(("purpose", use["label"]))
+        wanted.append((f"basis of {use['label']}", use["basis_label"]))
+    for recipient in about["recipients"]:
+        wanted.append(("recipient", recipient["name"]))
+        wanted += [(f"member of {recipient['name']}", name) for name in recipient["members"]]
+    for kept in about["kept"]:
+        wanted.append(("retention", kept["period"]))
+        if kept["on_erasure"]:
+            wanted.append(("what erasure keeps", kept["on_erasure"]))
     for transfer in about["transfers"]:
         wanted.append(("transfer", transfer["name"]))
         wanted.append((f"safeguard for {transfer['name']}", transfer["safeguard_label"]))

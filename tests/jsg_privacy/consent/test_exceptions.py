@@ -68,7 +68,7 @@ def test_visitors_elsewhere_are_still_asked(client, settings):
 
 def test_one_click_objection_from_the_notice_deletes_the_cookies_and_is_ledgered(client, uk):
     notice = client.get(reverse("jsg_privacy:notice"))
-    assert "statistical exception (PECR Sch. A1)" in notice.text  # the cookie table's route
+    assert "No: on unless you object (UK only)" in notice.text  # the cookie table's route
     assert "Object to Analytics cookies" in notice.text
     token = re.search(r'name="token" value="([^"]+)"', notice.text).group(1)
 

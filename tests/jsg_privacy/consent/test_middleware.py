@@ -83,13 +83,47 @@ def test_a_signed_in_customers_signal_is_recorded_once_under_their_key(client):
 
 def test_an_explicit_choice_after_gpc_stands(client):
     client.get("/", **GPC)
-    client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"}, **GPC)
+    client.post(reverse("jsg_privacy:cookies-save"), {"groups": ["analytics", "marketing"]}, **GPC)
     status = client.get(reverse("jsg_privacy:cookies-status"), **GPC).json()
     assert {g["key"]: g["accepted"] for g in status["groups"]}["marketing"] is True
     # The signal honoured on the first request is recorded before the choice that overrides it.
     assert list(
         ConsentRecord.objects.filter(purpose="marketing").values_list("action", flat=True)
     ) == ["signal", "given"]
+
+
+def test_accept_all_after_gpc_leaves_marketing_off_as_its_label_says(client):
+    client.get("/", **GPC)
+    response = client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"}, **GPC)
+    assert response.status_code == 302
+    status = client.get(reverse("jsg_privacy:cookies-status"), **GPC).json()
+    assert {g["key"]: g["accepted"] for g in status["groups"]} == {
+        "analytics": True,
+        "marketing": False,
+    }
+    assert list(ConsentRecord.objects.values_list("purpose", "action")) == [
+        ("marketing", "signal"),
+        ("analytics", "given"),
+    ]
+    # The same holds once the signal is only in the cookie (a request without the header).
+    client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"})
+    assert client.get(reverse("jsg_privacy:cookies-status")).json()["gpc"] is True
+    assert not ConsentRecord.objects.filter(purpose="marketing", action="given").exists()
+    # The cookie settings page, drawn for this visitor, names the button for what it does.
+    page = client.get(reverse("jsg_privacy:cookies")).content.decode()
+    assert 'type="submit">Accept all except marketing</button>' in page
+    assert 'type="submit">Accept all</button>' not in page
+    css = client.get(reverse("jsg_privacy:cookies-state-css")).content.decode()
+    assert ".jsg-cb__no-gpc{display:none}.jsg-cb__if-gpc{display:inline}" in css
+
+
+def test_accept_all_without_gpc_accepts_every_group(client):
+    client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"})
+    status = client.get(reverse("jsg_privacy:cookies-status")).json()
+    assert all(g["accepted"] for g in status["groups"])
+    assert status["gpc"] is False
+    page = client.get(reverse("jsg_privacy:cookies")).content.decode()
+    assert 'type="submit">Accept all</button>' in page
 
 
 def test_logging_in_links_the_visitors_choices_to_the_account(client):
@@ -116,8 +150,23 @@ def test_choices_of_a_logged_in_customer_are_recorded_under_their_key(client):
 
 
 def test_a_choice_sent_with_the_first_gpc_signal_stands(client):
-    client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"}, **GPC)
+    client.post(reverse("jsg_privacy:cookies-save"), {"groups": ["analytics", "marketing"]}, **GPC)
     client.get("/", **GPC)
     status = client.get(reverse("jsg_privacy:cookies-status"), **GPC).json()
     assert {g["key"]: g["accepted"] for g in status["groups"]}["marketing"] is True
     assert not ConsentRecord.objects.filter(action="signal").exists()
+
+
+def test_accept_all_sent_with_the_first_gpc_signal_lets_the_signal_refuse_marketing(client):
+    client.post(reverse("jsg_privacy:cookies-accept"), {"all": "1"}, **GPC)
+    client.get("/", **GPC)
+    status = client.get(reverse("jsg_privacy:cookies-status"), **GPC).json()
+    assert status["decided"] is True  # the banner does not come back
+    assert {g["key"]: g["accepted"] for g in status["groups"]} == {
+        "analytics": True,
+        "marketing": False,
+    }
+    assert list(ConsentRecord.objects.values_list("purpose", "action", "channel")) == [
+        ("marketing", "signal", "gpc"),
+        ("analytics", "given", "banner"),
+    ]

@@ -223,12 +223,11 @@ def test_retention_says_why_it_skips_a_source_whose_anonymised_rows_are_all_encr
 
 def test_the_privacy_notice_tells_customers_which_details_are_stored_encrypted(client):
     page = client.get(reverse("jsg_privacy:notice")).content.decode()
-    section = page[page.index('<section id="security">') :]
-    section = section[: section.index("</section>")]
-    assert "How we keep your data safe" in section
+    section = page[page.index("How we keep your data safe") :]
+    section = section[: section.index("</details>")]
     assert (
-        "Orders: email, full name, phone, address line 1, address line 2, town or city, postcode"
-        in section
+        "<strong>Orders</strong>: e-mail address, full name, phone, address line 1, address line "
+        "2, town or city, postcode" in section
     )
     assert "Payment card details never reach our systems" in section
 

@@ -35,6 +35,7 @@ LAYERS = {
     "notifiers": 3,
     # The notice is built from the declarations alone; exports and the ledger cite its text.
     "notice.content": 3,
+    "notice.plain": 3,
     "notice.rights": 3,
     "notice.record": 3,
     "notice.versions": 3,
