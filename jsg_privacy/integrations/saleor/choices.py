@@ -38,6 +38,7 @@ from jsg_privacy.consent import ledger
 from jsg_privacy.consent.models import Action, Channel
 from jsg_privacy.crypto import subjects
 from jsg_privacy.integrations.saleor.conf import saleor_settings
+from jsg_privacy.integrations.saleor.erasure import PSEUDONYM_DOMAIN
 from jsg_privacy.integrations.saleor.models import ChoicesSeen, Installation
 from jsg_privacy.marketing import api, choices, wording
 from jsg_privacy.marketing.choices import Person
@@ -86,6 +87,8 @@ def record(
     """Record the boxes in ``raw`` (the metadata value) for the owner of ``email``."""
     if raw is None or not email:
         return  # no boxes shown (or nobody to record them for yet: a checkout without e-mail)
+    if email.endswith("@" + PSEUDONYM_DOMAIN):
+        return  # a checkout pseudonymised on erasure (Saleor 3.22): it is nobody's choice
     try:
         found, ignored = read(raw)
     except InvalidChoices as error:

@@ -137,7 +137,15 @@ def _statements(
     notes = keys(Leftover.Kind.CUSTOMER_NOTE, "Order", quote=True)
     if notes:
         listed = ", ".join(notes)
-        sql.append(f"UPDATE order_order SET customer_note = '' WHERE id IN ({listed});")  # noqa: S608
+        # Saleor's order search index (``search_vector``) holds the note's words too, and only
+        # Saleor re-indexes an order: its words are taken out of the index with the note (the
+        # right-hand sides read the row as it was). A word the order holds elsewhere as well (its
+        # city, say) goes too: the order is no longer found by it, and nothing is lost.
+        sql.append(
+            "UPDATE order_order SET search_vector = ts_delete(search_vector, "  # noqa: S608
+            "tsvector_to_array(to_tsvector('simple', customer_note))), customer_note = '' "
+            f"WHERE id IN ({listed});"
+        )
     events = keys(Leftover.Kind.ORDER_EVENT, "OrderEvent", quote=False)
     if events:
         sql.append(

@@ -132,6 +132,23 @@ CHECKOUT_DELETE = """mutation CheckoutDelete($id: ID!) {
   checkoutDelete(id: $id) { errors { field code } }
 }"""
 
+#: Saleor 3.22 has no ``checkoutDelete``: an erased guest's checkout is pseudonymised instead, as
+#: its orders are, until Saleor deletes it when it expires.
+CHECKOUT_EMAIL_UPDATE = """mutation CheckoutPseudonymise($id: ID!, $email: String!) {
+  checkoutEmailUpdate(id: $id, email: $email) { errors { field code } }
+}"""
+
+#: The rules off: the erased address is not one Saleor would format.
+UNCHECKED = "validationRules: {checkRequiredFields: false, checkFieldsFormat: false, enableFieldsNormalization: false}"
+
+CHECKOUT_BILLING_ADDRESS_UPDATE = f"""mutation CheckoutBillingAddressErase($id: ID!, $address: AddressInput!) {{
+  checkoutBillingAddressUpdate(id: $id, billingAddress: $address, {UNCHECKED}) {{ errors {{ field code }} }}
+}}"""
+
+CHECKOUT_SHIPPING_ADDRESS_UPDATE = f"""mutation CheckoutShippingAddressErase($id: ID!, $address: AddressInput!) {{
+  checkoutShippingAddressUpdate(id: $id, shippingAddress: $address, {UNCHECKED}) {{ errors {{ field code }} }}
+}}"""
+
 ADDRESS_DELETE = """mutation AddressDelete($id: ID!) {
   addressDelete(id: $id) { errors { field code } }
 }"""

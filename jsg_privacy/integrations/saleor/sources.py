@@ -549,20 +549,44 @@ class CheckoutSource(SaleorSource):
             except SaleorError as error:
                 if "GraphQLError" not in error.codes:
                     raise
-                erasure.note(
-                    str(
-                        _(
-                            "%(count)d Saleor checkout(s) left to expire: this Saleor has no "
-                            "checkoutDelete (3.23+)."
-                        )
-                        % {"count": len(checkouts)}
-                    )
-                )
-                return 0
+                return self._pseudonymise(client, identity, checkouts)
             deleted += 1
         if deleted:
             erasure.note(str(_("%(count)d Saleor checkout(s) deleted.") % {"count": deleted}))
         return deleted
+
+    def _pseudonymise(
+        self, client: Client, identity: Identity, checkouts: list[dict[str, Any]]
+    ) -> int:
+        """Saleor 3.22 has no ``checkoutDelete``: each checkout gets the orders' pseudonym and
+        erased addresses (nothing of them is kept: a checkout is no sale), and Saleor deletes it
+        when it expires."""
+        email = erasure.pseudonym(identity.emails[0])
+        for checkout in checkouts:
+            client.mutate(queries.CHECKOUT_EMAIL_UPDATE, {"id": checkout["id"], "email": email})
+            for kind, mutation in (
+                ("billingAddress", queries.CHECKOUT_BILLING_ADDRESS_UPDATE),
+                ("shippingAddress", queries.CHECKOUT_SHIPPING_ADDRESS_UPDATE),
+            ):
+                if checkout.get(kind):
+                    address = erasure.scrubbed_address(checkout[kind], keep=())
+                    del address["skipValidation"]  # an order's; a checkout's rules are off instead
+                    client.mutate(mutation, {"id": checkout["id"], "address": address})
+            keys = erasure.removable_metadata(checkout)
+            if keys:
+                client.mutate(queries.DELETE_PRIVATE_METADATA, {"id": checkout["id"], "keys": keys})
+        if checkouts:
+            erasure.note(
+                str(
+                    _(
+                        "%(count)d Saleor checkout(s) pseudonymised (this Saleor has no "
+                        "checkoutDelete, 3.23+): e-mail address, names, street and phone "
+                        "cleared, private metadata removed; Saleor deletes them when they expire."
+                    )
+                    % {"count": len(checkouts)}
+                )
+            )
+        return len(checkouts)
 
 
 class GiftCardSource(SaleorSource):

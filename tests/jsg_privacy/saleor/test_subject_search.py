@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from jsg_privacy.integrations.saleor import sources
 from jsg_privacy.integrations.saleor.erasure import pseudonym
@@ -164,7 +165,7 @@ def test_the_orphans_command_clears_what_the_api_allows_and_prints_sql_for_the_r
     call_command("privacy_saleor_orphans", "--clear")
     out = capsys.readouterr().out
     # The order's primary key from its global id (a UUID in Saleor; "Order:1" in the fake store).
-    assert "UPDATE order_order SET customer_note = '' WHERE id IN ('1');" in out
+    assert "customer_note = '' WHERE id IN ('1');" in out
     assert "UPDATE order_orderevent SET parameters = parameters - 'email' - 'message' " in out
     assert "WHERE id IN (12, 22);" in out
     assert f"'{OLD}'" in out
@@ -176,6 +177,49 @@ def test_the_orphans_command_clears_what_the_api_allows_and_prints_sql_for_the_r
     call_command("privacy_saleor_orphans", "--done")
     assert not Leftover.objects.exists()
     assert "Nothing of an erased customer is left" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Saleor's database is PostgreSQL: the SQL is its"
+)
+def test_the_printed_sql_takes_the_note_out_of_saleors_order_search_too(
+    ann, deliver, saleor, capsys
+):
+    # Found on a real Saleor 3.23: the order's search index (search_vector) holds the customer
+    # note's words, so clearing the note alone left "Patel" finding the erased order in the
+    # dashboard's order search. The statement runs here on a table shaped like Saleor's.
+    user, _, _ = ann
+    deliver(user_event("AccountDeleteRequested", user))
+    saleor.delete_user(user["id"])
+    deliver(user_event("AccountDeleted", user))
+    call_command("privacy_saleor_orphans", "--clear")
+    statement = next(
+        line for line in capsys.readouterr().out.splitlines() if "customer_note = ''" in line
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE order_order "
+            "(id text PRIMARY KEY, customer_note text NOT NULL, search_vector tsvector)"
+        )
+        # As Saleor indexes it: the number, the (pseudonymised) e-mail, the note, the address.
+        cursor.execute(
+            "INSERT INTO order_order VALUES ('1', %s, to_tsvector('simple', %s)), "
+            "('2', 'Ring twice', to_tsvector('simple', 'Ring twice Leeds'))",
+            [
+                "Leave it with Mrs Patel at no. 4",
+                "21 erased@erased.invalid Leave it with Mrs Patel at no. 4 Leeds LS1",
+            ],
+        )
+        cursor.execute(statement)
+        cursor.execute("SELECT id, customer_note, search_vector::text FROM order_order ORDER BY id")
+        (_, note, index), other = cursor.fetchall()
+        cursor.execute("DROP TABLE order_order")
+    assert note == ""
+    assert "patel" not in index
+    assert "leave" not in index
+    assert "leeds" in index  # the rest of the index stays: the order is still found by its city
+    assert "erased@erased.invalid" in index
+    assert other == ("2", "Ring twice", "'leeds':3 'ring':1 'twice':2")  # another order: untouched
 
 
 def test_the_app_deletes_the_account_s_addresses_before_the_account(installation, saleor):
