@@ -52,9 +52,29 @@
         grant((k) => on[k] === true);
       }).catch(() => {});
   }
+  // Keyboard: the second layer ("Choose") takes focus when it opens; Escape closes it, then the
+  // banner, recording nothing; focus goes back to the control that opened them.
+  const layer = b.querySelector("details"), summary = b.querySelector("summary");
+  let opener = null;
+  const firstChoice = () => layer.querySelector("input:not([type=hidden]), button");
+  const restore = () => {
+    const to = opener && opener.isConnected ? opener : null;
+    opener = null;
+    if (to && !b.contains(to)) to.focus();
+  };
+  const hide = () => { const inside = b.contains(d.activeElement); show(false); if (inside) restore(); };
+  layer.addEventListener("toggle", () => {
+    if (layer.open && b.contains(d.activeElement)) firstChoice().focus();
+  });
+  b.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    if (layer.open && !(opener && !b.contains(opener))) { layer.open = false; summary.focus(); }
+    else { layer.open = false; hide(); }
+  });
   const close = b.querySelector(".jsg-cb__close");
   close.hidden = false;
-  close.onclick = () => show(false);
+  close.onclick = hide;
   const send = (f, body) => fetch(f.action, { method: "POST", body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
   d.addEventListener("submit", async (e) => {
     const f = e.target;
@@ -69,7 +89,7 @@
     if (!r.ok) { f.submit(); return; }  // let the server explain, as without JavaScript
     const s = apply();
     d.querySelectorAll('.jsg-cb-form input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
-    show(false);
+    hide();
     d.dispatchEvent(new CustomEvent("jsg:consent", { detail: s }));
   });
   d.addEventListener("click", (e) => {
@@ -78,8 +98,9 @@
     e.preventDefault();
     const s = read();
     b.querySelectorAll('input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
+    opener = a;
     show(true);
-    b.querySelector("details").open = true;
-    b.querySelector("summary").focus();
+    layer.open = true;
+    firstChoice().focus();
   });
 })();
