@@ -50,7 +50,6 @@ LINK = re.compile(r"https?://\S+?(/privacy/\S+?/)\s")
 # fix (the lead flips these to plain tests after the merge).
 REWRITTEN = {
     "notice": "being rewritten in wave3-notice",
-    "export": "being rewritten in wave3-export",
 }
 
 # URL names that are no page a person reads, with the reason.
@@ -90,10 +89,12 @@ class Visit:
     then: Callable[[Any], None] | None = None
 
 
-def press(label: str, **options: Any) -> Callable[[Any], None]:
+def press(label: str, *, then_shows: str) -> Callable[[Any], None]:
+    """Press the button ``label``; the page it leads to shows the text ``then_shows``."""
+
     def action(page: Any) -> None:
-        page.get_by_role("button", name=label, **options).click()
-        page.wait_for_load_state()
+        page.get_by_role("button", name=label).click()
+        page.get_by_text(then_shows).first.wait_for()
 
     return action
 
@@ -218,7 +219,7 @@ def confirm_page(live_server: Any, settings: Any) -> Visit:
 def confirmed_page(live_server: Any, settings: Any) -> Visit:
     return Visit(
         marketing_confirm_link(live_server.url, settings),
-        then=press("Yes, send me news and offers"),
+        then=press("Yes, send me news and offers", then_shows="you are subscribed"),
     )
 
 
@@ -238,11 +239,9 @@ def address_link(live_server: Any, settings: Any) -> Visit:
 
 
 PAGES: dict[str, Page] = {
-    "notice": Page(at("/privacy/notice/"), ("jsg_privacy:notice",), "notice"),
-    "notice history": Page(
-        at("/privacy/notice/versions/"), ("jsg_privacy:notice-history",), "notice"
-    ),
-    "notice version": Page(notice_version, ("jsg_privacy:notice-version",), "notice"),
+    "notice": Page(at("/privacy/notice/"), ("jsg_privacy:notice",)),
+    "notice history": Page(at("/privacy/notice/versions/"), ("jsg_privacy:notice-history",)),
+    "notice version": Page(notice_version, ("jsg_privacy:notice-version",)),
     "cookie settings": Page(at("/privacy/cookies/"), ("jsg_privacy:cookies",)),
     "cookie settings, UK": Page(uk_cookie_settings),
     "cookie objection sent": Page(
@@ -255,7 +254,11 @@ PAGES: dict[str, Page] = {
     "unsubscribe": Page(
         lambda ls, s: Visit(unsubscribe_path(EMAIL)), ("jsg_privacy:marketing:unsubscribe",)
     ),
-    "unsubscribed": Page(lambda ls, s: Visit(unsubscribe_path(EMAIL), then=press("Unsubscribe"))),
+    "unsubscribed": Page(
+        lambda ls, s: Visit(
+            unsubscribe_path(EMAIL), then=press("Unsubscribe", then_shows="You are unsubscribed")
+        )
+    ),
     "unsubscribe, forged link": Page(at("/privacy/marketing/unsubscribe/forged/")),
     "marketing confirm": Page(confirm_page, ("jsg_privacy:marketing:confirm",)),
     "marketing confirmed": Page(confirmed_page),
@@ -263,17 +266,29 @@ PAGES: dict[str, Page] = {
     "pay, unavailable": Page(lambda ls, s: unavailable_pay_page(s)),
     "your data": Page(signed_in("/privacy/requests/"), ("jsg_privacy:requests:your-data",)),
     "your data, export asked": Page(
-        signed_in("/privacy/requests/", then=press("Download my data"))
+        signed_in(
+            "/privacy/requests/", then=press("Download my data", then_shows="preparing a copy")
+        )
     ),
     "erase": Page(signed_in("/privacy/requests/erase/"), ("jsg_privacy:requests:erase",)),
     "new request": Page(at("/privacy/requests/new/"), ("jsg_privacy:requests:new",)),
-    "new request, errors": Page(at("/privacy/requests/new/", then=press("Send my request"))),
+    "new request, errors": Page(
+        at(
+            "/privacy/requests/new/",
+            then=press("Send my request", then_shows="This field is required"),
+        )
+    ),
     "request sent": Page(at("/privacy/requests/new/sent/"), ("jsg_privacy:requests:sent",)),
     "marketing stopped": Page(
         at("/privacy/requests/new/stopped/"), ("jsg_privacy:requests:stopped",)
     ),
     "verify": Page(lambda ls, s: Visit(verify_link()), ("jsg_privacy:requests:verify",)),
-    "verified": Page(lambda ls, s: Visit(verify_link(), then=press("Yes, I made this request"))),
+    "verified": Page(
+        lambda ls, s: Visit(
+            verify_link(),
+            then=press("Yes, I made this request", then_shows="your request is confirmed"),
+        )
+    ),
     "verify, forged link": Page(at("/privacy/requests/verify/forged/")),
     "complain": Page(at("/privacy/requests/complain/"), ("jsg_privacy:requests:complain",)),
     "complaint received": Page(
