@@ -368,3 +368,32 @@ def test_a_data_request_by_keyboard(browser_page):
     case = Case.objects.get()
     assert case.email == "amelia.hughes@example.net"
     assert mail.outbox[-1].to == ["amelia.hughes@example.net"]
+
+
+OBSCURED = """() => {
+    const e = document.activeElement, b = document.getElementById('jsg-cb');
+    if (!e || e === document.body || b.contains(e)) return null;
+    const r = e.getBoundingClientRect(), q = b.getBoundingClientRect();
+    return r.bottom > q.top && r.top < q.bottom && r.right > q.left && r.left < q.right;
+}"""
+
+
+@pytest.mark.parametrize("url", ["/", "/privacy/requests/new/", "/privacy/cookies/"])
+def test_focus_is_never_hidden_under_the_banner_on_a_phone(browser_page, url):
+    """WCAG 2.2 "Focus not obscured": tabbing through a page while the banner is open (it covers
+    the lower part of a phone's screen), each focused element is scrolled clear of the banner."""
+    ProductFactory.create_batch(4)  # a home page long enough to scroll
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(url)
+    wait_for_banner_script(page)
+    hidden = []
+    for _ in range(MOST_TABS):
+        page.keyboard.press("Tab")
+        if in_banner(page):
+            break
+        if page.evaluate(OBSCURED):
+            hidden.append(focused(page))
+    else:
+        raise AssertionError("Tab never reached the cookie banner")
+    assert hidden == []

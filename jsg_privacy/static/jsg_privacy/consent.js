@@ -29,7 +29,20 @@
       for (let i = store.length - 1; i >= 0; i--) if (pats.some((r) => r.test(store.key(i)))) store.removeItem(store.key(i));
     }
   };
-  const show = (on) => { b.style.display = on ? "block" : "none"; };
+  // While the banner shows, what takes keyboard focus is scrolled above it, never under it; a
+  // spacer as tall as the banner lets the end of the page scroll clear of it too.
+  const spacer = d.createElement("div");
+  spacer.setAttribute("aria-hidden", "true");
+  b.after(spacer);
+  const pad = () => {
+    const r = b.getBoundingClientRect(), h = r.height ? Math.max(0, innerHeight - r.top) + 8 : 0;
+    d.documentElement.style.scrollPaddingBottom = h ? h + "px" : "";
+    spacer.style.height = h + "px";
+  };
+  const show = (on) => { b.style.display = on ? "block" : "none"; pad(); };
+  pad();
+  addEventListener("resize", pad);
+  if (window.ResizeObserver) new ResizeObserver(pad).observe(b);
   const apply = () => {
     const s = read();
     activate(s);
