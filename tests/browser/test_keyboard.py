@@ -17,7 +17,7 @@ from django.core import mail
 
 from example_shop.factories import ProductFactory
 from example_shop.orders.models import Order
-from jsg_privacy.consent import state
+from jsg_privacy.consent import groups, state
 from jsg_privacy.consent.models import ConsentRecord
 from jsg_privacy.requests.models import Case
 from tests.browser.test_consent_banner import (
@@ -31,8 +31,9 @@ from tests.browser.test_consent_banner import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ANALYTICS = "Understanding how our website is used"
-MARKETING = "Sending you news and offers"
+# The example shop's cookie groups, by key: their switches are named by the groups' labels.
+ANALYTICS = "analytics"
+MARKETING = "marketing"
 MOST_TABS = 80  # more than any page here has stops before the place a test goes to
 
 
@@ -98,10 +99,10 @@ def in_choices(page: Any) -> bool:
     return page.evaluate("() => document.activeElement.closest('details.jsg-cb__choose') !== null")
 
 
-def is_switch(stop: str, label: str, *, checked: bool | None = None) -> bool:
-    """Whether ``stop`` is the switch whose name starts with ``label`` (its description follows),
-    switched on or off as ``checked`` says (either, if None)."""
-    if not stop.startswith(f'switch "{label}'):
+def is_switch(stop: str, group: str, *, checked: bool | None = None) -> bool:
+    """Whether ``stop`` is the switch of cookie group ``group`` (its name: the group's label, then
+    its description), switched on or off as ``checked`` says (either, if None)."""
+    if not stop.startswith(f'switch "{groups.by_key()[group].label}'):
         return False
     return checked is None or stop.endswith("[checked]") == checked
 
