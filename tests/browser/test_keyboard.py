@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 
-from example_shop.factories import ProductFactory
+from example_shop.factories import ProductFactory, UserFactory
 from example_shop.orders.models import Order
 from jsg_privacy.consent import groups, state
 from jsg_privacy.consent.models import ConsentRecord
@@ -281,6 +282,34 @@ def test_the_cookie_settings_page_by_keyboard(browser_page):
         ("analytics", "given", "preferences"),
         ("marketing", "refused", "preferences"),
     ]
+
+
+def test_the_marketing_preferences_page_by_keyboard(browser, live_server):
+    """A signed-in customer ticks a box with Space and saves with Enter; the page says so."""
+    from playwright.sync_api import expect
+
+    customer = UserFactory()
+    client = Client()
+    client.force_login(customer)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    session = client.cookies["sessionid"].value
+    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto("/privacy/marketing/preferences/")
+        skip_to_main(page)
+        box = tab_until(page, lambda stop: stop.startswith("checkbox"))[-1]
+        assert "[checked]" not in box
+        page.keyboard.press("Space")
+        assert focused(page) == box + " [checked]"
+        tab_until(page, 'button "Save my choices"')
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("Your choices have been saved.")
+        (record,) = ConsentRecord.objects.exclude(medium="")
+        assert (record.action, record.channel) == ("given", "preferences")
+    finally:
+        context.close()
 
 
 def type_into(page: Any, label: str, text: str) -> None:
