@@ -68,22 +68,24 @@
   // Keyboard: the second layer ("Choose") takes focus when it opens; Escape closes it, then the
   // banner, recording nothing; focus goes back to the control that opened them.
   const layer = b.querySelector("details"), summary = b.querySelector("summary");
-  let opener = null;
+  let opener = null;  // the "Privacy settings" link that reopened the banner, if one did
   const firstChoice = () => layer.querySelector("input:not([type=hidden]), button");
-  const restore = () => {
-    const to = opener && opener.isConnected ? opener : null;
+  const hide = () => {
+    const inside = b.contains(d.activeElement);
+    show(false);
+    if (inside && opener && opener.isConnected) opener.focus();
     opener = null;
-    if (to && !b.contains(to)) to.focus();
   };
-  const hide = () => { const inside = b.contains(d.activeElement); show(false); if (inside) restore(); };
   layer.addEventListener("toggle", () => {
     if (layer.open && b.contains(d.activeElement)) firstChoice().focus();
   });
   b.addEventListener("keydown", (e) => {
     if (e.key !== "Escape") return;
     e.preventDefault();
-    if (layer.open && !(opener && !b.contains(opener))) { layer.open = false; summary.focus(); }
-    else { layer.open = false; hide(); }
+    const fromChoose = layer.open && !opener;
+    layer.open = false;
+    if (fromChoose) summary.focus();
+    else hide();
   });
   const close = b.querySelector(".jsg-cb__close");
   close.hidden = false;
