@@ -191,3 +191,36 @@ def check_erasure_journal(
             )
         ]
     return []
+
+
+@register(Tags.templates, "jsg_privacy")
+def check_form_classes(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """E096: ``JSG_PRIVACY_FORM_CLASSES`` names a kind of element the forms do not have, or maps
+    one to something other than a string of class names."""
+    from jsg_privacy.templatetags.jsg_privacy_forms import KINDS
+
+    classes = getattr(settings, PREFIX + "FORM_CLASSES", {})
+    if not isinstance(classes, Mapping):
+        return []  # E001 says so
+    unknown = sorted(str(k) for k in classes if k not in KINDS)
+    not_text = sorted(str(k) for k, v in classes.items() if k in KINDS and not isinstance(v, str))
+    messages: list[CheckMessage] = []
+    if unknown:
+        messages.append(
+            Error(
+                f"{PREFIX}FORM_CLASSES has keys the privacy forms do not use: {', '.join(unknown)}.",
+                hint=f"Use only {', '.join(KINDS)}; see docs/templates.md.",
+                id="jsg_privacy.E096",
+            )
+        )
+    if not_text:
+        messages.append(
+            Error(
+                f"{PREFIX}FORM_CLASSES maps {', '.join(not_text)} to something other than a string.",
+                hint='Give each kind its classes as one string, e.g. {"input": "form-control"}.',
+                id="jsg_privacy.E096",
+            )
+        )
+    return messages

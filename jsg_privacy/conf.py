@@ -122,6 +122,13 @@ class AppSettings(SettingsGroup):
         types=(list, tuple),
         help="The technical and organisational security measures listed in the Art. 30 record.",
     )
+    FORM_CLASSES = Setting[Mapping[str, str]](
+        {},
+        types=Mapping,
+        help="CSS classes of your site's forms, added to the privacy pages' fields and buttons: "
+        '{"input": ..., "textarea": ..., "select": ..., "checkbox": ..., "radio": ..., '
+        '"label": ..., "button": ...}; see docs/templates.md.',
+    )
 
     ENCRYPTION_KEYS = Setting[Sequence[str] | str](
         [],

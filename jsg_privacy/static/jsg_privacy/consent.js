@@ -29,7 +29,20 @@
       for (let i = store.length - 1; i >= 0; i--) if (pats.some((r) => r.test(store.key(i)))) store.removeItem(store.key(i));
     }
   };
-  const show = (on) => { b.style.display = on ? "block" : "none"; };
+  // While the banner shows, what takes keyboard focus is scrolled above it, never under it; a
+  // spacer as tall as the banner lets the end of the page scroll clear of it too.
+  const spacer = d.createElement("div");
+  spacer.setAttribute("aria-hidden", "true");
+  b.after(spacer);
+  const pad = () => {
+    const r = b.getBoundingClientRect(), h = r.height ? Math.max(0, innerHeight - r.top) + 8 : 0;
+    d.documentElement.style.scrollPaddingBottom = h ? h + "px" : "";
+    spacer.style.height = h + "px";
+  };
+  const show = (on) => { b.style.display = on ? "block" : "none"; pad(); };
+  pad();
+  addEventListener("resize", pad);
+  if (window.ResizeObserver) new ResizeObserver(pad).observe(b);
   const apply = () => {
     const s = read();
     activate(s);
@@ -52,9 +65,31 @@
         grant((k) => on[k] === true);
       }).catch(() => {});
   }
+  // Keyboard: the second layer ("Choose") takes focus when it opens; Escape closes it, then the
+  // banner, recording nothing; focus goes back to the control that opened them.
+  const layer = b.querySelector("details"), summary = b.querySelector("summary");
+  let opener = null;  // the "Privacy settings" link that reopened the banner, if one did
+  const firstChoice = () => layer.querySelector("input:not([type=hidden]), button");
+  const hide = () => {
+    const inside = b.contains(d.activeElement);
+    show(false);
+    if (inside && opener && opener.isConnected) opener.focus();
+    opener = null;
+  };
+  layer.addEventListener("toggle", () => {
+    if (layer.open && b.contains(d.activeElement)) firstChoice().focus();
+  });
+  b.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    const fromChoose = layer.open && !opener;
+    layer.open = false;
+    if (fromChoose) summary.focus();
+    else hide();
+  });
   const close = b.querySelector(".jsg-cb__close");
   close.hidden = false;
-  close.onclick = () => show(false);
+  close.onclick = hide;
   const send = (f, body) => fetch(f.action, { method: "POST", body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
   d.addEventListener("submit", async (e) => {
     const f = e.target;
@@ -71,7 +106,7 @@
     if (!r.ok) { if (!f.dataset.inline) f.submit(); return; }
     const s = apply();
     d.querySelectorAll('.jsg-cb-form input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
-    show(false);
+    hide();
     d.dispatchEvent(new CustomEvent("jsg:consent", { detail: s }));
   });
   // Switches inside a shop's own form ({% consent_choices inline=True %}): each one switched is
@@ -99,8 +134,9 @@
     e.preventDefault();
     const s = read();
     b.querySelectorAll('input[name="groups"]').forEach((i) => { i.checked = !!s[i.value]; });
+    opener = a;
     show(true);
-    b.querySelector("details").open = true;
-    b.querySelector("summary").focus();
+    layer.open = true;
+    firstChoice().focus();
   });
 })();
