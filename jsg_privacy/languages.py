@@ -13,7 +13,7 @@ Welsh stands in English.
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -28,7 +28,7 @@ def offered() -> list[tuple[str, str]]:
     Django's default ``LANGUAGES`` lists every language Django speaks, which no shop offers, so a
     project that does not set ``LANGUAGES`` (or sets one) gets no switcher.
     """
-    if not settings.is_overridden("LANGUAGES") or len(settings.LANGUAGES) < 2:
+    if settings.LANGUAGES == global_settings.LANGUAGES or len(settings.LANGUAGES) < 2:
         return []
     return [(code, str(name)) for code, name in settings.LANGUAGES]
 
