@@ -191,3 +191,11 @@ def check_erasure_journal(
             )
         ]
     return []
+
+
+@register(Tags.translation, "jsg_privacy")
+def check_languages(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """W094: LANGUAGES without LocaleMiddleware; W095: a language jsg_privacy has no words for."""
+    from jsg_privacy.languages import problems
+
+    return problems()

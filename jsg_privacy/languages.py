@@ -14,7 +14,9 @@ Welsh stands in English.
 from __future__ import annotations
 
 from django.conf import global_settings, settings
+from django.core.checks import CheckMessage, Warning
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -31,6 +33,50 @@ def offered() -> list[tuple[str, str]]:
     if settings.LANGUAGES == global_settings.LANGUAGES or len(settings.LANGUAGES) < 2:
         return []
     return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+#: A string of the banner every catalogue of jsg_privacy's translates: a language that leaves it in
+#: English has no catalogue for jsg_privacy (check W095).
+PROBE = "Accept all"
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
+
+def problems() -> list[CheckMessage]:
+    """W094: languages offered but never chosen; W095: a language with no catalogue for us."""
+    languages = offered()
+    if not languages:
+        return []
+    found: list[CheckMessage] = []
+    if LOCALE_MIDDLEWARE not in settings.MIDDLEWARE:
+        found.append(
+            Warning(
+                f"LANGUAGES offers {len(languages)} languages but {LOCALE_MIDDLEWARE} is not in "
+                "MIDDLEWARE: every visitor reads LANGUAGE_CODE, whatever the language switcher "
+                "or their browser says.",
+                hint=f'Add "{LOCALE_MIDDLEWARE}" after SessionMiddleware and before '
+                "CommonMiddleware (docs/languages.md).",
+                id="jsg_privacy.W094",
+            )
+        )
+    untranslated = []
+    for code, _name in languages:
+        if code.split("-")[0] == "en":
+            continue
+        with translation.override(code):
+            if translation.gettext(PROBE) == PROBE:
+                untranslated.append(code)
+    if untranslated:
+        found.append(
+            Warning(
+                "jsg_privacy has no translation for "
+                + ", ".join(untranslated)
+                + " in LANGUAGES: its banner, notice, forms and e-mails show in English there.",
+                hint="jsg_privacy ships Welsh (cy) and French (fr). Add a catalogue for the others "
+                "in a folder of LOCALE_PATHS (docs/languages.md), or leave them out of LANGUAGES.",
+                id="jsg_privacy.W095",
+            )
+        )
+    return found
 
 
 @csrf_exempt  # checked below: by the browser's Sec-Fetch-Site/Origin, else Django's token

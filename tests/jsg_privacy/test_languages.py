@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from example_shop.factories import OrderFactory
 from jsg_privacy.consent import groups
@@ -240,3 +240,52 @@ def test_cookie_groups_have_one_version_in_every_language():
     assert {k: v for k, (_, v) in welsh.items()} == {k: v for k, (_, v) in english.items()}
     assert {k: v for k, (_, v) in french.items()} == {k: v for k, (_, v) in english.items()}
     assert welsh["analytics"][0] != english["analytics"][0]  # the wording itself is translated
+
+
+def language_checks():
+    from django.core import checks
+
+    return [m for m in checks.run_checks(tags=["translation"]) if m.id.startswith("jsg_privacy.")]
+
+
+def test_the_example_shops_languages_pass_the_checks():
+    assert language_checks() == []
+
+
+def test_languages_without_locale_middleware_are_reported(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "LocaleMiddleware" not in m]
+    (warning,) = language_checks()
+    assert warning.id == "jsg_privacy.W094"
+    assert "every visitor reads LANGUAGE_CODE" in warning.msg
+
+
+def test_a_language_with_no_catalogue_is_reported(settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch"), ("en-us", "English (US)")]
+    (warning,) = language_checks()
+    assert warning.id == "jsg_privacy.W095"
+    assert "no translation for de in LANGUAGES" in warning.msg
+
+
+def test_a_welsh_erasure_tells_the_requester_in_welsh_and_the_recipients_in_english(
+    django_capture_on_commit_callbacks,
+):
+    OrderFactory(email="megan@example.net", invoiced_at=timezone.now())
+    with translation.override("cy"), django_capture_on_commit_callbacks(execute=True):
+        case = cases.open_case(
+            kind="erasure", email="megan@example.net", channel="web_form", identity_check="link"
+        )
+        cases.confirm_address(case, "opened the link")
+    mail.outbox.clear()
+
+    # Erased by a member of staff who reads the admin in French.
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        service.run_erasure(case.pk)
+
+    to_megan = [m for m in mail.outbox if m.to == ["megan@example.net"]]
+    to_partners = [m for m in mail.outbox if m.to != ["megan@example.net"]]
+    assert [m.subject for m in to_megan] == [f"Mae eich cais data {case.reference} wedi'i gwblhau"]
+    assert "Rydym wedi dileu eich data personol" in to_megan[0].body
+    assert to_partners, "the recipients that received her order are told"
+    for notice in to_partners:
+        assert notice.subject.startswith("Erasure of personal data we shared with you")
+        assert "please erase what you received from us" in notice.body
