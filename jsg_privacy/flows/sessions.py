@@ -38,7 +38,7 @@ class SessionSource(RemoteSource):
     """The session table, searched by decoding: declared by jsg_privacy for every shop."""
 
     key = "sessions.Session"
-    label = "Your signed-in sessions"
+    label = _("Your signed-in sessions")
     data_subjects = "customers who sign in"
     fields: ClassVar[Mapping[str, list[str]]] = {ACCOUNT: ["session_data", "expire_date"]}
     exported = ("expire_date",)

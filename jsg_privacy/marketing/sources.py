@@ -29,7 +29,7 @@ SUPPRESSION_REASON = _(
 
 class MarketingConsentSource(KeyedTableSource):
     key = MarketingConsent._meta.label
-    label = "Your marketing choices"
+    label = _("Your marketing choices")
     model = MarketingConsent
     fields = {
         MARKETING: ["purpose", "medium", "granted", "pending", "channel", "version", "updated_at"]
@@ -61,7 +61,7 @@ class MarketingConsentSource(KeyedTableSource):
 
 class SuppressionSource(KeyedTableSource):
     key = Suppression._meta.label
-    label = "Marketing suppression list"
+    label = _("Marketing suppression list")
     model = Suppression
     fields = {MARKETING: ["key", "medium", "channel", "created_at"]}
     exported = ("medium", "channel", "created_at")

@@ -34,7 +34,7 @@ AFTER_PAYMENT = _("after the payment")
 
 
 class PaymentSource(ModelSource):
-    label = "Your payments"
+    label = _("Your payments")
     subject = "user"
     data_subjects = "customers who paid by card"
     fields = {
@@ -108,7 +108,7 @@ class PaymentSource(ModelSource):
 
 class DisclosureSource(KeyedTableSource):
     key = Disclosure._meta.label
-    label = "What we sent to payment providers"
+    label = _("What we sent to payment providers")
     model = Disclosure
     fields = {TRANSACTION: ["recipient", "purpose", "operation", "field_names", "created_at"]}
     exported = ("created_at", "recipient", "purpose", "operation", "field_names")
