@@ -60,3 +60,25 @@ def test_a_choice_made_in_welsh_stands_when_the_site_is_read_in_english(welsh_pa
     expect(page.locator("#jsg-cb").get_by_role("button", name="Save my choices")).to_be_visible()
     expect(page.locator('#jsg-cb input[name="groups"][value="analytics"]')).to_be_checked()
     expect(page.locator('#jsg-cb input[name="groups"][value="marketing"]')).not_to_be_checked()
+
+
+def test_the_switcher_works_by_keyboard_and_the_welsh_pages_pass_axe(welsh_page):
+    from playwright.sync_api import expect
+
+    from tests.browser.axe import blocking_violations, describe
+
+    page = welsh_page
+    for url in ("/", "/privacy/notice/", "/privacy/requests/new/"):
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", "cy")
+        violations = blocking_violations(page)
+        assert not violations, f"{url}:\n{describe(violations)}"
+
+    switch = page.get_by_role("button", name="Français")
+    switch.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert page.url.endswith("/privacy/requests/new/")  # the same page, now in French
+    expect(page.get_by_role("button", name="Envoyer ma demande")).to_be_visible()
+    expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-current", "true")

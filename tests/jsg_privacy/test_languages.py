@@ -47,6 +47,16 @@ def test_the_banner_speaks_welsh_to_a_browser_set_to_welsh(client):
     assert "Reject all" not in page
 
 
+def test_the_example_shops_own_pages_in_welsh(client):
+    home = client.get("/", **WELSH).text
+    for words in ("Cynhyrchion dan sylw", "Gofyn am ddyfynbris", "Eich hawliau data", "Basged"):
+        assert words in home
+    assert "Mae eich basged yn wag." in client.get("/cart/", **WELSH).text
+    missing = client.get("/no-such-page/", **WELSH)
+    assert missing.status_code == 404
+    assert "Heb ddod o hyd i'r dudalen" in missing.text
+
+
 def test_an_english_browser_still_reads_english(client):
     page = client.get("/", **ENGLISH).text
     assert '<html lang="en-gb">' in page
