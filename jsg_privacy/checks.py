@@ -199,4 +199,3 @@ def check_erasure_journal(
             )
         ]
     return []
-
