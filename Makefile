@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EXTRAS := dev,stripe,paypal,opayo,saleor,celery,oscar,testing
 PYTEST_ARGS ?=
 
-.PHONY: demo saleor-app test bench lint format clean chromium axe
+.PHONY: demo saleor-app test bench lint format clean chromium axe messages compilemessages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "jsg_privacy needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -101,6 +101,25 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy jsg_privacy tests/typing
+
+# The translation catalogues (docs/languages.md): `make messages` extracts new strings into the
+# Welsh and French .po files (needs GNU gettext: apt-get install gettext) and compiles them;
+# `make compilemessages` compiles only, with msgfmt when it is installed and with polib otherwise.
+# The compiled .mo files are committed: nothing is compiled where the shop runs.
+LOCALES := -l cy -l fr
+messages: $(VENV)/.installed
+	cd jsg_privacy && ../$(BIN)/django-admin makemessages $(LOCALES) --no-obsolete
+	cd example_shop && ../$(BIN)/django-admin makemessages $(LOCALES) --no-obsolete --ignore 'storefront/*'
+	$(MAKE) compilemessages
+
+compilemessages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		(cd jsg_privacy && ../$(BIN)/django-admin compilemessages) && \
+		(cd example_shop && ../$(BIN)/django-admin compilemessages); \
+	else \
+		echo "msgfmt is not installed: compiling with polib"; \
+		$(BIN)/python -c 'import glob, polib; [polib.pofile(p).save_as_mofile(p[:-2] + "mo") for p in glob.glob("*/locale/*/LC_MESSAGES/*.po")]'; \
+	fi
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Refuses any request carrying a card number or CVV before a session, view or database sees it.
     "jsg_privacy.payments.guard.CardDataGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language: the language cookie (set by the switcher), else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +111,14 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "catalogue:home"
 
 LANGUAGE_CODE = "en-gb"
+# The languages the shop offers (docs/languages.md): jsg_privacy ships Welsh and French catalogues,
+# the shop its own (example_shop/locale/). A string missing in a catalogue shows in English.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Cymraeg"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [SHOP_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

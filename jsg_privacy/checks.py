@@ -134,6 +134,14 @@ def check_inventory_for_deploy(
     return [m for m in check_registry(registry) if isinstance(m, Incomplete)]
 
 
+@register(Tags.translation, "jsg_privacy")
+def check_languages(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """W094: LANGUAGES without LocaleMiddleware; W095: a language jsg_privacy has no words for."""
+    from jsg_privacy.languages import problems
+
+    return problems()
+
+
 @register(Tags.security, "jsg_privacy")
 def check_export_storage(
     app_configs: Sequence[Any] | None = None, **kwargs: Any

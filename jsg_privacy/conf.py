@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar, overload
 
 from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 PREFIX = "JSG_PRIVACY_"
 
@@ -99,7 +100,7 @@ class AppSettings(SettingsGroup):
 
     SUPERVISORY_AUTHORITY = Setting[Mapping[str, Any]](
         {
-            "name": "Information Commissioner's Office (ICO)",
+            "name": gettext_lazy("Information Commissioner's Office (ICO)"),
             "url": "https://ico.org.uk/make-a-complaint/",
             "phone": "0303 123 1113",
             "address": "Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF",
@@ -116,8 +117,12 @@ class AppSettings(SettingsGroup):
 
     SECURITY_MEASURES = Setting[Sequence[str | Promise]](  # Promise: a lazy translation
         [
-            "Personal data is stored in access-controlled UK data centres and sent only over TLS.",
-            "Staff accounts use strong passwords; access is limited to staff who need it.",
+            gettext_lazy(
+                "Personal data is stored in access-controlled UK data centres and sent only over TLS."
+            ),
+            gettext_lazy(
+                "Staff accounts use strong passwords; access is limited to staff who need it."
+            ),
         ],
         types=(list, tuple),
         help="The technical and organisational security measures listed in the Art. 30 record.",

@@ -57,6 +57,7 @@ CASE_FIELDS = (
     "identity_check",
     "email_confirmed_at",
     "extension_reason",
+    "language",  # the language they wrote in: their letters are in it
 )
 
 

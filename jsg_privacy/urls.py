@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from jsg_privacy import languages
 from jsg_privacy.notice import views as notice_views
 
 app_name = "jsg_privacy"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("marketing/", include("jsg_privacy.marketing.urls")),
     path("payments/", include("jsg_privacy.payments.urls")),
     path("requests/", include("jsg_privacy.requests.urls")),
+    path("language/", languages.set_language, name="language"),
 ]

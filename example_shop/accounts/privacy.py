@@ -10,11 +10,11 @@ from .models import CustomerProfile
 THREE_YEARS_AFTER_LAST_LOGIN = privacy.Retention(
     anchor="last_login",
     period=privacy.Period(years=3),
-    anchor_label="after your last log-in",
+    anchor_label=_("after your last log-in"),
     reason="An account unused for three years is closed.",
     # An account nobody ever logged in to is closed three years after it was opened.
     fallback="date_joined",
-    fallback_label="after it was opened, if you never logged in",
+    fallback_label=_("after it was opened, if you never logged in"),
 )
 
 
@@ -22,7 +22,7 @@ THREE_YEARS_AFTER_LAST_LOGIN = privacy.Retention(
 class UserSource(privacy.ModelSource):
     """Django's own user model: the shop does not own it, so it is declared by label."""
 
-    label = "Your account"
+    label = _("Your account")
     notice_labels = {
         "password": _("password (stored so that nobody can read it)"),
         "last_login": _("when you last logged in"),
@@ -48,7 +48,7 @@ class UserSource(privacy.ModelSource):
 
 @privacy.register(CustomerProfile)
 class CustomerProfileSource(privacy.ModelSource):
-    label = "Your saved details"
+    label = _("Your saved details")
     notice_labels = {"created_at": _("when you saved them")}
     subject = "user"
     fields = {
@@ -71,9 +71,9 @@ class CustomerProfileSource(privacy.ModelSource):
     retention = privacy.Retention(
         anchor="user__last_login",
         period=privacy.Period(years=3),
-        anchor_label="after your last log-in",
+        anchor_label=_("after your last log-in"),
         fallback="user__date_joined",
-        fallback_label="after your account was opened, if you never logged in",
+        fallback_label=_("after your account was opened, if you never logged in"),
     )
     erasure = privacy.Delete()
 

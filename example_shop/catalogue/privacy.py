@@ -7,6 +7,7 @@ logs and advertises follows them.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import inventory
@@ -16,26 +17,35 @@ from jsg_privacy import registry as privacy
 AD_PARTNER = "Clickmetrics Ltd (demo)"
 
 privacy.add(
+    # Set by the language switcher ({% language_switcher %}) when a visitor picks a language: a
+    # choice they ask for, so strictly necessary. Django sets it; the notice lists it.
+    privacy.Cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        _("this website"),
+        inventory.NECESSARY,
+        timedelta(seconds=settings.LANGUAGE_COOKIE_AGE) if settings.LANGUAGE_COOKIE_AGE else None,
+        _("Remembers the language you chose for the shop's pages."),
+    ),
     privacy.Cookie(
         "_sa_id",
-        "JSG Metering Solutions (first-party analytics)",
+        _("JSG Metering Solutions (first-party analytics)"),
         inventory.ANALYTICS,
         timedelta(days=365),
-        "Tells visits apart so we can count them; never shared.",
+        _("Tells visits apart so we can count them; never shared."),
     ),
     privacy.Cookie(
         "_sa_s_*",
-        "JSG Metering Solutions (first-party analytics)",
+        _("JSG Metering Solutions (first-party analytics)"),
         inventory.ANALYTICS,
         timedelta(minutes=30),
-        "Groups the pages of one visit.",
+        _("Groups the pages of one visit."),
     ),
     privacy.Cookie(
         "_sa_last_visit",
-        "JSG Metering Solutions (first-party analytics)",
+        _("JSG Metering Solutions (first-party analytics)"),
         inventory.ANALYTICS,
         None,
-        "When you last visited, so we can count returning visits.",
+        _("When you last visited, so we can count returning visits."),
         storage=privacy.Storage.LOCAL_STORAGE,
     ),
     privacy.Cookie(
@@ -43,7 +53,7 @@ privacy.add(
         AD_PARTNER,
         inventory.MARKETING_CONSENT,
         timedelta(days=90),
-        "Records that you came from one of our adverts, so the partner can measure it.",
+        _("Records that you came from one of our adverts, so the partner can measure it."),
     ),
 )
 

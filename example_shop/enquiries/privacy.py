@@ -26,6 +26,7 @@ privacy.add(
 
 @privacy.register(Enquiry)
 class EnquirySource(privacy.ModelSource):
+    label = _("Enquiries")
     subject_email = "email"
     data_subjects = "people who contact us"
     notice_labels = {
@@ -51,17 +52,18 @@ class EnquirySource(privacy.ModelSource):
     retention = privacy.Retention(
         anchor="answered_at",
         period=GRACE,
-        anchor_label="after we answer your enquiry",
+        anchor_label=_("after we answer your enquiry"),
         reason="Seed 002: enquirers who do not become customers are deleted once answered.",
         fallback="created_at",
         fallback_period=privacy.Period(years=1),
-        fallback_label="after you send it, if it is never answered",
+        fallback_label=_("after you send it, if it is never answered"),
     )
     erasure = privacy.Delete()
 
 
 @privacy.register(QuoteRequest)
 class QuoteRequestSource(privacy.ModelSource):
+    label = _("Quote requests")
     subject = "user"
     subject_email = "email"
     data_subjects = "prospective customers asking for a quote"
@@ -90,10 +92,10 @@ class QuoteRequestSource(privacy.ModelSource):
     retention = privacy.Retention(
         anchor="decided_at",
         period=GRACE,
-        anchor_label="after the quote is accepted, declined or expires",
+        anchor_label=_("after the quote is accepted, declined or expires"),
         reason="Seed 002: quote data is deleted when no sale follows.",
         fallback="created_at",
         fallback_period=privacy.Period(years=1),
-        fallback_label="after you ask, if the quote is never decided",
+        fallback_label=_("after you ask, if the quote is never decided"),
     )
     erasure = privacy.Delete()

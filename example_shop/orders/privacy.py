@@ -18,7 +18,7 @@ TAX_HOLD = privacy.Period(years=7)
 #: An order never invoiced (unpaid or cancelled) holds no tax record: kept long enough for
 #: disputes about it, then anonymised like an invoiced one at the end of its hold.
 UNINVOICED = privacy.Period(years=2)
-TAX_REASON = "HMRC requires sales and VAT records to be kept; we keep them 7 years"
+TAX_REASON = _("HMRC requires sales and VAT records to be kept; we keep them 7 years")
 #: What a VAT invoice holds besides the customer's name: kept on erasure until the hold ends.
 INVOICE_FIELDS = (
     "billing_line1",
@@ -119,6 +119,7 @@ privacy.add(
 
 @privacy.register(Order)
 class OrderSource(privacy.ModelSource):
+    label = _("Orders")
     subject = "user"
     subject_email = "email"
     data_subjects = "customers and the people ordering for them"
@@ -161,18 +162,18 @@ class OrderSource(privacy.ModelSource):
         anchor="invoiced_at",
         period=TAX_HOLD,
         action=privacy.Action.ANONYMISE,
-        anchor_label="after the order is invoiced",
+        anchor_label=_("after the order is invoiced"),
         reason=TAX_REASON,
         # An order never invoiced (unpaid, cancelled) is no tax record: anonymised sooner.
         fallback="created_at",
         fallback_period=UNINVOICED,
-        fallback_label="after it is placed, if it is never invoiced (unpaid or cancelled)",
+        fallback_label=_("after it is placed, if it is never invoiced (unpaid or cancelled)"),
     )
     erasure = privacy.LegalHold(
         anchor="invoiced_at",
         period=TAX_HOLD,
         reason=TAX_REASON,
-        anchor_label="after the order is invoiced",
+        anchor_label=_("after the order is invoiced"),
         # What a VAT invoice needs stays until the hold ends; the rest is cleared on erasure.
         keep=("full_name", *INVOICE_FIELDS),
         then=privacy.Anonymise(
@@ -193,7 +194,7 @@ class OrderSource(privacy.ModelSource):
 
 @privacy.register(OrderLine)
 class OrderLineSource(privacy.ModelSource):
-    label = "Products you ordered"
+    label = _("Products you ordered")
     subject = "order__user"
     subject_email = "order__email"
     fields = {inventory.ORDER: ["product_name", "unit_price", "quantity"]}
@@ -203,17 +204,17 @@ class OrderLineSource(privacy.ModelSource):
         anchor="order__invoiced_at",
         period=TAX_HOLD,
         action=privacy.Action.DELETE,
-        anchor_label="after the order is invoiced",
+        anchor_label=_("after the order is invoiced"),
         reason=TAX_REASON,
         fallback="order__created_at",
         fallback_period=UNINVOICED,
-        fallback_label="after the order is placed, if it is never invoiced",
+        fallback_label=_("after the order is placed, if it is never invoiced"),
     )
     erasure = privacy.LegalHold(
         anchor="order__invoiced_at",
         period=TAX_HOLD,
         reason=TAX_REASON,
         then=privacy.Delete(),
-        anchor_label="after the order is invoiced",
+        anchor_label=_("after the order is invoiced"),
         keep=("product_name", "unit_price", "quantity"),
     )

@@ -38,7 +38,7 @@ class SessionSource(RemoteSource):
     """The session table, searched by decoding: declared by jsg_privacy for every shop."""
 
     key = "sessions.Session"
-    label = "Your signed-in sessions"
+    label = _("Your signed-in sessions")
     notice_labels: ClassVar[Mapping[str, Any]] = {
         "session_data": _("who is signed in, and your basket"),
         "expire_date": _("when it ends"),

@@ -29,7 +29,7 @@ SUPPRESSION_REASON = _(
 
 class MarketingConsentSource(KeyedTableSource):
     key = MarketingConsent._meta.label
-    label = "Your marketing choices"
+    label = _("Your marketing choices")
     notice_labels = {
         "purpose": _("what you were asked about"),
         "medium": _("how we may contact you (e-mail, text message)"),
@@ -70,7 +70,7 @@ class MarketingConsentSource(KeyedTableSource):
 
 class SuppressionSource(KeyedTableSource):
     key = Suppression._meta.label
-    label = "Marketing suppression list"
+    label = _("Marketing suppression list")
     notice_labels = {
         "key": _("a coded form of your e-mail address or phone number"),
         "medium": _("which messages you stopped"),

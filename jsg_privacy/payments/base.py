@@ -25,9 +25,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.core.checks import CheckMessage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 T = TypeVar("T")
 
@@ -169,7 +172,7 @@ class Gateway(abc.ABC):
     #: Stored with each payment ("stripe"): a slug, unique among the configured gateways.
     name: ClassVar[str]
     #: What the pay page calls this way of paying ("Card", "PayPal").
-    label: ClassVar[str] = ""
+    label: ClassVar[StrOrPromise] = ""
     #: The ``JSG_PRIVACY_<prefix>`` of this gateway's own settings ("STRIPE"), if it has any.
     settings_prefix: ClassVar[str] = ""
     #: True when the payment is created on the server first (:meth:`prepare`), then completed in

@@ -34,7 +34,7 @@ AFTER_PAYMENT = _("after the payment")
 
 
 class PaymentSource(ModelSource):
-    label = "Your payments"
+    label = _("Your payments")
     notice_labels = {
         "user": _("your account"),
         "subject_key": _("a coded form of your e-mail address"),
@@ -120,7 +120,7 @@ class PaymentSource(ModelSource):
 
 class DisclosureSource(KeyedTableSource):
     key = Disclosure._meta.label
-    label = "What we sent to payment providers"
+    label = _("What we sent to payment providers")
     notice_labels = {
         "recipient": _("which payment provider"),
         "purpose": _("why"),

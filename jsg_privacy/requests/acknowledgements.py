@@ -21,6 +21,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from jsg_privacy.requests import language
 from jsg_privacy.requests.models import Case, CaseEvent, Kind
 
 logger = logging.getLogger("jsg_privacy.requests")
@@ -36,9 +37,12 @@ COMPLETED_FAILED = "completion notice could not be sent"
 def _letter(case: Case, name: str, sent: str, failed: str) -> bool:
     context = {"case": case, "deadline": case.deadline}
     try:
+        with language.speaking(case):
+            subject = render_to_string(f"{TEMPLATES}{name}_subject.txt", context)
+            body = render_to_string(f"{TEMPLATES}{name}_body.txt", context)
         send_mail(
-            subject=" ".join(render_to_string(f"{TEMPLATES}{name}_subject.txt", context).split()),
-            message=render_to_string(f"{TEMPLATES}{name}_body.txt", context),
+            subject=" ".join(subject.split()),
+            message=body,
             from_email=None,
             recipient_list=[case.email],
         )

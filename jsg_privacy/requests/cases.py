@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jsg_privacy.flows import Refused
 from jsg_privacy.registry import Period, Subject
-from jsg_privacy.requests import acknowledgements, identity
+from jsg_privacy.requests import acknowledgements, identity, language
 from jsg_privacy.requests.models import Case, CaseEvent, Channel, Kind, Status
 
 ONE_MONTH = Period(months=1)
@@ -70,6 +70,7 @@ def open_case(
             details=details,
             received_at=now,
             due_on=due_date(timezone.localdate(now)),
+            language=language.of_request(channel),
         )
         case.reference = f"DSR-{now:%Y}-{case.pk:06d}"
         case.save(update_fields=["reference"])
@@ -195,12 +196,13 @@ def extend(
     case.extension_reason = reason.strip()
     case.save(update_fields=["extended_until", "extension_reason"])
     context = {"case": case}
-    send_mail(
-        subject=render_to_string("jsg_privacy/requests/extended_subject.txt", context).strip(),
-        message=render_to_string("jsg_privacy/requests/extended_body.txt", context),
-        from_email=None,
-        recipient_list=[case.email],
-    )
+    with language.speaking(case):
+        send_mail(
+            subject=render_to_string("jsg_privacy/requests/extended_subject.txt", context).strip(),
+            message=render_to_string("jsg_privacy/requests/extended_body.txt", context),
+            from_email=None,
+            recipient_list=[case.email],
+        )
     audit(case, "extended", actor=actor, detail=f"until {case.extended_until}")
     audit(case, "requester told of the extension", actor=actor)
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jsg_privacy.conf import app_settings
+from jsg_privacy.requests import language
 from jsg_privacy.requests.cases import CaseError, audit
 from jsg_privacy.requests.models import Case, Clarification, Kind, Status
 
@@ -38,12 +39,13 @@ TEMPLATES = "jsg_privacy/requests/"
 
 def _mail(case: Case, name: str, context: dict[str, Any]) -> None:
     context = {"case": case, **context}
-    send_mail(
-        subject=render_to_string(f"{TEMPLATES}{name}_subject.txt", context).strip(),
-        message=render_to_string(f"{TEMPLATES}{name}_body.txt", context),
-        from_email=None,
-        recipient_list=[case.email],
-    )
+    with language.speaking(case):
+        send_mail(
+            subject=render_to_string(f"{TEMPLATES}{name}_subject.txt", context).strip(),
+            message=render_to_string(f"{TEMPLATES}{name}_body.txt", context),
+            from_email=None,
+            recipient_list=[case.email],
+        )
 
 
 def days_between(start: datetime, end: datetime) -> int:

@@ -81,8 +81,8 @@ class RestrictOrObjectForm(forms.Form):
         max_length=MAX_DETAILS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "For example: \u201cmy address is wrong: please don't use it until it is "
-            "corrected\u201d. Not needed to stop marketing."
+            "For example: “my address is wrong: please don't use it until it is "
+            "corrected”. Not needed to stop marketing."
         ),
     )
 

@@ -120,6 +120,9 @@ class Case(models.Model):
     #: A complaint: when its acknowledgement was sent (s.164A: within 30 days of receipt).
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    #: The language of the pages the request was made on; its letters and export are in it
+    #: (:mod:`jsg_privacy.requests.language`). Blank: the project's ``LANGUAGE_CODE``.
+    language = models.CharField(_("language"), max_length=15, blank=True, editable=False)
     failure_reason = models.TextField(_("why it failed"), blank=True)
     #: One-time identity link: the nonce it carries; cleared once used.
     verification_nonce = models.CharField(max_length=32, blank=True, editable=False)

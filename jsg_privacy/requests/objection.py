@@ -22,7 +22,7 @@ from jsg_privacy.flows.models import Objection
 from jsg_privacy.flows.object import MARKETING_PURPOSES
 from jsg_privacy.marketing import wording
 from jsg_privacy.registry import Subject, registry
-from jsg_privacy.requests import recipients, restriction
+from jsg_privacy.requests import language, recipients, restriction
 from jsg_privacy.requests.cases import CaseError, audit, complete, subject_of
 from jsg_privacy.requests.models import Case, Kind, Status
 
@@ -145,6 +145,11 @@ def decide(case: Case, upheld: bool, reason: str, actor: Any = None) -> list[Obj
 
 
 def _tell(case: Case, objections: list[Objection], upheld: bool, reason: str) -> None:
+    with language.speaking(case):
+        _write(case, objections, upheld, reason)
+
+
+def _write(case: Case, objections: list[Objection], upheld: bool, reason: str) -> None:
     purposes = ", ".join(
         str(getattr(registry.purposes.get(o.purpose), "label", o.purpose)) for o in objections
     )

@@ -23,9 +23,10 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jsg_privacy.crypto import subjects
@@ -140,11 +141,15 @@ def send_later(notices: Iterable[RecipientNotice], *, now: bool = False) -> None
 
 
 def send_notices(ids: Iterable[int]) -> tuple[int, int]:
-    """Send the notices ``ids`` that are not sent yet; return (sent, failed)."""
+    """Send the notices ``ids`` that are not sent yet; return (sent, failed).
+
+    They are written in the project's ``LANGUAGE_CODE``, whatever language the requester or the
+    member of staff reads the site in: they go to the shop's partners."""
     sent = failed = 0
     for notice_id in ids:
         try:
-            outcome: bool | None = send_one(notice_id)
+            with translation.override(settings.LANGUAGE_CODE):
+                outcome: bool | None = send_one(notice_id)
         except DatabaseError as exc:  # the database, not the recipient: left due, tried again
             logger.warning("Art. 19 notice %s not sent: %s", notice_id, type(exc).__name__)
             outcome = False

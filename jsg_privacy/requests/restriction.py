@@ -15,6 +15,7 @@ once they all have been told. Observers get :data:`~jsg_privacy.signals.processi
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.mail import send_mail
@@ -27,7 +28,7 @@ from jsg_privacy.flows.models import Restriction
 from jsg_privacy.flows.restrict import is_restricted
 from jsg_privacy.notifiers import Event
 from jsg_privacy.registry import Subject
-from jsg_privacy.requests import recipients
+from jsg_privacy.requests import language, recipients
 from jsg_privacy.requests.cases import CaseError, audit
 from jsg_privacy.requests.models import Case, Kind, Status
 from jsg_privacy.signals import processing_restricted, restriction_lifted
@@ -80,6 +81,15 @@ def notify_before_lifting(restriction: Restriction, *, email: str = "", actor: A
     if not address:
         raise CaseError(_("There is no address to tell the subject at: give one."))
     reference = restriction.case.reference if restriction.case else ""
+    with language.speaking(restriction.case) if restriction.case else nullcontext():
+        _tell_lifting(address, reference)
+    restriction.lift_notified_at = timezone.now()
+    restriction.save(update_fields=["lift_notified_at"])
+    if restriction.case is not None:
+        audit(restriction.case, "requester told the restriction will be lifted", actor=actor)
+
+
+def _tell_lifting(address: str, reference: str) -> None:
     send_mail(
         subject=_("The restriction on the use of your data will be lifted"),
         message=_(
@@ -92,10 +102,6 @@ def notify_before_lifting(restriction: Restriction, *, email: str = "", actor: A
         from_email=None,
         recipient_list=[address],
     )
-    restriction.lift_notified_at = timezone.now()
-    restriction.save(update_fields=["lift_notified_at"])
-    if restriction.case is not None:
-        audit(restriction.case, "requester told the restriction will be lifted", actor=actor)
 
 
 def lift(restriction: Restriction, *, reason: str, actor: Any = None) -> None:

@@ -24,7 +24,7 @@ from jsg_privacy.audit import replay
 from jsg_privacy.conf import app_settings
 from jsg_privacy.flows import erase, export
 from jsg_privacy.notifiers import Event
-from jsg_privacy.requests import cases, recipients
+from jsg_privacy.requests import cases, language, recipients
 from jsg_privacy.requests.models import Case, ExportFile, Kind, Status
 from jsg_privacy.requests.storage import export_storage
 from jsg_privacy.signals import subject_erased
@@ -48,8 +48,15 @@ def _ready(case_id: int, kinds: tuple[str, ...]) -> Case:
 
 
 def run_export(case_id: int, *, base_url: str = "") -> ExportFile | None:
-    """Export a verified case; with ``base_url``, e-mail the requester the download link."""
+    """Export a verified case; with ``base_url``, e-mail the requester the download link.
+
+    The export and the e-mail are in the requester's language (:mod:`.language`)."""
     case = _ready(case_id, (Kind.ACCESS, Kind.PORTABILITY))
+    with language.speaking(case):
+        return _export(case, base_url)
+
+
+def _export(case: Case, base_url: str) -> ExportFile | None:
     Case.objects.filter(pk=case.pk).update(status=Status.IN_PROGRESS)
     try:
         target = storage()  # refused before any work when it is not safe

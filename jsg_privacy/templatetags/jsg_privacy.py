@@ -7,6 +7,7 @@
   return path are filled in per request.
 - ``{% privacy_settings_link %}``: reopens the banner (or the settings page without JavaScript).
 - ``{% consent_choices %}``: the visitor's current choices with switches, e.g. at checkout.
+- ``{% language_switcher %}``: buttons to read the pages in another of ``LANGUAGES``.
 - ``{% ifconsent "analytics" %}…{% else %}…{% endifconsent %}``: server-side gating; the response then
   varies on the cookie.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.context import Context
@@ -90,7 +92,12 @@ def _forget(*args: object) -> None:
 
 @receiver(setting_changed)
 def _forget_on_setting(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith("JSG_PRIVACY_") or setting in ("STATIC_URL", "STORAGES", "ROOT_URLCONF"):
+    if setting.startswith("JSG_PRIVACY_") or setting in (
+        "STATIC_URL",
+        "STORAGES",
+        "ROOT_URLCONF",
+        "LANGUAGES",
+    ):
         _rendered.clear()
 
 
@@ -349,3 +356,30 @@ def ifconsent(parser: template.base.Parser, token: template.base.Token) -> IfCon
         otherwise = parser.parse(("endifconsent",))
         parser.delete_first_token()
     return IfConsentNode(group, accepted, otherwise)
+
+
+@register.tag
+def language_switcher(parser: template.base.Parser, token: template.base.Token) -> CachedNode:
+    """``{% language_switcher %}``: one button per language in ``LANGUAGES`` (nothing if the project
+    offers one language), each changing the pages' language and coming back to the same page."""
+
+    def render() -> str:
+        from jsg_privacy.languages import offered
+
+        languages = offered()
+        if not languages:
+            return ""
+        current = (get_language() or settings.LANGUAGE_CODE).lower()
+        return render_to_string(
+            "jsg_privacy/elements/languages.html",
+            {
+                "languages": [
+                    {"code": code, "name": name, "current": code.lower() == current}
+                    for code, name in languages
+                ],
+                "action": reverse("jsg_privacy:language"),
+                "hidden_fields": mark_safe(HIDDEN),  # noqa: S308 -- a placeholder, replaced per request
+            },
+        )
+
+    return CachedNode("languages", render, _fill_hidden)

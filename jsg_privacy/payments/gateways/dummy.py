@@ -81,7 +81,7 @@ def _new_id(prefix: str) -> str:
 
 class DummyGateway(Gateway):
     name = "dummy"
-    label = "Test payment"
+    label = _("Test payment")
     settings_prefix = "DUMMY_GATEWAY"
     recipient = RECIPIENT.key
     template_name = "jsg_privacy/payments/_dummy_form.html"

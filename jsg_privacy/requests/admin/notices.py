@@ -54,7 +54,7 @@ class ToldForm(forms.Form):
         label=gettext_lazy("how the recipient was told"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("e.g. \u201cerasure requested through their privacy portal\u201d."),
+        help_text=gettext_lazy("e.g. “erasure requested through their privacy portal”."),
     )
 
 

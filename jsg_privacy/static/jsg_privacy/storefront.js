@@ -44,7 +44,8 @@
     const choose = (yes) => call("cookies/", {
       choices: Object.fromEntries(state.groups.map((g) => [g.key, yes])),
     }).then((r) => { b.remove(); activate(r.cookies); window.jsgPrivacy.cookies = r.cookies; });
-    for (const [label, yes] of [["Reject all", false], ["Accept all", true]]) {
+    /* The page's language: data-title, data-reject and data-accept on the script tag. */
+    for (const [label, yes] of [[me.dataset.reject || "Reject all", false], [me.dataset.accept || "Accept all", true]]) {
       const button = d.createElement("button");
       button.type = "button";
       button.textContent = label;

@@ -24,6 +24,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.checks import CheckMessage
+from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.payments.base import (
     CardDetails,
@@ -57,7 +58,7 @@ BILLING = {
 
 class OpayoGateway(Gateway):
     name = "opayo"
-    label = "Card (Opayo)"
+    label = _("Card (Opayo)")
     settings_prefix = "OPAYO"
     recipient = RECIPIENT
     template_name = "jsg_privacy/payments/_opayo_dropin.html"

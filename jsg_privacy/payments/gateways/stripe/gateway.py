@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import stripe
 from django.core.checks import CheckMessage
+from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy.payments import outbound
 from jsg_privacy.payments.base import (
@@ -75,7 +76,7 @@ CLOCK_SKEW = 5 * 60
 
 class StripeGateway(Gateway):
     name = "stripe"
-    label = "Card"
+    label = _("Card")
     settings_prefix = "STRIPE"
     recipient = RECIPIENT
     template_name = "jsg_privacy/payments/_stripe_form.html"
