@@ -96,6 +96,8 @@ class Page:
     #: Per source key: (fragment index, records shown).
     sources: dict[str, tuple[int, int]] = field(default_factory=dict)
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: The notice's content (purposes, recipients, rights), as data.json has it.
+    about: dict[str, Any] = field(default_factory=dict)
 
     def records(
         self, columns: list[export_columns.Column], *, caption: str, singular: str, **extra: Any
@@ -120,7 +122,7 @@ def _write_json(
     csv_paths: list[tuple[str, Path]],
     page: Page,
 ) -> None:
-    about = notice_content.build(registry)
+    about = page.about = notice_content.build(registry)
     head = {
         "format": FORMAT,
         "generated_at": datetime.now(UTC).isoformat(),
@@ -192,6 +194,7 @@ def _write_source(
         caption=str(notice_content.source_name(source)),
         singular=_singular(source),
         personal=source.personal_fields(),
+        redacted=meta["redacted"],
         category_labels=_category_labels(),
     )
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
@@ -324,7 +327,7 @@ def _group(category: dict[str, Any], members: list[Source], page: Page) -> dict[
 
 
 def _index(subject: Subject, summary: Summary, page: Page) -> str:
-    about = notice_content.build(registry)
+    about = page.about  # built once, for data.json: the page says the same
     groups = _groups(about, page)
     sections = {
         key: letter.marker(index) if count else "" for key, (index, count) in page.sections.items()

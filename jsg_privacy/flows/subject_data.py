@@ -107,9 +107,7 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
                     row[i] = convert(value)
             record = dict(zip(simple, row[1:], strict=True))
             if redact:
-                own = own_values(subject, (record[name] for name in own_fields))
-                for name in redact:
-                    record[name] = _redacted(source, name, record[name], own)
+                _redact(source, subject, record, redact, own_fields)
             for name in many:
                 record[name] = related[name].get(row[0], [])
             yield record
@@ -147,10 +145,31 @@ def _decrypt_column(source: ModelSource, name: str, chunk: list[list[Any]], inde
         row[index] = value
 
 
-def _redacted(source: ModelSource, name: str, value: Any, own: frozenset[str] = frozenset()) -> Any:
-    if name not in source.redact or value in ("", None) or _normalised(value) in own:
-        return value
-    return REDACTED
+def _redact(
+    source: ModelSource,
+    subject: Subject,
+    record: dict[str, Any],
+    redact: list[str],
+    own_fields: list[str],
+) -> None:
+    """Replace the values of ``redact`` in ``record`` by :data:`REDACTED`, unless a value is the
+    subject's own: the same as their e-mail address or one of the record's own account details
+    (compared as typed first, then in any case and spacing)."""
+    mine: list[Any] | None = None
+    own: frozenset[str] | None = None
+    for name in redact:
+        value = record[name]
+        if value == "" or value is None:
+            continue
+        if mine is None:
+            mine = [record[field] for field in own_fields]
+            mine.append(subject.email)
+        if value in mine:
+            continue
+        if own is None:
+            own = own_values(subject, mine)
+        if _normalised(value) not in own:
+            record[name] = REDACTED
 
 
 def _own_detail_fields(source: ModelSource) -> set[str]:
