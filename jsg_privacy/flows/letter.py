@@ -214,8 +214,10 @@ class Records:
         else:
             labels = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in shown)
             self.handle.write(
-                f'<div class="jsg-scroll"><table class="jsg-records"><caption>{escape(caption)}'
-                f"</caption><thead><tr>{labels}</tr></thead><tbody>"
+                # Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it.
+                f'<div class="jsg-scroll" tabindex="0" role="region" aria-label="{escape(caption)}">'
+                f'<table class="jsg-records"><caption>{escape(caption)}</caption>'
+                f"<thead><tr>{labels}</tr></thead><tbody>"
             )
 
     @staticmethod
