@@ -22,9 +22,7 @@ def test_a_customer_reads_their_order_in_the_exported_page(browser, tmp_path):
         user=user, email=user.email, created_at=datetime(2026, 3, 4, 10, 30, tzinfo=UTC), lines=0
     )
     meter = ProductFactory(name="EM112 Single-Phase MID kWh Meter", price=Decimal("1249.50"))
-    order.lines.create(
-        product=meter, product_name=meter.name, unit_price=meter.price, quantity=1
-    )
+    order.lines.create(product=meter, product_name=meter.name, unit_price=meter.price, quantity=1)
     order.recalculate_totals()
     order.save()
     with translation.override("en-gb"):
@@ -43,8 +41,10 @@ def test_a_customer_reads_their_order_in_the_exported_page(browser, tmp_path):
     page.get_by_role("link", name="Orders").first.click()
     group = page.locator("section", has=page.get_by_role("heading", name="Use of our services"))
     record = group.get_by_role("table", name=f"Order {order.reference}")
-    assert record.get_by_role("row", name="Billing address line 1").inner_text().endswith(
-        order.billing_line1
+    assert (
+        record.get_by_role("row", name="Billing address line 1")
+        .inner_text()
+        .endswith(order.billing_line1)
     )
     assert "4 Mar 2026" in record.get_by_role("row", name="Created at").inner_text()
     lines = group.get_by_role("table", name="Products you ordered")
