@@ -111,19 +111,17 @@ def _column(source: Source, name: str, category: str) -> Column:
 
 
 def _label(source: Source, name: str) -> str:
-    """The field's verbose name; through a relation, the relation's name first ("order
-    reference" for ``order__reference``)."""
+    """The field's verbose name; through a relation, the related model's name first ("order
+    reference" for ``order__reference``, "order number" for ``line__order__number``)."""
     if "__" not in name or not isinstance(source, ModelSource):
         return field_label(source, name)
-    first, _, _rest = name.partition("__")
     try:
-        relation = resolve_field(source.model, first)
         target = resolve_field(source.model, name)
     except PathError:
         return field_label(source, name)
-    if not isinstance(relation, models.Field) or not isinstance(target, models.Field):
+    if not isinstance(target, models.Field) or target.model is None:
         return field_label(source, name)
-    return f"{relation.verbose_name} {target.verbose_name}"
+    return f"{target.model._meta.verbose_name} {target.verbose_name}"
 
 
 def money_converters(source: Source, names: list[str]) -> list[tuple[str, Money]]:

@@ -214,7 +214,7 @@ def _write_source(
             if records:
                 out.write(("," if count > len(records) else "") + _dump(records)[1:-1])
                 writer.writerows(lines)
-                shown.add(records)
+                shown.add(records, lines)
                 records.clear()
                 lines.clear()
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from html import escape
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -201,6 +202,7 @@ class Records:
         self.title = (columns[0].name, cells.for_column(columns[0])) if titled else None
         shown = columns[1:] if titled else columns
         self.names = [column.name for column in shown]
+        self.offset = 1 if titled else 0
         self.cells = [cells.for_column(column) for column in shown]
         self.withheld = cells.withheld
         #: Only fields declared as other people's are compared with the redaction marker.
@@ -237,9 +239,12 @@ class Records:
                 start = index
         return groups
 
-    def _values(self, record: Mapping[str, Any]) -> list[str | None]:
-        """The record's values as HTML, ``None`` for an empty one."""
-        values = [record.get(name) for name in self.names]
+    def _values(self, record: Mapping[str, Any], row: list[Any] | None) -> list[str | None]:
+        """The record's values as HTML, ``None`` for an empty one. ``row``: the record's values
+        in column order, if the caller has them already (the CSV's row)."""
+        values = (
+            row[self.offset :] if row is not None else [record.get(name) for name in self.names]
+        )
         if self.any_withholdable and REDACTED in values:
             values = [
                 WITHHELD if hide and value == REDACTED else value
@@ -263,8 +268,11 @@ class Records:
             return text(value if type(value) is str else str(value))
         return cell(value, record)
 
-    def add(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Write ``records`` (already redacted: a withheld value shows as withheld)."""
+    def add(
+        self, records: Iterable[Mapping[str, Any]], rows: Iterable[list[Any]] | None = None
+    ) -> None:
+        """Write ``records`` (already redacted: a withheld value shows as withheld); ``rows``,
+        if given, their values in the order of the columns, to save looking them up again."""
         lines: list[str] = []
         append = lines.append
         values_of, heads, groups = (
@@ -272,9 +280,10 @@ class Records:
             getattr(self, "heads", []),
             getattr(self, "groups", []),
         )
-        for record in records:
+        given: Iterable[list[Any] | None] = repeat(None) if rows is None else rows
+        for record, row in zip(records, given, strict=False):
             self.count += 1
-            shown = values_of(record)
+            shown = values_of(record, row)
             if not self.wide:
                 append(
                     "<tr><td>" + "</td><td>".join(["" if v is None else v for v in shown]) + ROW_END
@@ -282,24 +291,24 @@ class Records:
             elif groups:
                 parts = []
                 for start, end, opening in groups:
-                    rows = [
+                    held = [
                         head + value + ROW_END
                         for head, value in zip(heads[start:end], shown[start:end], strict=True)
                         if value is not None
                     ]
-                    if rows:  # a category's heading only above a value it holds
-                        parts.append(opening + "".join(rows) + "</tbody>")
+                    if held:  # a category's heading only above a value it holds
+                        parts.append(opening + "".join(held) + "</tbody>")
                 append(
                     f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(parts)}</table>'
                 )
             else:
-                rows = [
+                held = [
                     head + value + ROW_END
                     for head, value in zip(heads, shown, strict=True)
                     if value is not None
                 ]
                 append(
-                    f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(rows)}</table>'
+                    f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(held)}</table>'
                 )
         self.handle.write("".join(lines))
 
