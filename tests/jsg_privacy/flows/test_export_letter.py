@@ -210,3 +210,21 @@ def test_the_consent_history_shows_version_fingerprints_explained(tmp_path):
     assert '<span class="jsg-hash" title="' + "a" * 64 + '">aaaaaaaa</span>' in html
     assert "fingerprints of the exact text" in text_of(html)
     assert "Consent given" in text_of(html)
+
+
+def test_money_not_shown_with_its_currency_is_a_failed_check():
+    from example_shop.orders.models import Order
+    from jsg_privacy import registry as privacy
+    from jsg_privacy.registry.checks import check_registry
+
+    class Careless(privacy.ModelSource):
+        fields = {"transaction": ["total", "full_name"]}
+        money = {"total": privacy.Money(currency_field="billing_country")}
+
+    with privacy.temporarily():
+        privacy.unregister(Order)
+        privacy.registry.register(Order)(Careless)
+        found = [m for m in check_registry(privacy.registry) if m.id == "jsg_privacy.E085"]
+    assert len(found) == 1
+    assert "'billing_country'" in found[0].msg
+    assert all(m.id != "jsg_privacy.E085" for m in check_registry(privacy.registry))
