@@ -66,6 +66,7 @@ class Cells:
             '<em class="jsg-withheld">' + text(_("Withheld: another person's data")) + "</em>"
         )
         self.amounts: dict[tuple[Any, str], str] = {}
+        self.zone = timezone.get_current_timezone()
         # Dates and times repeat: each is formatted once (formatting is the slow part).
         self.dates: dict[date, str] = {}
         self.times: dict[tuple[int, int], str] = {}
@@ -74,6 +75,17 @@ class Cells:
         kind = column.kind
         if kind == kinds.MONEY and column.money is not None:
             money = column.money
+            if money.currency:  # one currency: each amount formatted once, then looked up
+                shown: dict[Any, str] = {}
+                currency = money.currency
+
+                def fixed(value: Any, record: Mapping[str, Any]) -> str:
+                    found = shown.get(value)
+                    if found is None:
+                        found = shown[value] = self.amount(value, currency)
+                    return found
+
+                return fixed
             return lambda value, record: self.amount(value, kinds.currency_of(money, record))
         if kind == kinds.DATETIME or kind == kinds.DATE or kind == kinds.TIME:
             return lambda value, record: self.moment(value)
@@ -103,8 +115,8 @@ class Cells:
             return self.clock(parsed)
         if not isinstance(parsed, datetime):
             return self.day(parsed)
-        if timezone.is_aware(parsed):
-            parsed = timezone.localtime(parsed)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(self.zone)
         return f"{self.day(parsed.date())}, {self.clock(parsed.time())}"
 
     def day(self, value: date) -> str:
@@ -257,6 +269,8 @@ class Records:
             if type(value) is str
             and cell is None
             and not ("&" in value or "<" in value or ">" in value)
+            else cell(value, record)
+            if cell is not None and value is not WITHHELD
             else self._show(value, cell, record)
             for value, cell in zip(values, self.cells, strict=True)
         ]
