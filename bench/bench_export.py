@@ -148,9 +148,15 @@ def table(source: Any) -> str:
 
 
 def columns(source: Any, alias: str) -> str:
-    """The source's exported columns, as the export reads them."""
-    fields = (source.model._meta.get_field(name) for name in source.export_fields())
-    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+    """The source's exported columns, as the export reads them; a path through the order (an
+    order line's ``order__reference``) reads the joined order, ``o``."""
+    names = []
+    for name in source.export_fields():
+        relation, _, rest = name.rpartition("__")
+        model = source.model._meta.get_field(relation).related_model if relation else source.model
+        column = connection.ops.quote_name(model._meta.get_field(rest).column)
+        names.append(f"{'o' if relation else alias}.{column}")
+    return ", ".join(names)
 
 
 def heap_growth(run: Any) -> float:

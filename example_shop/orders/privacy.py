@@ -149,7 +149,11 @@ class OrderSource(privacy.ModelSource):
         inventory.TRANSACTION: list(INVOICE_FIELDS),
         inventory.THIRD_PARTY: ["company_name", "agent_name", "agent_email", "agent_phone"],
     }
-    # The agent and the site contact are other people: a customer's export shows them redacted.
+    # The export shows each order by its reference, then every declared field; amounts in pounds.
+    export = ["reference", *(name for names in fields.values() for name in names)]
+    money = {"subtotal": privacy.Money(currency="GBP"), "total": privacy.Money(currency="GBP")}
+    # The agent and the site contact are other people: a customer's export shows them redacted
+    # (unless they hold the customer's own details: a customer is often their own site contact).
     redact = ("agent_name", "agent_email", "agent_phone", "site_contact_name", "site_contact_phone")
     # Everything else that holds text is encrypted at rest (check I001 lists what is not).
     in_clear = {
@@ -198,6 +202,9 @@ class OrderLineSource(privacy.ModelSource):
     subject = "order__user"
     subject_email = "order__email"
     fields = {inventory.ORDER: ["product_name", "unit_price", "quantity"]}
+    # Each line names its order by reference (not its id), so a customer can read them together.
+    export = ["order__reference", "product_name", "unit_price", "quantity"]
+    money = {"unit_price": privacy.Money(currency="GBP")}
     not_personal = ["product"]  # the catalogue entry; its name as ordered is in product_name
     in_clear = {"product_name": "the catalogue's name of the product, the same for every buyer"}
     retention = privacy.Retention(

@@ -25,7 +25,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from jsg_privacy import features
-from jsg_privacy.flows import history, subject_data
+from jsg_privacy.flows import columns as export_columns
+from jsg_privacy.flows import history, letter, subject_data
 from jsg_privacy.flows.search import SearchLog
 from jsg_privacy.notice import content as notice_content
 from jsg_privacy.registry import ModelSource, Source, SourceUnavailable, Subject, registry
@@ -70,16 +71,42 @@ def export(
         tempfile.TemporaryDirectory(prefix="jsg-export-") as scratch,
     ):
         csv_paths: list[tuple[str, Path]] = []
+        page = Page(Path(scratch))
         with archive.open("data.json", "w") as raw:
             out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-            _write_json(out, subject, summary, log, Path(scratch), csv_paths)
+            _write_json(out, subject, summary, log, Path(scratch), csv_paths, page)
             out.flush()
             out.detach()
         for name, path in csv_paths:
             archive.write(path, name)
         archive.write(SCHEMA_PATH, "schema.json")
-        archive.writestr("index.html", _index(subject, summary))
+        with archive.open("index.html", "w") as html:
+            letter.assemble(_index(subject, summary, page), page.fragments, html)
     return summary
+
+
+@dataclass
+class Page:
+    """What ``index.html`` is built from as the export streams: one HTML file of records per
+    source (and for the consent history and the disclosures), by position."""
+
+    scratch: Path
+    cells: letter.Cells = field(default_factory=letter.Cells)
+    fragments: list[Path] = field(default_factory=list)
+    #: Per source key: (fragment index, records shown).
+    sources: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: The notice's content (purposes, recipients, rights), as data.json has it.
+    about: dict[str, Any] = field(default_factory=dict)
+
+    def records(
+        self, columns: list[export_columns.Column], *, caption: str, singular: str, **extra: Any
+    ) -> letter.Records:
+        path = self.scratch / f"{len(self.fragments)}.html"
+        self.fragments.append(path)
+        return letter.Records(
+            path, columns, self.cells, caption=caption, singular=singular, **extra
+        )
 
 
 _encoder = json.JSONEncoder(ensure_ascii=False, default=str)
@@ -93,8 +120,9 @@ def _write_json(
     log: SearchLog,
     scratch: Path,
     csv_paths: list[tuple[str, Path]],
+    page: Page,
 ) -> None:
-    about = notice_content.build(registry)
+    about = page.about = notice_content.build(registry)
     head = {
         "format": FORMAT,
         "generated_at": datetime.now(UTC).isoformat(),
@@ -108,16 +136,28 @@ def _write_json(
     for index, source in enumerate(subject_data.sources()):
         if index:
             out.write(",")
-        _write_source(out, source, subject, summary, log, scratch, csv_paths)
+        _write_source(out, source, subject, summary, log, scratch, csv_paths, page)
     out.write('],"consent_history":[')
     subject_keys = history.keys(subject)
+    shown = page.records(
+        history.consent_columns(), caption=str(_("Your consent choices")), singular=""
+    )
     for index, record in enumerate(history.consent_records(subject, subject_keys)):
         out.write(("," if index else "") + _dump(record))
+        shown.add((record,))
         summary.consent_records += 1
+    shown.close()
+    page.sections["consent_history"] = (len(page.fragments) - 1, shown.count)
     out.write('],"disclosures":[')
+    shown = page.records(
+        history.disclosure_columns(), caption=str(_("What we sent to whom")), singular=""
+    )
     for index, record in enumerate(history.disclosures(subject, subject_keys)):
         out.write(("," if index else "") + _dump(record))
+        shown.add((record,))
         summary.disclosures += 1
+    shown.close()
+    page.sections["disclosures"] = (len(page.fragments) - 1, shown.count)
     for key in subject_data.OWN_SECTIONS:
         log.own_section(key, str(OWN_SECTION_REASON))
     summary.search_record = log.record()
@@ -132,8 +172,10 @@ def _write_source(
     log: SearchLog,
     scratch: Path,
     csv_paths: list[tuple[str, Path]],
+    page: Page,
 ) -> None:
-    columns = subject_data.columns(source)
+    described = export_columns.columns(source)
+    columns = [column.name for column in described]
     meta = {
         "key": source.key,
         "label": str(notice_content.source_name(source)),
@@ -141,12 +183,24 @@ def _write_source(
         "origins": [origin.label for origin in source.origins],
         "retention": notice_content.retention_text(source),
         "redacted": list(source.redact) if isinstance(source, ModelSource) else [],
+        "fields": {column.name: column.describe() for column in described},
     }
     out.write(_dump(meta)[:-1] + ',"records":[')
     csv_path = scratch / f"{len(csv_paths)}.csv"
     count = 0
+    minor = export_columns.money_converters(source, columns)
+    shown = page.records(
+        described,
+        caption=str(notice_content.source_name(source)),
+        singular=_singular(source),
+        personal=source.personal_fields(),
+        redacted=meta["redacted"],
+        category_labels=_category_labels(),
+    )
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
+        # A heading people read, then the field names data.json uses, for software.
+        writer.writerow([column.label for column in described])
         writer.writerow(columns)
         # Only a list (a many-to-many field, or a remote source's) becomes "a; b" in the CSV.
         lists = _list_columns(source, columns)
@@ -160,6 +214,7 @@ def _write_source(
             if records:
                 out.write(("," if count > len(records) else "") + _dump(records)[1:-1])
                 writer.writerows(lines)
+                shown.add(records, lines)
                 records.clear()
                 lines.clear()
 
@@ -168,6 +223,11 @@ def _write_source(
                 for name in redact:
                     if record.get(name) == subject_data.REDACTED:
                         log.redaction(source, name)
+                if minor:  # every amount in pounds, not pence: the same unit in every file
+                    record = dict(record)
+                    for name, money in minor:
+                        currency = export_columns.currency_of(money, record)
+                        record[name] = export_columns.to_major(record.get(name), currency)
                 records.append(record)
                 values = [record.get(name) for name in columns]
                 for i in lists:
@@ -181,6 +241,8 @@ def _write_source(
         except SourceUnavailable as error:  # the rest of the export is still delivered
             summary.missing[source.key] = str(error)
         write_chunk()
+    shown.close()
+    page.sources[source.key] = (len(page.fragments) - 1, shown.count)
     missing = summary.missing.get(source.key)
     out.write("]" + (f',"missing":{_dump(missing)}' if missing is not None else "") + "}")
     summary.rows[source.key] = count
@@ -197,17 +259,93 @@ def _list_columns(source: Source, columns: list[str]) -> list[int]:
     return [i for i, name in enumerate(columns) if name in many]
 
 
-def _index(subject: Subject, summary: Summary) -> str:
-    about = notice_content.build(registry)
+def _singular(source: Source) -> str:
+    """What one record of the source is called ("Order"), to title each record."""
+    if isinstance(source, ModelSource):
+        name = str(source.model._meta.verbose_name)
+        return name[:1].upper() + name[1:]
+    return str(_("Record"))
+
+
+def _category_labels() -> dict[str, str]:
+    return {key: str(category.label) for key, category in registry.categories.items()}
+
+
+def group_of(source: Source) -> str:
+    """The category a source is shown under: the one most of its exported fields are in (the
+    first declared, on a tie), as the notice groups data."""
+    declared = source.personal_fields()
+    counts: dict[str, int] = {}
+    for name in source.export_fields():
+        if name in declared:
+            counts[declared[name]] = counts.get(declared[name], 0) + 1
+    if not counts:
+        return next(iter(source.categories()), "")
+    order = list(source.categories())
+    return max(counts, key=lambda key: (counts[key], -order.index(key)))
+
+
+def _groups(about: dict[str, Any], page: Page) -> list[dict[str, Any]]:
+    """The notice's categories, each with the subject's records held under it and the Art. 15
+    information beside them: purposes and bases, recipients, retention, where it came from."""
+    sources = subject_data.sources()
+    placed: dict[str, list[Source]] = {}
+    for source in sources:
+        placed.setdefault(group_of(source), []).append(source)
+    groups = []
+    for category in about["categories"]:
+        members = placed.pop(category["key"], [])
+        groups.append(_group(category, members, page))
+    for key, members in placed.items():  # a category the notice does not show (none, usually)
+        label = _category_labels().get(key, key)
+        groups.append(_group({"key": key, "label": label, "description": ""}, members, page))
+    return groups
+
+
+def _group(category: dict[str, Any], members: list[Source], page: Page) -> dict[str, Any]:
+    entries = []
+    for source in members:
+        index, count = page.sources.get(source.key, (None, 0))
+        entries.append(
+            {
+                "key": source.key,
+                "name": notice_content.source_name(source),
+                "count": count,
+                "records": letter.marker(index) if index is not None and count else "",
+                "retention": notice_content.retention_text(source),
+                "origins": [str(origin.label) for origin in source.origins],
+            }
+        )
+    origins = list(dict.fromkeys(o for s in members for o in (str(x.label) for x in s.origins)))
+    return {
+        **category,
+        "anchor": f"group-{category['key']}",
+        "sources": entries,
+        "held": sum(entry["count"] for entry in entries),
+        "origins": origins or category.get("origins", []),
+    }
+
+
+def _index(subject: Subject, summary: Summary, page: Page) -> str:
+    about = page.about  # built once, for data.json: the page says the same
+    groups = _groups(about, page)
+    sections = {
+        key: letter.marker(index) if count else "" for key, (index, count) in page.sections.items()
+    }
     return render_to_string(
         "jsg_privacy/export/index.html",
         {
             "notice": about,
             "subject": subject,
             "summary": summary,
-            "sources": [
-                (source, summary.rows.get(source.key, 0)) for source in subject_data.sources()
+            "groups": groups,
+            "held": [
+                (entry["name"], entry["count"], group["anchor"])
+                for group in groups
+                for entry in group["sources"]
+                if entry["count"]
             ],
+            "sections": sections,
             "missing": [
                 (notice_content.source_name(source), summary.missing[source.key])
                 for source in subject_data.sources()

@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
+from django.utils.translation import gettext as _
 
 from jsg_privacy.consent.models import Action, ConsentRecord
 from jsg_privacy.crypto import subjects
+from jsg_privacy.flows import columns
+from jsg_privacy.flows.columns import Column
 from jsg_privacy.flows.subject_data import plain
 from jsg_privacy.registry import Subject
 
@@ -54,3 +57,40 @@ def disclosures(
     names = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "subject_key")]
     for row in rows.values(*names).iterator(chunk_size=2000):
         yield {name: plain(value) for name, value in row.items()}
+
+
+def consent_columns() -> list[Column]:
+    """How ``index.html`` shows the consent history: when, what for, the choice, where, and the
+    version of the wording shown (a fingerprint, explained on the page)."""
+    from jsg_privacy.consent.models import Channel
+    from jsg_privacy.registry import registry
+
+    purposes = {key: str(purpose.label) for key, purpose in registry.purposes.items()}
+    return [
+        Column("created_at", str(_("When")), kind=columns.DATETIME),
+        Column("purpose", str(_("What for")), kind=columns.CHOICE, choices=purposes),
+        Column("action", str(_("Your choice")), kind=columns.CHOICE, choices=_labels(Action)),
+        Column("channel", str(_("Where")), kind=columns.CHOICE, choices=_labels(Channel)),
+        Column("version", str(_("Wording you saw")), kind="hash"),
+        Column("notice_version", str(_("Privacy notice version")), kind="hash"),
+    ]
+
+
+def disclosure_columns() -> list[Column]:
+    """How ``index.html`` shows the disclosures: when, to whom, why, and which fields (names of
+    fields only: the log never holds the values)."""
+    from jsg_privacy.registry import registry
+
+    recipients = {key: str(recipient.name) for key, recipient in registry.recipients.items()}
+    purposes = {key: str(purpose.label) for key, purpose in registry.purposes.items()}
+    return [
+        Column("created_at", str(_("When")), kind=columns.DATETIME),
+        Column("recipient", str(_("Sent to")), kind=columns.CHOICE, choices=recipients),
+        Column("purpose", str(_("Why")), kind=columns.CHOICE, choices=purposes),
+        Column("operation", str(_("What for"))),
+        Column("field_names", str(_("Which details")), kind=columns.LIST),
+    ]
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    return {str(value): str(label)[:1].upper() + str(label)[1:] for value, label in choices.choices}

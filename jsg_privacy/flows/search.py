@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jsg_privacy.notice.content import source_name
+from jsg_privacy.notice.content import field_label, source_name
 from jsg_privacy.registry import ModelSource, RemoteSource, Source, Subject, registry
 
 BY_ACCOUNT = "account"
@@ -114,9 +114,15 @@ class SearchLog:
                     "source": key,
                     "label": labels.get(key, key),
                     "field": field,
+                    "field_label": _label(key, field),
                     "type": ANOTHER_PERSON,
                     "count": count,
                 }
                 for (key, field), count in sorted(self.redacted.items())
             ],
         }
+
+
+def _label(key: str, field: str) -> str:
+    source = registry.sources.get(key)
+    return field_label(source, field) if source is not None else field

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import decimal
 import itertools
+import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import models
@@ -14,6 +15,7 @@ from django.db.models.functions import Cast
 
 from jsg_privacy.crypto import keys
 from jsg_privacy.crypto.fields import DecryptionError, is_encrypted
+from jsg_privacy.inventory import ACCOUNT
 from jsg_privacy.registry import ModelSource, RemoteSource, Source, Subject, registry
 from jsg_privacy.registry.paths import resolve_field
 
@@ -80,6 +82,9 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
                 mapping.setdefault(pk, []).append(labels.get(other, str(other)))
         related[name] = mapping
     redact = [name for name in simple if name in source.redact]
+    # The subject's own details in the same record: a redacted field holding one of them (the
+    # customer is their own site contact) is the subject's data, not another person's.
+    own_fields = [name for name in simple if name in _own_detail_fields(source)]
     fields = [resolve_field(source.model, name) for name in simple]
     # Encrypted columns come out as their tokens (no per-value converter) and are decrypted a
     # chunk at a time; columns that already hold plain values skip plain().
@@ -101,8 +106,8 @@ def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]
                 if value is not None:
                     row[i] = convert(value)
             record = dict(zip(simple, row[1:], strict=True))
-            for name in redact:
-                record[name] = _redacted(source, name, record[name])
+            if redact:
+                _redact(source, subject, record, redact, own_fields)
             for name in many:
                 record[name] = related[name].get(row[0], [])
             yield record
@@ -140,8 +145,61 @@ def _decrypt_column(source: ModelSource, name: str, chunk: list[list[Any]], inde
         row[index] = value
 
 
-def _redacted(source: ModelSource, name: str, value: Any) -> Any:
-    return REDACTED if name in source.redact and value not in ("", None) else value
+def _redact(
+    source: ModelSource,
+    subject: Subject,
+    record: dict[str, Any],
+    redact: list[str],
+    own_fields: list[str],
+) -> None:
+    """Replace the values of ``redact`` in ``record`` by :data:`REDACTED`, unless a value is the
+    subject's own: the same as their e-mail address or one of the record's own account details
+    (compared as typed first, then in any case and spacing)."""
+    mine: list[Any] | None = None
+    own: frozenset[str] | None = None
+    for name in redact:
+        value = record[name]
+        if value == "" or value is None:
+            continue
+        if mine is None:
+            mine = [record[field] for field in own_fields]
+            mine.append(subject.email)
+        if value in mine:
+            continue
+        if own is None:
+            own = own_values(subject, mine)
+        if _normalised(value) not in own:
+            record[name] = REDACTED
+
+
+def _own_detail_fields(source: ModelSource) -> set[str]:
+    """The fields that hold the subject's own details: the source's account-category fields."""
+    return set(source.fields_in(ACCOUNT)) - set(source.redact)
+
+
+_NOT_DIGITS = re.compile(r"[\s()./-]")
+
+
+def _normalised(value: Any) -> str:
+    """A value as compared with the subject's own: any case and spacing; a phone number by its
+    digits, with +44 read as the leading 0 of a UK number."""
+    text = " ".join(str(value).split()).casefold()
+    digits = _NOT_DIGITS.sub("", text)
+    if digits[:1] == "+" and digits[1:].isdigit():
+        digits = "0" + digits[3:] if digits.startswith("+44") else digits
+        return digits
+    if digits.isdigit() and len(digits) >= 6:
+        return "0" + digits[2:] if digits.startswith("44") and len(digits) > 11 else digits
+    return text
+
+
+def own_values(subject: Subject, values: Iterable[Any]) -> frozenset[str]:
+    """The subject's own details (their e-mail address, and the account details of the record
+    being exported), as :func:`_normalised` compares them."""
+    found = {_normalised(value) for value in values if value not in ("", None)}
+    if subject.email:
+        found.add(_normalised(subject.email))
+    return frozenset(found)
 
 
 def rows(source: Source, subject: Subject) -> Iterator[Mapping[str, Any]]:

@@ -19,6 +19,7 @@ from jsg_privacy.registry import (
     Delete,
     LegalHold,
     ModelSource,
+    Money,
     Period,
     Retention,
     Subject,
@@ -87,6 +88,8 @@ class PaymentSource(ModelSource):
         "paid_at",
         "refunded_at",
     ]
+    # Stored in pence; every export shows it in pounds, like the orders' amounts.
+    money = {"amount": Money(currency_field="currency", minor_units=True, label=_("amount"))}
     retention = Retention(
         anchor="created_at",
         period=RECORDS_HOLD,

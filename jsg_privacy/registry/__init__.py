@@ -38,6 +38,7 @@ from jsg_privacy.registry.rules import (
 )
 from jsg_privacy.registry.sources import (
     ModelSource,
+    Money,
     RemoteSource,
     Source,
     SourceUnavailable,
@@ -96,6 +97,7 @@ __all__ = [
     "Exemption",
     "LegalHold",
     "ModelSource",
+    "Money",
     "Origin",
     "Period",
     "Problem",

@@ -144,6 +144,7 @@ def _sources(registry: Registry) -> Iterator[Error]:
         yield from _unclassified(registry, source)
         yield from _subject(source)
         yield from _retention(source)
+        yield from _money(source)
         for item in source.todo:
             yield incomplete(
                 20,
@@ -429,3 +430,20 @@ def _consent(registry: Registry) -> Iterator[Error]:
         yield error(
             9, f"Purpose {key!r} is based on consent, but nothing collects that consent.", hint
         )
+
+
+def _money(source: ModelSource) -> Iterator[Error]:
+    """E085: an amount declared in ``money`` is one the export shows, with its currency field."""
+    exported = set(source.export_fields())
+    for name, money in source.money.items():
+        missing = [n for n in (name, money.currency_field) if n and n not in exported]
+        if missing:
+            yield error(
+                85,
+                f"{source.key} declares money for {name!r}, but does not export "
+                f"{', '.join(map(repr, missing))}: the export could not show that amount with "
+                "its currency.",
+                "Name only exported fields in money, and export the currency_field beside the "
+                "amount (see docs/declaring-personal-data.md#amounts-of-money).",
+                obj=source.model,
+            )

@@ -35,6 +35,26 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Money:
+    """How a field holds an amount of money, so that exports show every amount in one unit.
+
+    ``currency``: the ISO 4217 code of every value (``"GBP"``), or ``currency_field``: the field
+    that holds each row's code. ``minor_units``: the field counts pence (cents), not pounds.
+    ``label``: what to call the amount, when the field's verbose name says how it is stored.
+    Exports show every amount in major units (pounds), with its currency.
+    """
+
+    currency: str = ""
+    currency_field: str = ""
+    minor_units: bool = False
+    label: StrOrPromise = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.currency) == bool(self.currency_field):
+            raise ValueError("Money needs a currency or a currency_field (one of them).")
+
+
+@dataclass(frozen=True)
 class Subject:
     """The person a request is about: a user id, an e-mail address, or both."""
 
@@ -84,6 +104,9 @@ class Source:
     #: The fields a subject's export shows, in order (remote and keyed sources; a model source
     #: names them in ``export``). Empty: every declared personal field.
     exported: ClassVar[Sequence[str]] = ()
+    #: The exported fields that hold amounts of money: ``{"total": Money(currency="GBP")}``.
+    #: Exports show them in major units (pounds) with their currency, in every file.
+    money: ClassVar[Mapping[str, Money]] = {}
 
     key: str
 

@@ -58,6 +58,10 @@ class LinkExpired(LinkError):
     """The link was genuine but is too old."""
 
 
+class LinkGone(LinkError):
+    """The link was genuine, but its export no longer exists: deleted with its request."""
+
+
 class LinkUsed(LinkError):
     """The link was genuine, but its file was downloaded with it already (no account)."""
 
@@ -93,7 +97,9 @@ def read_token(token: Any) -> ExportFile:
         .first()
     )
     if file is None:
-        raise LinkError("no such export")
+        if ExportFile.objects.filter(pk=payload["f"]).exists():
+            raise LinkError("names another case")
+        raise LinkGone("no such export")  # deleted, with its request
     if file.case.user_id is None and payload.get("n") != file.link_nonce:
         raise LinkUsed(file)
     return file

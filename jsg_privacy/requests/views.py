@@ -109,7 +109,8 @@ def link_problem(
     message: str = "",
     offer_new_link: bool = False,
 ) -> HttpResponse:
-    """A clear page for a link that cannot be used. ``problem``: invalid, expired, used, other.
+    """A clear page for a link that cannot be used. ``problem``: invalid, expired, deleted, used,
+    stale, gone, other.
 
     ``kind``: "verify" (a request's identity link), "download" or "address" (an account's address
     link); ``offer_new_link``: a used download link may ask for a fresh one by e-mail."""
@@ -573,10 +574,15 @@ def download(request: HttpRequest, token: str) -> HttpResponseBase:
         return link_problem(request, kind="download", problem="expired")
     except downloads.LinkUsed as used:
         return _used_link(request, used.file)
+    except downloads.LinkGone:
+        return link_problem(request, kind="download", problem="deleted")
     except downloads.LinkError:
         return link_problem(request, kind="download", problem="invalid")
     if not file.available:
-        return link_problem(request, kind="download", problem="expired")
+        deleted_early = file.deleted_at is not None and file.deleted_at < file.expires_at
+        return link_problem(
+            request, kind="download", problem="deleted" if deleted_early else "expired"
+        )
     if file.case.user_id is None and file.case.channel == Channel.ACCOUNT:
         # The account that asked was erased or deleted since: its data goes to nobody now.
         return link_problem(request, kind="download", problem="gone")
@@ -590,7 +596,7 @@ def _serve(request: HttpRequest, file: ExportFile) -> HttpResponseBase:
         return downloads.serve(request, file)
     except OSError:
         logger.exception("Export file %s of case %s is missing", file.pk, file.case.reference)
-        return link_problem(request, kind="download", problem="expired")
+        return link_problem(request, kind="download", problem="deleted")
 
 
 def _account_download(request: HttpRequest, file: ExportFile) -> HttpResponseBase:

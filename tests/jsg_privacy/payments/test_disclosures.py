@@ -138,7 +138,7 @@ def test_the_export_holds_the_payment_and_the_disclosures_but_no_values(
     assert {k: payments[0][k] for k in ("brand", "last4", "amount", "currency", "status")} == {
         "brand": "Visa",
         "last4": "4242",
-        "amount": 25800,
+        "amount": "258.00",  # stored in pence, exported in pounds like every amount
         "currency": "gbp",
         "status": "succeeded",
     }

@@ -273,3 +273,30 @@ def test_downloading_needs_the_csrf_token():
         assert response.status_code == 403
     assert ExportFile.objects.get().downloaded_at is None
     assert not mail.outbox
+
+
+def test_a_link_to_an_export_deleted_with_its_request_shows_a_clear_page(client):
+    file = guest_export()
+    url = url_of(file)
+    file.case.delete()  # the request and its export, gone (e.g. closed and removed by staff)
+
+    looked_at = client.get(url)
+    posted = client.post(url, {"action": "send-code"})
+
+    assert looked_at.status_code == posted.status_code == 410
+    assert "This file has been deleted" in looked_at.text
+    assert "nothing was sent" in looked_at.text
+    assert "Make a new request" in looked_at.text
+    assert "altered" not in looked_at.text  # a genuine link, not called a forged one
+    assert not mail.outbox
+
+
+def test_a_link_to_an_export_deleted_before_it_expired_says_deleted_not_expired(client):
+    file = guest_export()
+    service.delete_exports([file])  # as an erasure does, hours before the link would expire
+
+    page = client.get(url_of(file))
+
+    assert page.status_code == 410
+    assert "This file has been deleted" in page.text
+    assert "This link has expired" not in page.text

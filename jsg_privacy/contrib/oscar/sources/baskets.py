@@ -48,6 +48,7 @@ class BasketLineSource(privacy.ModelSource):
         "date_created",
         "date_updated",
     ]
+    money = {"price_incl_tax": privacy.Money(currency_field="price_currency")}
     retention = _kept_a_year("basket__date_created")
     erasure = privacy.Delete()
 

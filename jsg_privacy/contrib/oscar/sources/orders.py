@@ -49,6 +49,11 @@ class OrderSource(privacy.ModelSource):
         "shipping_tax_code",
         "analytics_tracked",
     ]
+    # Amounts in the order's currency: the export shows them with it, in major units.
+    money = {
+        name: privacy.Money(currency_field="currency")
+        for name in ("total_incl_tax", "total_excl_tax", "shipping_incl_tax", "shipping_excl_tax")
+    }
     retention = kept_with_order("date_placed")
     # The e-mail address is not part of the tax record: erasure clears it at once.
     erasure = held_with_order("date_placed", keep=personal(fields, but=["guest_email"]))

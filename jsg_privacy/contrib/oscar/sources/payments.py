@@ -26,6 +26,10 @@ class PaymentSourceSource(privacy.ModelSource):
         ]
     }
     export = ["order__number", "source_type__name", *personal(fields, but=["source_type"])]
+    money = {
+        name: privacy.Money(currency_field="currency")
+        for name in ("amount_allocated", "amount_debited", "amount_refunded")
+    }
     retention = kept_with_order("order__date_placed")
     erasure = held_with_order("order__date_placed", keep=personal(fields))
 

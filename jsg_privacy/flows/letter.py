@@ -1,0 +1,340 @@
+"""``index.html``: the export as a person reads it, every record shown, written as the export streams.
+
+The page itself is the template ``jsg_privacy/export/index.html`` (summary, the groups of the
+notice with their Art. 15 information, the consent history, the search record, the rights). The
+records are many, so they are not passed to the template: while the export streams a source's
+rows into ``data.json`` and its CSV, :class:`Records` writes them as HTML tables to a scratch file,
+a chunk at a time, and the template marks where each file goes (:func:`marker`). :func:`assemble`
+then streams the page into the ZIP with the files in their places. Values are shown for the active
+language: dates in its date format, amounts with their currency symbol, choices by their label.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from html import escape
+from itertools import repeat
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from jsg_privacy.flows import columns as kinds
+from jsg_privacy.flows.columns import Column
+from jsg_privacy.flows.subject_data import REDACTED
+
+#: A table with more columns than this shows each record as its own two-column table.
+WIDE = 6
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+MARK = re.compile(r"<!--jsg-records-(\d+)-->")
+
+Cell = Callable[[Any, Mapping[str, Any]], str]
+
+
+def marker(index: int) -> SafeString:
+    """Where the template puts the records of fragment ``index``."""
+    return mark_safe(f"<!--jsg-records-{index}-->")  # noqa: S308 - a fixed comment, no input
+
+
+def assemble(page: str, fragments: list[Path], out: IO[bytes]) -> None:
+    """Write ``page`` to ``out`` with each marker replaced by its fragment file's content.
+
+    The records were escaped as they were written, so a value can never look like a marker.
+    """
+    parts = MARK.split(page)
+    out.write(parts[0].encode())
+    for index, text in zip(parts[1::2], parts[2::2], strict=True):
+        with fragments[int(index)].open("rb") as fragment:
+            shutil.copyfileobj(fragment, out, 256 * 1024)
+        out.write(text.encode())
+
+
+class Cells:
+    """How each kind of value is shown, for the active language; one per export."""
+
+    def __init__(self) -> None:
+        self.date_format = formats.get_format("DATE_FORMAT")
+        self.time_format = formats.get_format("TIME_FORMAT")
+        self.yes, self.no = text(_("Yes")), text(_("No"))
+        self.withheld = (
+            '<em class="jsg-withheld">' + text(_("Withheld: another person's data")) + "</em>"
+        )
+        self.amounts: dict[tuple[Any, str], str] = {}
+        self.zone = timezone.get_current_timezone()
+        # Dates and times repeat: each is formatted once (formatting is the slow part).
+        self.dates: dict[date, str] = {}
+        self.times: dict[tuple[int, int], str] = {}
+
+    def for_column(self, column: Column) -> Cell | None:
+        kind = column.kind
+        if kind == kinds.MONEY and column.money is not None:
+            money = column.money
+            if money.currency:  # one currency: each amount formatted once, then looked up
+                shown: dict[Any, str] = {}
+                currency = money.currency
+
+                def fixed(value: Any, record: Mapping[str, Any]) -> str:
+                    found = shown.get(value)
+                    if found is None:
+                        found = shown[value] = self.amount(value, currency)
+                    return found
+
+                return fixed
+            return lambda value, record: self.amount(value, kinds.currency_of(money, record))
+        if kind == kinds.DATETIME or kind == kinds.DATE or kind == kinds.TIME:
+            return lambda value, record: self.moment(value)
+        if kind == kinds.BOOL:
+            return lambda value, record: self.yes if value else self.no
+        if kind == kinds.CHOICE:
+            labels = {key: text(label) for key, label in column.choices.items()}
+            return lambda value, record: labels.get(str(value)) or text(str(value))
+        if kind == "hash":
+            return lambda value, record: self.fingerprint(value)
+        if kind == kinds.MULTILINE:
+            return lambda value, record: text(str(value)).replace("\n", "<br>")
+        if kind == kinds.LIST:
+            return lambda value, record: text(
+                "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+            )
+        return None  # plain text: shown inline, the commonest and cheapest case
+
+    def moment(self, value: Any) -> str:
+        """A date and time in the language's formats: "4 Mar 2026, 10:30 a.m." in British
+        English, in the shop's time zone."""
+        try:
+            parsed: Any = value if isinstance(value, datetime | date | time) else _parse(value)
+        except ValueError:
+            return text(str(value))
+        if isinstance(parsed, time):
+            return self.clock(parsed)
+        if not isinstance(parsed, datetime):
+            return self.day(parsed)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(self.zone)
+        return f"{self.day(parsed.date())}, {self.clock(parsed.time())}"
+
+    def day(self, value: date) -> str:
+        shown = self.dates.get(value)
+        if shown is None:
+            shown = self.dates[value] = text(formats.date_format(value, self.date_format))
+        return shown
+
+    def clock(self, value: time) -> str:
+        key = (value.hour, value.minute)
+        shown = self.times.get(key)
+        if shown is None:
+            shown = self.times[key] = text(formats.time_format(value, self.time_format))
+        return shown
+
+    def amount(self, value: Any, currency: str) -> str:
+        key = (value, currency)
+        shown = self.amounts.get(key)
+        if shown is None:
+            try:
+                number = formats.number_format(
+                    Decimal(str(value)),
+                    0 if currency.upper() in kinds.ZERO_DECIMAL else 2,
+                    None,
+                    True,
+                )
+            except InvalidOperation:
+                number = str(value)
+            code = currency.upper()
+            symbol = SYMBOLS.get(code)
+            shown = text(f"{symbol}{number}" if symbol else f"{number} {code}".strip())
+            if len(self.amounts) < 10_000:
+                self.amounts[key] = shown
+        return shown
+
+    def fingerprint(self, value: Any) -> str:
+        """A 64-hex version hash, shortened as people quote a commit: the first 8 characters,
+        the full value in the title for whoever needs it."""
+        full = str(value)
+        if len(full) != 64:
+            return text(full)
+        return f'<span class="jsg-hash" title="{escape(full)}">{text(full[:8])}</span>'
+
+
+def _parse(value: Any) -> date | time:
+    value = str(value)
+    if "T" in value or " " in value:
+        return datetime.fromisoformat(value)
+    return time.fromisoformat(value) if ":" in value else date.fromisoformat(value)
+
+
+def text(value: str) -> str:
+    """``value`` made safe inside an element: only ``&``, ``<`` and ``>`` need escaping there
+    (checked first: most values have none)."""
+    if "&" in value or "<" in value or ">" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+#: Stands for a value withheld as another person's data, while a record is shown.
+WITHHELD = object()
+ROW_END = "</td></tr>"
+
+
+class Records:
+    """One source's (or section's) records, written as HTML to ``path`` a chunk at a time.
+
+    Few columns: one table, a row per record. More than :data:`WIDE`: a small table per record,
+    labels down the side and empty fields left out, titled by the record's first column when
+    that is not personal data (an order's reference), else by its number. A record that spans
+    several categories has a row group per category, headed by its name.
+
+    Written for speed, as an export may hold tens of thousands of records: a record's values are
+    fetched in one call, and plain text (most values) is shown without a function call.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        columns: list[Column],
+        cells: Cells,
+        *,
+        caption: str,
+        singular: str,
+        personal: Iterable[str] = (),
+        redacted: Iterable[str] = (),
+        category_labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.path = path
+        self.count = 0
+        self.caption = caption
+        self.singular = text(singular)
+        self.wide = len(columns) > WIDE
+        titled = bool(columns) and self.wide and columns[0].name not in set(personal)
+        self.title = (columns[0].name, cells.for_column(columns[0])) if titled else None
+        shown = columns[1:] if titled else columns
+        self.names = [column.name for column in shown]
+        self.offset = 1 if titled else 0
+        self.cells = [cells.for_column(column) for column in shown]
+        self.withheld = cells.withheld
+        #: Only fields declared as other people's are compared with the redaction marker.
+        hidden = frozenset(redacted)
+        self.withholdable = [name in hidden for name in self.names]
+        self.any_withholdable = any(self.withholdable)
+        self.handle = path.open("w", encoding="utf-8")
+        if self.wide:
+            self.heads = [f'<tr><th scope="row">{escape(c.label)}</th><td>' for c in shown]
+            self.groups = self._groups(shown, category_labels or {})
+        else:
+            labels = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in shown)
+            self.handle.write(
+                # Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it.
+                f'<div class="jsg-scroll" tabindex="0" role="region" aria-label="{escape(caption)}">'
+                f'<table class="jsg-records"><caption>{escape(caption)}</caption>'
+                f"<thead><tr>{labels}</tr></thead><tbody>"
+            )
+
+    @staticmethod
+    def _groups(
+        shown: list[Column], category_labels: Mapping[str, str]
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, opening HTML) of each category's columns, if there are several."""
+        if len({c.category for c in shown}) < 2:
+            return []
+        groups: list[tuple[int, int, str]] = []
+        start = 0
+        for index in range(1, len(shown) + 1):
+            if index == len(shown) or shown[index].category != shown[start].category:
+                label = category_labels.get(shown[start].category, shown[start].category)
+                opening = f'<tbody><tr><th colspan="2" scope="rowgroup">{escape(label)}</th></tr>'
+                groups.append((start, index, opening))
+                start = index
+        return groups
+
+    def _values(self, record: Mapping[str, Any], row: list[Any] | None) -> list[str | None]:
+        """The record's values as HTML, ``None`` for an empty one. ``row``: the record's values
+        in column order, if the caller has them already (the CSV's row)."""
+        values = (
+            row[self.offset :] if row is not None else [record.get(name) for name in self.names]
+        )
+        if self.any_withholdable and REDACTED in values:
+            values = [
+                WITHHELD if hide and value == REDACTED else value
+                for value, hide in zip(values, self.withholdable, strict=True)
+            ]
+        return [
+            None
+            if value is None or value == "" or value == []
+            else value
+            if type(value) is str
+            and cell is None
+            and not ("&" in value or "<" in value or ">" in value)
+            else cell(value, record)
+            if cell is not None and value is not WITHHELD
+            else self._show(value, cell, record)
+            for value, cell in zip(values, self.cells, strict=True)
+        ]
+
+    def _show(self, value: Any, cell: Cell | None, record: Mapping[str, Any]) -> str:
+        if value is WITHHELD:
+            return self.withheld
+        if cell is None:
+            return text(value if type(value) is str else str(value))
+        return cell(value, record)
+
+    def add(
+        self, records: Iterable[Mapping[str, Any]], rows: Iterable[list[Any]] | None = None
+    ) -> None:
+        """Write ``records`` (already redacted: a withheld value shows as withheld); ``rows``,
+        if given, their values in the order of the columns, to save looking them up again."""
+        lines: list[str] = []
+        append = lines.append
+        values_of, heads, groups = (
+            self._values,
+            getattr(self, "heads", []),
+            getattr(self, "groups", []),
+        )
+        given: Iterable[list[Any] | None] = repeat(None) if rows is None else rows
+        for record, row in zip(records, given, strict=False):
+            self.count += 1
+            shown = values_of(record, row)
+            if not self.wide:
+                append(
+                    "<tr><td>" + "</td><td>".join(["" if v is None else v for v in shown]) + ROW_END
+                )
+            elif groups:
+                parts = []
+                for start, end, opening in groups:
+                    held = [
+                        head + value + ROW_END
+                        for head, value in zip(heads[start:end], shown[start:end], strict=True)
+                        if value is not None
+                    ]
+                    if held:  # a category's heading only above a value it holds
+                        parts.append(opening + "".join(held) + "</tbody>")
+                append(
+                    f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(parts)}</table>'
+                )
+            else:
+                held = [
+                    head + value + ROW_END
+                    for head, value in zip(heads, shown, strict=True)
+                    if value is not None
+                ]
+                append(
+                    f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(held)}</table>'
+                )
+        self.handle.write("".join(lines))
+
+    def _title(self, record: Mapping[str, Any]) -> str:
+        if self.title is not None:
+            name, cell = self.title
+            value = record.get(name)
+            if value:
+                return f"{self.singular} {cell(value, record) if cell else text(str(value))}"
+        return f"{self.singular} {self.count}"
+
+    def close(self) -> None:
+        if not self.wide:
+            self.handle.write("</tbody></table></div>")
+        self.handle.close()
