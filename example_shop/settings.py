@@ -185,6 +185,8 @@ JSG_PRIVACY_CONTROLLER = {
 # jsg_privacy.usage.middleware.UsageMiddleware in MIDDLEWARE above.
 JSG_PRIVACY_MARKETING_PARTNERS = True
 JSG_PRIVACY_MARKETING_TESTIMONIALS = True
+# The marketing preferences page switches a medium on only if the account has its contact detail.
+JSG_PRIVACY_MARKETING_CONTACT = "example_shop.accounts.contact.marketing_contact"
 
 # jsg_privacy encrypts phones, addresses, notes and e-mail addresses at rest (docs/encryption.md).
 # Fernet keys, newest first, comma-separated. Unset (the local demo), a key is derived from

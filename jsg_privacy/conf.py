@@ -264,6 +264,14 @@ class AppSettings(SettingsGroup):
         "addresses always count; records found only by an address are released to an account "
         "only when it is proven.",
     )
+    MARKETING_CONTACT = Setting[str](
+        "",
+        types=str,
+        help="Dotted path of a function (user, medium) -> str: the signed-in customer's contact "
+        "detail for a marketing medium ('email', 'sms', 'phone', 'post'), empty when the account "
+        "has none. With it, the marketing preferences page refuses to switch on a medium the "
+        "shop cannot reach the customer by (no text messages without a phone number).",
+    )
     ERASURE_JOURNAL = Setting[str](
         "",
         types=str,

@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from jsg_privacy.conf import app_settings
 from jsg_privacy.consent.models import Channel
 from jsg_privacy.marketing import choices, tokens, wording
 from jsg_privacy.marketing.choices import Outcome, Person
@@ -260,9 +262,34 @@ class MarketingPreferencesForm(MarketingConsentMixin, forms.Form):
     marketing_testimonials = True
     marketing_token_required = True
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Person, user: Any = None, **kwargs: Any) -> None:
         self.person = person
+        self.user = user
         super().__init__(*args, **kwargs)
+
+    def _check_contact_details(self) -> None:
+        """A box switched on here for a medium the account has no contact detail for (asked of
+        ``JSG_PRIVACY_MARKETING_CONTACT``) is an error on the box: consent to text messages means
+        nothing without a number to send them to."""
+        super()._check_contact_details()
+        lookup = app_settings.MARKETING_CONTACT
+        if not lookup or self.user is None:
+            return
+        contact = import_string(lookup)
+        for box in self.marketing_boxes:
+            name = PREFIX + box.name
+            if not box.medium or not self.cleaned_data.get(name) or self.marketing_initial(box):
+                continue
+            if name in self.errors or str(contact(self.user, box.medium) or "").strip():
+                continue
+            self.add_error(
+                name,
+                _(
+                    "We have no way to send you %(what)s yet: add your contact details to your "
+                    "account first, or leave this box unticked."
+                )
+                % {"what": box.label[:1].lower() + box.label[1:]},
+            )
 
     @property
     def marketing_intro(self) -> str:

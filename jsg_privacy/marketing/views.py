@@ -68,7 +68,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     proven = address_proven(request.user, str(getattr(request.user, field, "") or ""))
     person = choices.Person.of(user=request.user, proven=proven)
     data = request.POST if request.method == "POST" else None
-    form = MarketingPreferencesForm(data, person=person)
+    form = MarketingPreferencesForm(data, person=person, user=request.user)
     if data is not None and form.is_valid():
         outcome = form.record_marketing(
             user=request.user, request=request, unticked_withdraws=True, proven=proven

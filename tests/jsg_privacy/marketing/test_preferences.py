@@ -147,3 +147,40 @@ def test_a_guest_s_choices_for_the_address_are_not_shown_to_an_unproven_account(
     shown = client.get(URL)
     assert "Yes, since" in shown.text
     assert "No: you unsubscribed." in shown.text
+
+
+def test_text_messages_cannot_be_switched_on_without_a_phone_number(
+    customer, customer_client, token_in, records
+):
+    token = token_in(customer_client.get(URL).text)
+
+    response = save(customer_client, token, sms=True, email=True)
+
+    assert "We have no way to send you text messages about offers yet" in response.text
+    assert response.context["form"]["marketing_email"].value()  # what was ticked is kept
+    assert records() == []  # nothing recorded, e-mail included: the form is shown again
+
+
+def test_text_messages_are_switched_on_once_the_account_has_a_phone_number(
+    customer, customer_client, token_in, records
+):
+    from example_shop.accounts.models import CustomerProfile
+
+    CustomerProfile.objects.create(user=customer, phone="07700 900123")
+    token = token_in(customer_client.get(URL).text)
+
+    response = save(customer_client, token, sms=True)
+
+    assert "Your choices have been saved." in response.text
+    assert [(r.medium, r.action) for r in records()] == [("sms", "given")]
+
+
+def test_a_text_message_choice_made_before_stays_on_without_a_number(
+    customer, customer_client, token_in, records
+):
+    api.record_choices({"sms": True}, user=customer, channel="checkout")
+    token = token_in(customer_client.get(URL).text)
+
+    response = save(customer_client, token, sms=True)
+
+    assert "Nothing changed." in response.text  # no error: the box was on already
