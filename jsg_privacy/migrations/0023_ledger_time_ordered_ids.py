@@ -19,8 +19,8 @@ from typing import Any
 
 from django.db import migrations
 
-#: Must match jsg_privacy.consent.ledger.TICK_NS and ID_LANES.
-FUNCTIONS = """
+#: ``jsg_privacy_ledger_reserve``, with ``{id}`` the new record's id and ``{head}`` the head's columns.
+RESERVE = """
 CREATE OR REPLACE FUNCTION jsg_privacy_ledger_reserve(p_lock bigint, p_lanes integer)
 RETURNS TABLE (r_lane integer, r_id bigint, r_position bigint, r_hash varchar)
 LANGUAGE plpgsql VOLATILE AS $$
@@ -38,21 +38,22 @@ BEGIN
         PERFORM pg_advisory_xact_lock(p_lock + v_lane);
     END IF;
     RETURN QUERY
-        SELECT v_lane,
-               greatest(
-                   floor(extract(epoch FROM clock_timestamp()) * 10000)::bigint,
-                   coalesce(head.id / 64 + 1, 0)
-               ) * 64 + v_lane,
-               head.position::bigint,
-               head.hash
+        SELECT v_lane, {id}, head.position::bigint, head.hash
         FROM (SELECT 1) AS one
         LEFT JOIN LATERAL (
-            SELECT c.id, c.position, c.hash FROM jsg_privacy_consentrecord c
+            SELECT {head} FROM jsg_privacy_consentrecord c
             WHERE c.lane = v_lane ORDER BY c.position DESC LIMIT 1
         ) AS head ON true;
 END;
 $$;
-
+"""
+#: The time in 100-microsecond ticks, times 64, plus the lane, above the lane's newest id. Must
+#: match jsg_privacy.consent.ledger.TICK_NS, ID_LANES and next_id().
+TIME_ORDERED_ID = (
+    "greatest(floor(extract(epoch FROM clock_timestamp()) * 10000)::bigint, "
+    "coalesce(head.id / 64 + 1, 0)) * 64 + v_lane"
+)
+CLAIM = """
 CREATE OR REPLACE FUNCTION jsg_privacy_ledger_claim(
     p_lock bigint, p_lane integer, p_position bigint, p_hash varchar
 ) RETURNS boolean
@@ -71,41 +72,16 @@ BEGIN
 END;
 $$;
 """
-
-PREVIOUS = """
-DROP FUNCTION IF EXISTS jsg_privacy_ledger_claim(bigint, integer, bigint, varchar);
-CREATE OR REPLACE FUNCTION jsg_privacy_ledger_reserve(p_lock bigint, p_lanes integer)
-RETURNS TABLE (r_lane integer, r_id bigint, r_position bigint, r_hash varchar)
-LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-    v_lane integer := -1;
-BEGIN
-    FOR i IN 0 .. p_lanes - 1 LOOP
-        IF pg_try_advisory_xact_lock(p_lock + i) THEN
-            v_lane := i;
-            EXIT;
-        END IF;
-    END LOOP;
-    IF v_lane < 0 THEN
-        v_lane := pg_backend_pid() % p_lanes;
-        PERFORM pg_advisory_xact_lock(p_lock + v_lane);
-    END IF;
-    RETURN QUERY
-        SELECT v_lane,
-               greatest(
-                   nextval(pg_get_serial_sequence('jsg_privacy_consentrecord', 'id')),
-                   (SELECT coalesce(max(m.id), 0) + 1 FROM jsg_privacy_consentrecord m)
-               ),
-               head.position::bigint,
-               head.hash
-        FROM (SELECT 1) AS one
-        LEFT JOIN LATERAL (
-            SELECT c.position, c.hash FROM jsg_privacy_consentrecord c
-            WHERE c.lane = v_lane ORDER BY c.position DESC LIMIT 1
-        ) AS head ON true;
-END;
-$$;
-"""
+FUNCTIONS = RESERVE.format(id=TIME_ORDERED_ID, head="c.id, c.position, c.hash") + CLAIM
+#: Back to sequence ids, above every id written meanwhile (ids must keep rising).
+PREVIOUS = (
+    "DROP FUNCTION IF EXISTS jsg_privacy_ledger_claim(bigint, integer, bigint, varchar);\n"  # noqa: S608 (constants)
+    + RESERVE.format(
+        id="greatest(nextval(pg_get_serial_sequence('jsg_privacy_consentrecord', 'id')), "
+        "(SELECT coalesce(max(m.id), 0) + 1 FROM jsg_privacy_consentrecord m))",
+        head="c.position, c.hash",
+    )
+)
 
 
 def run(sql: str) -> Callable[[Any, Any], None]:
