@@ -2,15 +2,19 @@
 
 The first request that sees a new content hash stores a :class:`~jsg_privacy.models.NoticeVersion`
 and sends :data:`~jsg_privacy.signals.notice_published`. After that, the version's rendered HTML is
-cached per version and language, so serving the notice runs no database query.
+cached per version and language, so serving the notice runs no database query. The cache key also
+names how it is drawn (jsg_privacy's release, the shop's template folders and form classes), so a
+deploy that changes those is not served the page drawn before it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
@@ -18,8 +22,8 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from jsg_privacy import signals
-from jsg_privacy.conf import PREFIX
+from jsg_privacy import __version__, signals
+from jsg_privacy.conf import PREFIX, app_settings
 from jsg_privacy.models import NoticeVersion
 from jsg_privacy.notice import content as notice_content
 from jsg_privacy.registry import on_change, registry
@@ -47,10 +51,27 @@ def _forget(*args: Any, **kwargs: Any) -> None:
     _built.clear()
 
 
+#: How the notice is drawn, as a short hash in its cache key (computed once per process).
+_drawing: list[str] = []
+
+
 @receiver(setting_changed)
 def _forget_on_setting(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith(PREFIX) or setting in ("LANGUAGE_CODE", "LANGUAGES"):
         _built.clear()
+    if setting.startswith(PREFIX) or setting == "TEMPLATES":
+        _drawing.clear()
+
+
+def drawing() -> str:
+    """A hash of what shapes the rendered page besides its content: jsg_privacy's release (its
+    templates), the shop's template folders (overrides) and ``JSG_PRIVACY_FORM_CLASSES``."""
+    if not _drawing:
+        engines: list[dict[str, Any]] = settings.TEMPLATES
+        folders = [str(d) for engine in engines for d in engine.get("DIRS", [])]
+        shape = repr((__version__, folders, app_settings.FORM_CLASSES))
+        _drawing.append(hashlib.sha256(shape.encode()).hexdigest()[:12])
+    return _drawing[0]
 
 
 def built() -> tuple[dict[str, Any], str]:
@@ -65,7 +86,7 @@ def built() -> tuple[dict[str, Any], str]:
 def current() -> Published:
     """The notice as it stands now, recording a new version when its content changed."""
     content, digest = built()
-    key = f"{CACHE_PREFIX}{content['language']}:{digest}"
+    key = f"{CACHE_PREFIX}{content['language']}:{digest}:{drawing()}"
     cached = cache.get(key)
     if cached is not None:
         published_at, html = cached

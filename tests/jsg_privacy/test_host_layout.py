@@ -144,7 +144,7 @@ def test_marketing_boxes_carry_the_shop_checkbox_class(host_shop, signed_in):
 def test_without_form_classes_the_fields_carry_no_extra_class(client):
     page = shop_page(client.get("/privacy/requests/new/"))
     assert page.select_one("input[type=email]").get("class") is None
-    assert page.select_one("form button")["class"] == [
+    assert page.select_one("form button.jsg-privacy__button")["class"] == [
         "jsg-privacy__button",
         "jsg-privacy__button--primary",
     ]
@@ -174,3 +174,14 @@ def test_the_pay_page_is_a_page_of_the_host_shop(host_shop, settings):
     buttons = page.select("main button")
     assert buttons
     assert all("shop-button" in button["class"] for button in buttons)
+
+
+def test_a_notice_drawn_before_the_form_classes_changed_is_not_served_after(client, settings):
+    """The rendered notice is cached; a deploy that sets form classes gets a page drawn with them."""
+    before = shop_page(client.get("/privacy/notice/"))
+    assert all("shop-button" not in b["class"] for b in before.select("button.jsg-privacy__button"))
+    settings.JSG_PRIVACY_FORM_CLASSES = CLASSES
+    after = shop_page(client.get("/privacy/notice/"))
+    buttons = after.select("main button.jsg-privacy__button")
+    assert buttons
+    assert all("shop-button" in b["class"] for b in buttons)
