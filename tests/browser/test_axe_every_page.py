@@ -56,6 +56,7 @@ REWRITTEN = {
 NOT_PAGES = {
     "jsg_privacy:notice-json": "JSON: the notice for machines",
     "jsg_privacy:cookies-accept": "POST only; answers with a redirect back (or JSON to the banner)",
+    "jsg_privacy:language": "POST only (the language switcher); answers with a redirect back",
     "jsg_privacy:cookies-decline": "POST only; answers with a redirect back (or JSON to the banner)",
     "jsg_privacy:cookies-save": "POST only; answers with a redirect back (or JSON to the banner)",
     "jsg_privacy:cookies-status": "JSON for the banner script",
