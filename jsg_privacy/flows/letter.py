@@ -67,7 +67,8 @@ class Cells:
         )
         self.amounts: dict[tuple[Any, str], str] = {}
         self.zone = timezone.get_current_timezone()
-        # Dates and times repeat: each is formatted once (formatting is the slow part).
+        # Dates and times repeat: each is formatted once (formatting is the slow part), in caches
+        # emptied when full (remember()), so memory stays flat however many rows are shown.
         self.dates: dict[date, str] = {}
         self.times: dict[tuple[int, int], str] = {}
 
@@ -82,7 +83,7 @@ class Cells:
                 def fixed(value: Any, record: Mapping[str, Any]) -> str:
                     found = shown.get(value)
                     if found is None:
-                        found = shown[value] = self.amount(value, currency)
+                        found = remember(shown, value, self.amount(value, currency))
                     return found
 
                 return fixed
@@ -122,14 +123,14 @@ class Cells:
     def day(self, value: date) -> str:
         shown = self.dates.get(value)
         if shown is None:
-            shown = self.dates[value] = text(formats.date_format(value, self.date_format))
+            shown = remember(self.dates, value, text(formats.date_format(value, self.date_format)))
         return shown
 
     def clock(self, value: time) -> str:
         key = (value.hour, value.minute)
         shown = self.times.get(key)
         if shown is None:
-            shown = self.times[key] = text(formats.time_format(value, self.time_format))
+            shown = remember(self.times, key, text(formats.time_format(value, self.time_format)))
         return shown
 
     def amount(self, value: Any, currency: str) -> str:
@@ -147,9 +148,11 @@ class Cells:
                 number = str(value)
             code = currency.upper()
             symbol = SYMBOLS.get(code)
-            shown = text(f"{symbol}{number}" if symbol else f"{number} {code}".strip())
-            if len(self.amounts) < 10_000:
-                self.amounts[key] = shown
+            shown = remember(
+                self.amounts,
+                key,
+                text(f"{symbol}{number}" if symbol else f"{number} {code}".strip()),
+            )
         return shown
 
     def fingerprint(self, value: Any) -> str:
@@ -159,6 +162,19 @@ class Cells:
         if len(full) != 64:
             return text(full)
         return f'<span class="jsg-hash" title="{escape(full)}">{text(full[:8])}</span>'
+
+
+#: Entries a formatting cache holds before it is emptied: rows are read in key order, so the
+#: values that repeat (an order's date on its lines) are near each other.
+CACHE_SIZE = 128
+
+
+def remember(cache: dict[Any, str], key: Any, shown: str) -> str:
+    """Keep ``shown`` for ``key`` in ``cache`` (emptied first when full) and return it."""
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = shown
+    return shown
 
 
 def _parse(value: Any) -> date | time:
