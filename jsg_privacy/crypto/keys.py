@@ -37,6 +37,7 @@ __all__ = [
     "InvalidToken",
     "configured_keys",
     "decrypt",
+    "decrypt_column",
     "decrypt_many",
     "encrypt",
     "fernet",
@@ -168,6 +169,13 @@ def decrypt_many(tokens: Iterable[str]) -> list[str]:
     """:func:`decrypt` for many tokens with one look-up of the keys (an export's column)."""
     decrypt_one = fernet().decrypt  # takes the token as text: no encoding per value
     return [decrypt_one(token).decode() for token in tokens]
+
+
+def decrypt_column(values: Iterable[Any]) -> list[Any]:
+    """:func:`decrypt_many` for a column as the database returns it: ``""`` and ``None`` (no
+    value) are kept as they are."""
+    decrypt_one = fernet().decrypt
+    return [decrypt_one(value).decode() if value else value for value in values]
 
 
 def rotate(token: str) -> str:

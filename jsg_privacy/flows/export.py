@@ -10,6 +10,7 @@ subject has; other people's data inside the records is redacted.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -29,6 +30,7 @@ from jsg_privacy.flows import columns as export_columns
 from jsg_privacy.flows import history, letter, subject_data
 from jsg_privacy.flows.search import SearchLog
 from jsg_privacy.notice import content as notice_content
+from jsg_privacy.notice import versions as notice_versions
 from jsg_privacy.registry import ModelSource, Source, SourceUnavailable, Subject, registry
 
 FORMAT = "jsg_privacy.export/1"
@@ -98,6 +100,8 @@ class Page:
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: The notice's content (purposes, recipients, rights), as data.json has it.
     about: dict[str, Any] = field(default_factory=dict)
+    #: Each category's label, in the export's language.
+    category_labels: dict[str, str] = field(default_factory=lambda: _category_labels())
 
     def records(
         self, columns: list[export_columns.Column], *, caption: str, singular: str, **extra: Any
@@ -122,7 +126,7 @@ def _write_json(
     csv_paths: list[tuple[str, Path]],
     page: Page,
 ) -> None:
-    about = page.about = notice_content.build(registry)
+    about = page.about = notice_versions.built()[0]  # built once per language, read only
     head = {
         "format": FORMAT,
         "generated_at": datetime.now(UTC).isoformat(),
@@ -195,52 +199,42 @@ def _write_source(
         singular=_singular(source),
         personal=source.personal_fields(),
         redacted=meta["redacted"],
-        category_labels=_category_labels(),
+        category_labels=page.category_labels,
     )
-    with csv_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        # A heading people read, then the field names data.json uses, for software.
-        writer.writerow([column.label for column in described])
-        writer.writerow(columns)
+    with contextlib.ExitStack() as files:
+        writer: Any = None  # the CSV is opened at the first record: none for an empty source
         # Only a list (a many-to-many field, or a remote source's) becomes "a; b" in the CSV.
         lists = _list_columns(source, columns)
-        redact = [name for name in columns if name in meta["redacted"]]
+        redact = [(i, name) for i, name in enumerate(columns) if name in meta["redacted"]]
+        money = [(columns.index(name), name, declared) for name, declared in minor]
         searching = log.will_search(source)
-        # JSON and CSV written a chunk at a time: one encoder call per chunk, not per record.
-        records: list[Any] = []
-        lines: list[list[Any]] = []
-
-        def write_chunk() -> None:
-            if records:
-                out.write(("," if count > len(records) else "") + _dump(records)[1:-1])
-                writer.writerows(lines)
-                shown.add(records, lines)
-                records.clear()
-                lines.clear()
-
+        # A chunk at a time, a column at a time: one encoder call per chunk, not per record.
         try:
-            for record in subject_data.rows(source, subject) if searching else ():
-                for name in redact:
-                    if record.get(name) == subject_data.REDACTED:
-                        log.redaction(source, name)
-                if minor:  # every amount in pounds, not pence: the same unit in every file
-                    record = dict(record)
-                    for name, money in minor:
-                        currency = export_columns.currency_of(money, record)
-                        record[name] = export_columns.to_major(record.get(name), currency)
-                records.append(record)
-                values = [record.get(name) for name in columns]
+            for chunk in subject_data.chunks(source, subject) if searching else ():
+                records, rows = chunk.records, chunk.rows
+                if writer is None:
+                    handle = files.enter_context(csv_path.open("w", encoding="utf-8", newline=""))
+                    writer = csv.writer(handle)
+                    # A heading people read, then the field names data.json uses, for software.
+                    writer.writerow([column.label for column in described])
+                    writer.writerow(columns)
+                for i, name in redact:
+                    if withheld := sum(row[i] == subject_data.REDACTED for row in rows):
+                        log.redaction(source, name, withheld)
+                for i, name, declared in money:  # every amount in pounds, not pence: one unit
+                    for record, row in zip(records, rows, strict=True):
+                        currency = export_columns.currency_of(declared, record)
+                        record[name] = row[i] = export_columns.to_major(row[i], currency)
+                out.write(("," if count else "") + _dump(records)[1:-1])
                 for i in lists:
-                    value = values[i]
-                    if isinstance(value, list):
-                        values[i] = "; ".join(value)
-                lines.append(values)
-                count += 1
-                if len(records) == subject_data.CHUNK:
-                    write_chunk()
+                    for row in rows:
+                        if isinstance(row[i], list):
+                            row[i] = "; ".join(row[i])
+                writer.writerows(rows)
+                shown.add(records, rows)
+                count += len(records)
         except SourceUnavailable as error:  # the rest of the export is still delivered
             summary.missing[source.key] = str(error)
-        write_chunk()
     shown.close()
     page.sources[source.key] = (len(page.fragments) - 1, shown.count)
     missing = summary.missing.get(source.key)

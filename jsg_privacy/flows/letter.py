@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from html import escape
-from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -237,13 +236,17 @@ class Records:
         hidden = frozenset(redacted)
         self.withholdable = [name in hidden for name in self.names]
         self.any_withholdable = any(self.withholdable)
-        self.handle = path.open("w", encoding="utf-8")
+        #: Opened at the first record: a source the subject has nothing in writes no file.
+        self.handle: IO[str] | None = None
+        self.opening = ""
+        self.heads: list[str] = []
+        self.groups: list[tuple[int, int, str]] = []
         if self.wide:
             self.heads = [f'<tr><th scope="row">{escape(c.label)}</th><td>' for c in shown]
             self.groups = self._groups(shown, category_labels or {})
         else:
             labels = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in shown)
-            self.handle.write(
+            self.opening = (
                 # Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it.
                 f'<div class="jsg-scroll" tabindex="0" role="region" aria-label="{escape(caption)}">'
                 f'<table class="jsg-records"><caption>{escape(caption)}</caption>'
@@ -267,90 +270,111 @@ class Records:
                 start = index
         return groups
 
-    def _values(self, record: Mapping[str, Any], row: list[Any] | None) -> list[str | None]:
-        """The record's values as HTML, ``None`` for an empty one. ``row``: the record's values
-        in column order, if the caller has them already (the CSV's row)."""
-        values = (
-            row[self.offset :] if row is not None else [record.get(name) for name in self.names]
-        )
-        if self.any_withholdable and REDACTED in values:
-            values = [
-                WITHHELD if hide and value == REDACTED else value
-                for value, hide in zip(values, self.withholdable, strict=True)
-            ]
-        return [
-            None
-            if value is None or value == "" or value == []
-            else value
-            if type(value) is str
-            and cell is None
-            and not ("&" in value or "<" in value or ">" in value)
-            else cell(value, record)
-            if cell is not None and value is not WITHHELD
-            else self._show(value, cell, record)
-            for value, cell in zip(values, self.cells, strict=True)
-        ]
-
-    def _show(self, value: Any, cell: Cell | None, record: Mapping[str, Any]) -> str:
-        if value is WITHHELD:
-            return self.withheld
-        if cell is None:
-            return text(value if type(value) is str else str(value))
-        return cell(value, record)
-
     def add(
         self, records: Iterable[Mapping[str, Any]], rows: Iterable[list[Any]] | None = None
     ) -> None:
         """Write ``records`` (already redacted: a withheld value shows as withheld); ``rows``,
-        if given, their values in the order of the columns, to save looking them up again."""
-        lines: list[str] = []
-        append = lines.append
-        values_of, heads, groups = (
-            self._values,
-            getattr(self, "heads", []),
-            getattr(self, "groups", []),
-        )
-        given: Iterable[list[Any] | None] = repeat(None) if rows is None else rows
-        for record, row in zip(records, given, strict=False):
-            self.count += 1
-            shown = values_of(record, row)
-            if not self.wide:
-                append(
-                    "<tr><td>" + "</td><td>".join(["" if v is None else v for v in shown]) + ROW_END
-                )
-            elif groups:
-                parts = []
-                for start, end, opening in groups:
-                    held = [
-                        head + value + ROW_END
-                        for head, value in zip(heads[start:end], shown[start:end], strict=True)
-                        if value is not None
-                    ]
-                    if held:  # a category's heading only above a value it holds
-                        parts.append(opening + "".join(held) + "</tbody>")
-                append(
-                    f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(parts)}</table>'
-                )
-            else:
-                held = [
-                    head + value + ROW_END
-                    for head, value in zip(heads, shown, strict=True)
-                    if value is not None
-                ]
-                append(
-                    f'<table class="jsg-record"><caption>{self._title(record)}</caption>{"".join(held)}</table>'
-                )
-        self.handle.write("".join(lines))
+        if given, their values in the order of the columns, to save looking them up again.
 
-    def _title(self, record: Mapping[str, Any]) -> str:
-        if self.title is not None:
-            name, cell = self.title
-            value = record.get(name)
-            if value:
-                return f"{self.singular} {cell(value, record) if cell else text(str(value))}"
-        return f"{self.singular} {self.count}"
+        A chunk is shown a column at a time: each column's values are turned into HTML by one
+        choice of function, and a row's cells are joined in one call.
+        """
+        records = list(records)
+        if not records:
+            return
+        handle = self.handle
+        if handle is None:
+            handle = self.handle = self.path.open("w", encoding="utf-8")
+            handle.write(self.opening)
+        if rows is None:
+            names = [self.title[0], *self.names] if self.title is not None else self.names
+            rows = [[record.get(name) for name in names] for record in records]
+        else:
+            rows = list(rows)
+        first = self.count
+        self.count += len(records)
+        columns = list(zip(*rows, strict=True))[self.offset :]
+        shown = [self._column(j, column, records) for j, column in enumerate(columns)]
+        if not self.wide:
+            cells = [["" if v is None else v for v in c] if None in c else c for c in shown]
+            joined = (ROW_END + "<tr><td>").join(map("</td><td>".join, zip(*cells, strict=True)))
+            handle.write("<tr><td>" + joined + ROW_END)
+            return
+        parts = [
+            [head + value + ROW_END if value else "" for value in column]
+            for head, column in zip(self.heads, shown, strict=True)
+        ]
+        if self.groups:
+            grouped = [
+                (opening, list(map("".join, zip(*parts[start:end], strict=True))))
+                for start, end, opening in self.groups
+            ]
+            bodies: Iterable[str] = (
+                # a category's heading only above a value it holds
+                "".join(opening + held[k] + "</tbody>" for opening, held in grouped if held[k])
+                for k in range(len(records))
+            )
+        else:
+            bodies = map("".join, zip(*parts, strict=True))
+        handle.write(
+            "".join(
+                f'<table class="jsg-record"><caption>{title}</caption>{body}</table>'
+                for title, body in zip(self._titles(records, rows, first), bodies, strict=True)
+            )
+        )
+
+    def _column(
+        self, index: int, values: tuple[Any, ...], records: list[Mapping[str, Any]]
+    ) -> list[str | None] | tuple[Any, ...]:
+        """Column ``index``'s values as HTML; ``None`` or ``""`` for an empty one."""
+        cell = self.cells[index]
+        if self.withholdable[index] and REDACTED in values:
+            values = tuple(WITHHELD if value == REDACTED else value for value in values)
+        elif cell is None:
+            try:  # plain text with nothing to escape (most columns): shown as it is
+                joined = "".join(values)
+            except TypeError:  # a None, or a value that is not text
+                pass
+            else:
+                if not ("&" in joined or "<" in joined or ">" in joined):
+                    return values
+        withheld = self.withheld
+        if cell is None:
+            return [
+                None
+                if value is None or value == "" or value == []
+                else withheld
+                if value is WITHHELD
+                else text(value if type(value) is str else str(value))
+                for value in values
+            ]
+        return [
+            None
+            if value is None or value == "" or value == []
+            else withheld
+            if value is WITHHELD
+            else cell(value, record)
+            for value, record in zip(values, records, strict=True)
+        ]
+
+    def _titles(
+        self, records: list[Mapping[str, Any]], rows: list[list[Any]], first: int
+    ) -> list[str]:
+        """Each record's caption: the singular and its first column, or its number."""
+        singular = self.singular
+        if self.title is None:
+            return [f"{singular} {n}" for n in range(first + 1, first + len(records) + 1)]
+        cell = self.title[1]
+        return [
+            f"{singular} {(cell(row[0], record) if cell else text(str(row[0])))}"
+            if row[0]
+            else f"{singular} {n}"
+            for n, (record, row) in enumerate(zip(records, rows, strict=True), first + 1)
+        ]
 
     def close(self) -> None:
+        if self.handle is None:
+            return
         if not self.wide:
             self.handle.write("</tbody></table></div>")
         self.handle.close()

@@ -95,8 +95,9 @@ class SearchLog:
         if missing is not None:
             self.unavailable.append({**self._entry(source), "reason": missing})
 
-    def redaction(self, source: Source, field: str) -> None:
-        self.redacted[(source.key, field)] += 1
+    def redaction(self, source: Source, field: str, count: int = 1) -> None:
+        """``count`` values of ``field`` were withheld as another person's data."""
+        self.redacted[(source.key, field)] += count
 
     def own_section(self, key: str, why: str) -> None:
         source = registry.sources.get(key)

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import itertools
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connections, models
 from django.db.models.functions import Cast
+from django.db.models.sql.constants import MULTI
+from django.utils.dateparse import parse_datetime
 
 from jsg_privacy.crypto import keys
 from jsg_privacy.crypto.fields import DecryptionError, is_encrypted
 from jsg_privacy.inventory import ACCOUNT
-from jsg_privacy.registry import ModelSource, RemoteSource, Source, Subject, registry
+from jsg_privacy.registry import (
+    ModelSource,
+    RemoteSource,
+    Source,
+    SourceUnavailable,
+    Subject,
+    registry,
+)
 from jsg_privacy.registry.paths import resolve_field
 
 REDACTED = "[redacted: another person's data]"
@@ -57,60 +67,215 @@ def export_fields(source: ModelSource) -> tuple[list[str], list[str]]:
     return simple, many
 
 
-def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]]:
-    """The subject's rows of one model: one query for the rows, one per many-to-many field.
+@dataclass
+class Chunk:
+    """Up to :data:`CHUNK` of a source's records, in two shapes: ``records``, one mapping per record
+    as ``data.json`` holds it, and ``rows``, each record's values in the order of the source's
+    export fields (:func:`columns`), as the CSV and ``index.html`` show them."""
 
-    Streams: rows come from a server-side cursor in chunks, never a whole table in memory.
+    records: list[dict[str, Any]]
+    rows: list[list[Any]]
+
+
+def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]]:
+    """The subject's rows of one model, one mapping per record (see :func:`model_chunks`)."""
+    for chunk in model_chunks(source, subject):
+        yield from chunk.records
+
+
+def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
+    """The subject's rows of one model, a chunk at a time: one query for the rows, one per
+    many-to-many field.
+
+    Streams: rows come from a server-side cursor (where the database has one) a chunk at a time,
+    never a whole table in memory. Each chunk is turned into plain values a column at a time: one
+    choice of conversion per column, not a chain of type tests per value.
     """
     simple, many = export_fields(source)
     rows = source.rows_for(subject).order_by("pk")
-    related: dict[str, dict[Any, list[str]]] = {}
-    for name in many:
-        through = rows.values_list("pk", f"{name}__pk")
-        target = resolve_field(source.model, name).related_model
-        labels = {
-            obj.pk: str(obj)
-            for obj in (
-                target._default_manager.filter(pk__in=through.values(f"{name}__pk"))
-                if target is not None  # always, for a many-to-many field
-                else ()
-            )
-        }
-        mapping: dict[Any, list[str]] = {}
-        for pk, other in through.iterator(chunk_size=CHUNK):
-            if other is not None:
-                mapping.setdefault(pk, []).append(labels.get(other, str(other)))
-        related[name] = mapping
-    redact = [name for name in simple if name in source.redact]
+    related = {name: _many_labels(rows, source, name) for name in many}
+    redact = [i for i, name in enumerate(simple) if name in source.redact]
     # The subject's own details in the same record: a redacted field holding one of them (the
     # customer is their own site contact) is the subject's data, not another person's.
-    own_fields = [name for name in simple if name in _own_detail_fields(source)]
+    own = _own_detail_fields(source)
+    own_fields = [i for i, name in enumerate(simple) if name in own]
     fields = [resolve_field(source.model, name) for name in simple]
     # Encrypted columns come out as their tokens (no per-value converter) and are decrypted a
-    # chunk at a time; columns that already hold plain values skip plain().
+    # column at a time, with one look-up of the keys.
     encrypted = [i for i, field in enumerate(fields) if is_encrypted(field)]
-    raw = {f"_jsg_raw_{i}": Cast(simple[i], output_field=models.TextField()) for i in encrypted}
-    selected = [f"_jsg_raw_{i}" if i in encrypted else name for i, name in enumerate(simple)]
-    converted = [
-        (i + 1, _converter(field))
-        for i, field in enumerate(fields)
-        if i not in encrypted and not isinstance(field, ALREADY_PLAIN)
+    connection = connections[rows.db]
+    # SQLite's date-times, too, as their text: sqlite3 would parse each into a datetime that
+    # Django then makes aware and the export formats back into text.
+    texted = [i for i, field in enumerate(fields) if _sqlite_datetime(field, connection)]
+    raw = {
+        f"_jsg_raw_{i}": Cast(simple[i], output_field=models.TextField())
+        for i in (*encrypted, *texted)
+    }
+    selected = [
+        f"_jsg_raw_{i}" if f"_jsg_raw_{i}" in raw else name for i, name in enumerate(simple)
     ]
-    values = rows.annotate(**raw).values_list("pk", *selected).iterator(chunk_size=CHUNK)
-    while chunk := [list(row) for row in itertools.islice(values, CHUNK)]:
+    query = rows.annotate(**raw).values_list("pk", *selected).query
+    compiler = query.get_compiler(using=rows.db)
+    batches = compiler.execute_sql(
+        MULTI,
+        # As QuerySet.iterator(): a server-side cursor unless the database turns them off (a
+        # pooler in transaction mode, DISABLE_SERVER_SIDE_CURSORS).
+        chunked_fetch=not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"),
+        chunk_size=CHUNK,
+    )
+    converters = [(i, _datetime_text(connection)) for i in texted]
+    converters += _converters(compiler, fields, (*encrypted, *texted), connection)
+    names = simple + many
+    order = [names.index(name) for name in source.export_fields()]
+    reorder = order != list(range(len(names)))
+    for batch in _rechunked(batches):
+        values = list(zip(*batch, strict=True))  # a column per field, the primary key first
+        columns_: list[Any] = values[1:]
         for i in encrypted:
-            _decrypt_column(source, simple[i], chunk, i + 1)
-        for row in chunk:
-            for i, convert in converted:
-                value = row[i]
-                if value is not None:
-                    row[i] = convert(value)
-            record = dict(zip(simple, row[1:], strict=True))
-            if redact:
-                _redact(source, subject, record, redact, own_fields)
-            for name in many:
-                record[name] = related[name].get(row[0], [])
-            yield record
+            columns_[i] = _decrypt_column(source, simple[i], columns_[i])
+        for i, convert in converters:
+            columns_[i] = [None if value is None else convert(value) for value in columns_[i]]
+        for name in many:
+            mapping = related[name]
+            columns_.append([mapping.get(pk, []) for pk in values[0]])
+        records_rows = [list(row) for row in zip(*columns_, strict=True)]
+        if redact:
+            for row in records_rows:
+                _redact(subject, row, redact, own_fields)
+        yield Chunk(
+            records=[dict(zip(names, row, strict=True)) for row in records_rows],
+            rows=[[row[k] for k in order] for row in records_rows] if reorder else records_rows,
+        )
+
+
+def _rechunked(batches: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """The database's batches, as :data:`CHUNK` rows each (the last fewer)."""
+    pending: list[Any] = []
+    for batch in batches:
+        pending.extend(batch)
+        while len(pending) >= CHUNK:
+            yield pending[:CHUNK]
+            del pending[:CHUNK]
+    if pending:
+        yield pending
+
+
+def _many_labels(
+    rows: models.QuerySet[Any], source: ModelSource, name: str
+) -> dict[Any, list[str]]:
+    """Per row's primary key, the labels of what its many-to-many field ``name`` points to."""
+    through = rows.values_list("pk", f"{name}__pk")
+    target = resolve_field(source.model, name).related_model
+    labels = {
+        obj.pk: str(obj)
+        for obj in (
+            target._default_manager.filter(pk__in=through.values(f"{name}__pk"))
+            if target is not None  # always, for a many-to-many field
+            else ()
+        )
+    }
+    mapping: dict[Any, list[str]] = {}
+    for pk, other in through.iterator(chunk_size=CHUNK):
+        if other is not None:
+            mapping.setdefault(pk, []).append(labels.get(other, str(other)))
+    return mapping
+
+
+def _converters(
+    compiler: Any, fields: list[Any], skip: Iterable[int], connection: Any
+) -> list[tuple[int, Callable[[Any], Any]]]:
+    """Per column (by its index among ``fields``, but for those in ``skip``), the one function
+    that makes its non-None values plain: Django's own converters for the column (a field's
+    ``from_db_value``, the database's), then :func:`plain`."""
+    select = [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
+    django_converters = compiler.get_converters(select)
+    skipped = set(skip)
+    found = []
+    for i, field in enumerate(fields):
+        if i in skipped:
+            continue
+        chain, expression = django_converters.get(i + 1, ([], None))  # the primary key is 0
+        if chain:
+            fast = _sqlite_decimal(field, connection)
+            slow = _chained(chain, expression, connection, _converter(field))
+            found.append((i, slow if fast is None else fast(slow)))
+        elif not isinstance(field, ALREADY_PLAIN):
+            found.append((i, _converter(field)))
+    return found
+
+
+def _chained(
+    chain: list[Any], expression: Any, connection: Any, last: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    """Django's converters of a column, then ``last``, as one function of a non-None value."""
+
+    def convert(value: Any) -> Any:
+        for converter in chain:
+            value = converter(value, expression, connection)
+        return None if value is None else last(value)
+
+    return convert
+
+
+def _sqlite_datetime(field: Any, connection: Any) -> bool:
+    """Whether the field is a plain ``DateTimeField`` on SQLite, read as its stored text."""
+    return (
+        connection.vendor == "sqlite"
+        and isinstance(field, models.DateTimeField)
+        and not hasattr(field, "from_db_value")
+    )
+
+
+def _datetime_text(connection: Any) -> Callable[[Any], Any]:
+    """The ISO form of a date-time SQLite holds as text. Django writes ``2026-03-04 10:30:00``
+    (with ``.123456`` when there are microseconds) in UTC: the ISO form is the same text with a
+    ``T`` and, with ``USE_TZ``, ``+00:00``. Any other text is parsed as Django would."""
+    suffix = "+00:00" if settings.USE_TZ else ""
+
+    def convert(value: Any) -> Any:
+        if (
+            type(value) is str
+            and (len(value) == 19 or (len(value) == 26 and value[19:] != ".000000"))
+            and value[4] == "-"
+            and value[10] == " "
+            and value[13] == ":"
+        ):
+            return f"{value[:10]}T{value[11:]}{suffix}"
+        parsed = parse_datetime(str(value))
+        if parsed is None:  # not a date-time at all: shown as it is stored
+            return value
+        return connection.ops.convert_datetimefield_value(parsed, None, connection).isoformat()
+
+    return convert
+
+
+def _sqlite_decimal(
+    field: Any, connection: Any
+) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]] | None:
+    """For a plain ``DecimalField`` on SQLite, a converter of the float or int it returns straight
+    to text with the field's decimal places, as Django's quantized ``Decimal`` prints (else
+    ``slow``, Django's converters then :func:`plain`). Django stores a decimal already rounded to
+    its places, so with at most 15 digits the float is the nearest to it and prints back the same.
+    """
+    if (
+        connection.vendor != "sqlite"
+        or not isinstance(field, models.DecimalField)
+        or hasattr(field, "from_db_value")
+        or field.max_digits is None
+        or field.max_digits > 15
+    ):
+        return None
+    places = f".{field.decimal_places}f"
+
+    def decimals(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def convert(value: Any) -> Any:
+            if type(value) is float or type(value) is int:
+                return format(value, places)
+            return slow(value)
+
+        return convert
+
+    return decimals
 
 
 def _isoformat(value: Any) -> Any:
@@ -131,45 +296,36 @@ def _converter(field: Any) -> Any:
 ALREADY_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
-def _decrypt_column(source: ModelSource, name: str, chunk: list[list[Any]], index: int) -> None:
-    """Decrypt column ``index`` of every row of ``chunk`` in place, with one look-up of the keys."""
-    filled = [row for row in chunk if row[index] not in ("", None)]
+def _decrypt_column(source: ModelSource, name: str, values: Iterable[Any]) -> list[Any]:
+    """A column's tokens decrypted, with one look-up of the keys; empty values stay as they are."""
     try:
-        plain_values = keys.decrypt_many(row[index] for row in filled)
+        return keys.decrypt_column(values)
     except keys.InvalidToken:
         raise DecryptionError(
             f"A value of {source.model._meta.label}.{name} cannot be decrypted with any key in "
             "JSG_PRIVACY_ENCRYPTION_KEYS: was a key removed before privacy_rotate_keys ran?"
         ) from None
-    for row, value in zip(filled, plain_values, strict=True):
-        row[index] = value
 
 
-def _redact(
-    source: ModelSource,
-    subject: Subject,
-    record: dict[str, Any],
-    redact: list[str],
-    own_fields: list[str],
-) -> None:
-    """Replace the values of ``redact`` in ``record`` by :data:`REDACTED`, unless a value is the
+def _redact(subject: Subject, row: list[Any], redact: list[int], own_fields: list[int]) -> None:
+    """Replace the values at ``redact`` in ``row`` by :data:`REDACTED`, unless a value is the
     subject's own: the same as their e-mail address or one of the record's own account details
-    (compared as typed first, then in any case and spacing)."""
+    (at ``own_fields``; compared as typed first, then in any case and spacing)."""
     mine: list[Any] | None = None
     own: frozenset[str] | None = None
-    for name in redact:
-        value = record[name]
+    for index in redact:
+        value = row[index]
         if value == "" or value is None:
             continue
         if mine is None:
-            mine = [record[field] for field in own_fields]
+            mine = [row[i] for i in own_fields]
             mine.append(subject.email)
         if value in mine:
             continue
         if own is None:
             own = own_values(subject, mine)
         if _normalised(value) not in own:
-            record[name] = REDACTED
+            row[index] = REDACTED
 
 
 def _own_detail_fields(source: ModelSource) -> set[str]:
@@ -203,13 +359,32 @@ def own_values(subject: Subject, values: Iterable[Any]) -> frozenset[str]:
 
 
 def rows(source: Source, subject: Subject) -> Iterator[Mapping[str, Any]]:
+    """The subject's records in ``source``, one mapping per record, as ``data.json`` holds them."""
+    for chunk in chunks(source, subject):
+        yield from chunk.records
+
+
+def chunks(source: Source, subject: Subject) -> Iterator[Chunk]:
+    """The subject's records in ``source``, a :class:`Chunk` at a time."""
     if isinstance(source, ModelSource):
-        return model_rows(source, subject)
+        yield from model_chunks(source, subject)
+        return
     if not isinstance(source, RemoteSource):
         raise TypeError(f"{source!r} is neither a ModelSource nor a RemoteSource.")
-    return (
-        {name: plain(value) for name, value in record.items()} for record in source.export(subject)
-    )
+    names = columns(source)
+    records: list[dict[str, Any]] = []
+    try:
+        for record in source.export(subject):
+            records.append({name: plain(value) for name, value in record.items()})
+            if len(records) == CHUNK:
+                yield Chunk(records, [[r.get(name) for name in names] for r in records])
+                records = []
+    except SourceUnavailable:  # what came before the failure is delivered, then the failure
+        if records:
+            yield Chunk(records, [[r.get(name) for name in names] for r in records])
+        raise
+    if records:
+        yield Chunk(records, [[r.get(name) for name in names] for r in records])
 
 
 def found_only_by_address(user_id: Any, email: str) -> dict[str, int]:

@@ -179,3 +179,46 @@ def test_a_remote_source_that_cannot_be_reached_is_marked_missing_and_the_rest_d
     assert len(records(data, "enquiries.Enquiry")) == 1
     assert "missing" not in next(s for s in data["sources"] if s["key"] == "enquiries.Enquiry")
     assert "Our CRM (The CRM did not answer in time.)" in archive.read("index.html").decode()
+
+
+def test_dates_times_and_amounts_read_as_the_database_holds_them(tmp_path):
+    """Read a column at a time (SQLite's date-times as their stored text, its decimals as floats),
+    every value still comes out as Django reads it: ISO date-times in UTC, with microseconds only
+    when there are some, and amounts with their decimal places; a date-time another program
+    stored in another form is read as Django would read it."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from example_shop.orders.models import Order
+
+    user = UserFactory()
+    exact, fine, other = OrderFactory.create_batch(3, user=user, email=user.email)
+    for order, total, created in (
+        (exact, "1249.50", datetime(2026, 3, 4, 10, 30, tzinfo=UTC)),
+        (fine, "0.10", datetime(2026, 3, 4, 10, 30, 5, 120, tzinfo=UTC)),
+        (other, "7", datetime(2026, 3, 5, tzinfo=UTC)),
+    ):
+        Order.objects.filter(pk=order.pk).update(total=Decimal(total), created_at=created)
+    if connection.vendor == "sqlite":  # written by something other than Django, with an offset
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE orders_order SET created_at = %s WHERE id = %s",
+                ["2026-03-04T11:30:00+01:00", other.pk],
+            )
+    other.refresh_from_db()
+
+    _, archive, data = run_export(Subject(user_id=user.pk, email=user.email), tmp_path)
+
+    shown = {r["reference"]: r for r in records(data, "orders.Order")}
+    assert shown[exact.reference]["created_at"] == "2026-03-04T10:30:00+00:00"
+    assert shown[exact.reference]["total"] == "1249.50"
+    assert shown[fine.reference]["created_at"] == "2026-03-04T10:30:05.000120+00:00"
+    assert shown[fine.reference]["total"] == "0.10"
+    assert shown[other.reference]["created_at"] == other.created_at.isoformat()
+    assert shown[other.reference]["total"] == "7.00"
+    assert shown[exact.reference]["invoiced_at"] is None
+    page = archive.read("index.html").decode()
+    assert "£1,249.50" in page
+    assert "4 Mar 2026" in page

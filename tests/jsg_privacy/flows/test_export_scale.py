@@ -47,7 +47,7 @@ class QueriesPerSection:
     def __init__(self, monkeypatch):
         self.counts = {}
         for module, name in (
-            (subject_data, "rows"),
+            (subject_data, "chunks"),
             (history, "consent_records"),
             (history, "disclosures"),
         ):
@@ -55,7 +55,7 @@ class QueriesPerSection:
 
     def counting(self, function, name):
         def wrapper(*args):
-            section = args[0].key if name == "rows" else name
+            section = args[0].key if name == "chunks" else name
             with CaptureQueriesContext(connection) as queries:
                 yield from function(*args)
             self.counts[section] = len(queries.captured_queries)
