@@ -10,7 +10,7 @@ from example_shop.catalogue.models import Product
 from example_shop.enquiries.models import Enquiry, QuoteRequest
 from example_shop.orders.models import Order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def load(*args: str) -> str:

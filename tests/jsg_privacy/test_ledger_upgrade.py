@@ -71,6 +71,7 @@ def append_as_before(purpose, action):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_records_written_before_the_upgrade_still_verify_after_it():
     migrate([BEFORE])
     try:

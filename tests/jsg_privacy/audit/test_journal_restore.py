@@ -119,6 +119,7 @@ def connection(database):
     return [*found, "-U", server["user"]] if server["user"] else found
 
 
+@pytest.mark.slow
 def test_a_customer_erased_after_the_backup_is_erased_again_after_a_restore(
     database, tmp_path, monkeypatch
 ):

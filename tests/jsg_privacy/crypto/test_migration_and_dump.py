@@ -45,6 +45,7 @@ def column(pk, name):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_upgrading_encrypts_stored_values_and_downgrading_restores_them():
     migrate(BEFORE)
     try:
@@ -166,6 +167,7 @@ def test_the_database_tools_own_dump_shows_no_personal_data_of_encrypted_fields(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_upgrading_encrypts_the_requests_jsg_privacy_stored_in_clear():
     migrate([("jsg_privacy", "0009_retention_usage_and_audit_logs")])
     try:

@@ -104,6 +104,7 @@ def heap_growth_mb(run):
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_memory_stays_under_50_mb_for_a_subject_with_many_rows(customer, tmp_path):
     """1,000 orders and 5,000 lines: ``python -m bench export`` measures 10,000 and 50,000."""
     user, subject = customer
@@ -118,6 +119,7 @@ def test_memory_stays_under_50_mb_for_a_subject_with_many_rows(customer, tmp_pat
     assert growth < 50
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_the_number_of_rows(customer, tmp_path, monkeypatch):
     """Rows stream from the database to the ZIP on disk in batches, never all in memory at once."""
     monkeypatch.setattr(subject_data, "CHUNK", 50)  # so that a few hundred rows fill the batches

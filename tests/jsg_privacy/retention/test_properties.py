@@ -54,6 +54,7 @@ rows = st.lists(
     batch=st.integers(1, 5),
     crash_after=st.one_of(st.none(), st.integers(1, 3)),
 )
+@pytest.mark.slow
 def test_nothing_is_removed_before_its_time_and_everything_due_is_removed(
     rows, period, hold, batch, crash_after, monkeypatch
 ):

@@ -155,6 +155,7 @@ def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handl
     assert app_inbox.pending() == 1
 
 
+@pytest.mark.slow
 def test_a_broker_out_of_reach_loses_nothing_and_the_next_delivery_queues_the_drain(
     installation, deliver, inbox, broker, caplog
 ):

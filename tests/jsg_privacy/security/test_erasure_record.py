@@ -211,9 +211,11 @@ def erase_restore_replay(shop, index, kill_point=None):
 
 
 @pytest.mark.parametrize("kill_point", list(KILL_POINTS))
+@pytest.mark.slow
 def test_a_killed_erasure_is_all_or_nothing_and_a_restore_is_erased_again(shop, kill_point):
     erase_restore_replay(shop, list(KILL_POINTS).index(kill_point), kill_point)
 
 
+@pytest.mark.slow
 def test_an_erasure_that_is_not_killed_is_recorded_and_replayed(shop):
     erase_restore_replay(shop, len(KILL_POINTS))
