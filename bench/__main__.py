@@ -10,6 +10,15 @@ import django
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    if os.environ.get("JSG_BENCH_POSTGRES") == "1":  # the database is made on first use
+        from bench.bench_ledger import ensure_database
+
+        problem = ensure_database(
+            os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jsg_bench")
+        )
+        if problem:
+            print(f"PostgreSQL: not measured, {problem}")
+            return
     django.setup()
     from django.core.management import call_command
 

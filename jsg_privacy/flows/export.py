@@ -211,7 +211,7 @@ def _write_source(
         # A chunk at a time, a column at a time: one encoder call per chunk, not per record.
         try:
             for chunk in subject_data.chunks(source, subject) if searching else ():
-                records, rows = chunk.records, chunk.rows
+                records, values = chunk.records, list(chunk.columns)
                 if writer is None:
                     handle = files.enter_context(csv_path.open("w", encoding="utf-8", newline=""))
                     writer = csv.writer(handle)
@@ -219,19 +219,23 @@ def _write_source(
                     writer.writerow([column.label for column in described])
                     writer.writerow(columns)
                 for i, name in redact:
-                    if withheld := sum(row[i] == subject_data.REDACTED for row in rows):
+                    if withheld := values[i].count(subject_data.REDACTED):
                         log.redaction(source, name, withheld)
                 for i, name, declared in money:  # every amount in pounds, not pence: one unit
-                    for record, row in zip(records, rows, strict=True):
-                        currency = export_columns.currency_of(declared, record)
-                        record[name] = row[i] = export_columns.to_major(row[i], currency)
+                    values[i] = [
+                        export_columns.to_major(value, export_columns.currency_of(declared, record))
+                        for value, record in zip(values[i], records, strict=True)
+                    ]
+                    for record, value in zip(records, values[i], strict=True):
+                        record[name] = value
                 out.write(("," if count else "") + _dump(records)[1:-1])
                 for i in lists:
-                    for row in rows:
-                        if isinstance(row[i], list):
-                            row[i] = "; ".join(row[i])
-                writer.writerows(rows)
-                shown.add(records, rows)
+                    values[i] = [
+                        "; ".join(value) if isinstance(value, list) else value
+                        for value in values[i]
+                    ]
+                writer.writerows(zip(*values, strict=True))
+                shown.add_columns(records, values)
                 count += len(records)
         except SourceUnavailable as error:  # the rest of the export is still delivered
             summary.missing[source.key] = str(error)

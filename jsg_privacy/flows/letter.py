@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from html import escape
@@ -270,31 +270,32 @@ class Records:
                 start = index
         return groups
 
-    def add(
-        self, records: Iterable[Mapping[str, Any]], rows: Iterable[list[Any]] | None = None
-    ) -> None:
-        """Write ``records`` (already redacted: a withheld value shows as withheld); ``rows``,
-        if given, their values in the order of the columns, to save looking them up again.
-
-        A chunk is shown a column at a time: each column's values are turned into HTML by one
-        choice of function, and a row's cells are joined in one call.
-        """
+    def add(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Write ``records`` (already redacted: a withheld value shows as withheld)."""
         records = list(records)
+        names = [self.title[0], *self.names] if self.title is not None else self.names
+        self.add_columns(records, [[record.get(name) for record in records] for name in names])
+
+    def add_columns(
+        self, records: Sequence[Mapping[str, Any]], columns: Sequence[Sequence[Any]]
+    ) -> None:
+        """Write ``records`` given their values a column at a time: ``columns`` holds one
+        sequence per column, in the order of the columns.
+
+        Each column's values are turned into HTML by one choice of function, and a row's cells
+        are joined in one call.
+        """
         if not records:
             return
         handle = self.handle
         if handle is None:
             handle = self.handle = self.path.open("w", encoding="utf-8")
             handle.write(self.opening)
-        if rows is None:
-            names = [self.title[0], *self.names] if self.title is not None else self.names
-            rows = [[record.get(name) for name in names] for record in records]
-        else:
-            rows = list(rows)
         first = self.count
         self.count += len(records)
-        columns = list(zip(*rows, strict=True))[self.offset :]
-        shown = [self._column(j, column, records) for j, column in enumerate(columns)]
+        shown = [
+            self._column(j, column, records) for j, column in enumerate(columns[self.offset :])
+        ]
         if not self.wide:
             cells = [["" if v is None else v for v in c] if None in c else c for c in shown]
             joined = (ROW_END + "<tr><td>").join(map("</td><td>".join, zip(*cells, strict=True)))
@@ -316,20 +317,21 @@ class Records:
             )
         else:
             bodies = map("".join, zip(*parts, strict=True))
+        titles = self._titles(records, columns[0] if self.title is not None else None, first)
         handle.write(
             "".join(
                 f'<table class="jsg-record"><caption>{title}</caption>{body}</table>'
-                for title, body in zip(self._titles(records, rows, first), bodies, strict=True)
+                for title, body in zip(titles, bodies, strict=True)
             )
         )
 
     def _column(
-        self, index: int, values: tuple[Any, ...], records: list[Mapping[str, Any]]
-    ) -> list[str | None] | tuple[Any, ...]:
+        self, index: int, values: Sequence[Any], records: Sequence[Mapping[str, Any]]
+    ) -> Sequence[Any]:
         """Column ``index``'s values as HTML; ``None`` or ``""`` for an empty one."""
         cell = self.cells[index]
         if self.withholdable[index] and REDACTED in values:
-            values = tuple(WITHHELD if value == REDACTED else value for value in values)
+            values = [WITHHELD if value == REDACTED else value for value in values]
         elif cell is None:
             try:  # plain text with nothing to escape (most columns): shown as it is
                 joined = "".join(values)
@@ -358,18 +360,18 @@ class Records:
         ]
 
     def _titles(
-        self, records: list[Mapping[str, Any]], rows: list[list[Any]], first: int
+        self, records: Sequence[Mapping[str, Any]], values: Sequence[Any] | None, first: int
     ) -> list[str]:
-        """Each record's caption: the singular and its first column, or its number."""
+        """Each record's caption: the singular and its title column's value, or its number."""
         singular = self.singular
-        if self.title is None:
+        if self.title is None or values is None:
             return [f"{singular} {n}" for n in range(first + 1, first + len(records) + 1)]
         cell = self.title[1]
         return [
-            f"{singular} {(cell(row[0], record) if cell else text(str(row[0])))}"
-            if row[0]
+            f"{singular} {(cell(value, record) if cell else text(str(value)))}"
+            if value
             else f"{singular} {n}"
-            for n, (record, row) in enumerate(zip(records, rows, strict=True), first + 1)
+            for n, (record, value) in enumerate(zip(records, values, strict=True), first + 1)
         ]
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ import datetime
 import decimal
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,11 +70,11 @@ def export_fields(source: ModelSource) -> tuple[list[str], list[str]]:
 @dataclass
 class Chunk:
     """Up to :data:`CHUNK` of a source's records, in two shapes: ``records``, one mapping per record
-    as ``data.json`` holds it, and ``rows``, each record's values in the order of the source's
-    export fields (:func:`columns`), as the CSV and ``index.html`` show them."""
+    as ``data.json`` holds it, and ``columns``, one sequence of the records' values per export
+    field, in the source's order (:func:`columns`), as the CSV and ``index.html`` show them."""
 
     records: list[dict[str, Any]]
-    rows: list[list[Any]]
+    columns: list[Sequence[Any]]
 
 
 def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]]:
@@ -127,7 +127,6 @@ def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
     converters += _converters(compiler, fields, (*encrypted, *texted), connection)
     names = simple + many
     order = [names.index(name) for name in source.export_fields()]
-    reorder = order != list(range(len(names)))
     for batch in _rechunked(batches):
         values = list(zip(*batch, strict=True))  # a column per field, the primary key first
         columns_: list[Any] = values[1:]
@@ -138,13 +137,11 @@ def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
         for name in many:
             mapping = related[name]
             columns_.append([mapping.get(pk, []) for pk in values[0]])
-        records_rows = [list(row) for row in zip(*columns_, strict=True)]
         if redact:
-            for row in records_rows:
-                _redact(subject, row, redact, own_fields)
+            _redact(subject, columns_, redact, own_fields)
         yield Chunk(
-            records=[dict(zip(names, row, strict=True)) for row in records_rows],
-            rows=[[row[k] for k in order] for row in records_rows] if reorder else records_rows,
+            records=[dict(zip(names, row, strict=True)) for row in zip(*columns_, strict=True)],
+            columns=[columns_[k] for k in order],
         )
 
 
@@ -307,25 +304,29 @@ def _decrypt_column(source: ModelSource, name: str, values: Iterable[Any]) -> li
         ) from None
 
 
-def _redact(subject: Subject, row: list[Any], redact: list[int], own_fields: list[int]) -> None:
-    """Replace the values at ``redact`` in ``row`` by :data:`REDACTED`, unless a value is the
-    subject's own: the same as their e-mail address or one of the record's own account details
-    (at ``own_fields``; compared as typed first, then in any case and spacing)."""
-    mine: list[Any] | None = None
-    own: frozenset[str] | None = None
+def _redact(subject: Subject, columns: list[Any], redact: list[int], own_fields: list[int]) -> None:
+    """Replace the values of the columns at ``redact`` by :data:`REDACTED`, unless a value is the
+    subject's own: the same as their e-mail address or one of the same record's own account
+    details (the columns at ``own_fields``; compared as typed first, then in any case and
+    spacing)."""
     for index in redact:
-        value = row[index]
-        if value == "" or value is None:
-            continue
-        if mine is None:
-            mine = [row[i] for i in own_fields]
-            mine.append(subject.email)
-        if value in mine:
-            continue
-        if own is None:
-            own = own_values(subject, mine)
-        if _normalised(value) not in own:
-            row[index] = REDACTED
+        columns[index] = list(columns[index])
+    for k in range(len(columns[redact[0]])):
+        mine: list[Any] | None = None
+        own: frozenset[str] | None = None
+        for index in redact:
+            value = columns[index][k]
+            if value == "" or value is None:
+                continue
+            if mine is None:
+                mine = [columns[i][k] for i in own_fields]
+                mine.append(subject.email)
+            if value in mine:
+                continue
+            if own is None:
+                own = own_values(subject, mine)
+            if _normalised(value) not in own:
+                columns[index][k] = REDACTED
 
 
 def _own_detail_fields(source: ModelSource) -> set[str]:
@@ -377,14 +378,14 @@ def chunks(source: Source, subject: Subject) -> Iterator[Chunk]:
         for record in source.export(subject):
             records.append({name: plain(value) for name, value in record.items()})
             if len(records) == CHUNK:
-                yield Chunk(records, [[r.get(name) for name in names] for r in records])
+                yield Chunk(records, [[r.get(name) for r in records] for name in names])
                 records = []
     except SourceUnavailable:  # what came before the failure is delivered, then the failure
         if records:
-            yield Chunk(records, [[r.get(name) for name in names] for r in records])
+            yield Chunk(records, [[r.get(name) for r in records] for name in names])
         raise
     if records:
-        yield Chunk(records, [[r.get(name) for name in names] for r in records])
+        yield Chunk(records, [[r.get(name) for r in records] for name in names])
 
 
 def found_only_by_address(user_id: Any, email: str) -> dict[str, int]:
