@@ -45,7 +45,9 @@
     body.textContent = "";
     plan.forEach(function (step) {
       var row = document.createElement("tr");
-      [step.source, String(step.rows), step.action].forEach(function (t) { cell(row, t); });
+      // rows is null for the store's own records, which it cannot count before erasing them
+      var rows = step.rows === null ? "not counted in advance" : String(step.rows);
+      [step.source, rows, step.action].forEach(function (t) { cell(row, t); });
       body.appendChild(row);
     });
   }
