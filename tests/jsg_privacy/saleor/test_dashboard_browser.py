@@ -89,6 +89,11 @@ def test_staff_export_a_customer_from_the_more_actions_pop_up(
             "deleted",
         ]
         assert app.locator("#jsg-no-cases").is_visible()
+        # styled as a page of the dashboard, not the browser's bare serif table
+        font = app.locator("main").evaluate("e => getComputedStyle(e).fontFamily")
+        assert "sans-serif" in font
+        cell = app.locator("#jsg-plan td").first.evaluate("e => getComputedStyle(e).borderTopStyle")
+        assert cell == "solid"
 
         with page.expect_download() as download:
             app.get_by_role("button", name="Export their data (ZIP)").click()
