@@ -98,6 +98,9 @@
     // Sent when the iframe is initialised and whenever the dashboard assigns a new token.
     if (event.data.type === "handshake" && typeof payload.token === "string") {
       token = payload.token;
+      // Saleor issues no token for the extension to staff without its permission, yet the
+      // dashboard (3.23) still shows them the menu entry and hands the page an empty token.
+      if (!token) { say(root.dataset.noToken); return; }
       if (!started) {
         started = true;
         load().catch(function (error) { say(error.message); });

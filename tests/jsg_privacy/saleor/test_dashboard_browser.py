@@ -118,3 +118,20 @@ def test_without_a_valid_token_the_page_shows_nothing(
         assert not app.locator("#jsg-customer").is_visible()
         assert EMAIL not in page.frames[1].content()
         assert not Case.objects.exists()
+
+
+def test_staff_the_store_gave_no_token_are_told_which_permission_they_need(
+    browser, live_server, saleor, installation, store_customer, tmp_path
+):
+    # Saleor 3.23 issues no extension token to staff without MANAGE_USERS, yet its dashboard
+    # (3.23.27) still shows them the menu entry and hands the page an empty token.
+    src = app_page(live_server, saleor, store_customer["id"])
+    with dashboard(browser, tmp_path, src, "", live_server.url) as (page, app):
+        app.get_by_text("only staff with the MANAGE_USERS permission (Manage customers)").wait_for()
+        assert "Configuration → Permission groups" in app.locator("#jsg-status").text_content()
+        assert not app.locator("#jsg-customer").is_visible()
+        fetched = page.frames[1].evaluate(
+            "performance.getEntriesByType('resource').map(entry => entry.name)"
+        )
+        assert not [url for url in fetched if "/dashboard/cases/" in url]  # no call made
+        assert not Case.objects.exists()
