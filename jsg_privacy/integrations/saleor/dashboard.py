@@ -39,7 +39,7 @@ from jsg_privacy.integrations.saleor.appbridge import (
 )
 from jsg_privacy.integrations.saleor.client import Client, SaleorError, SaleorUnavailable
 from jsg_privacy.integrations.saleor.models import Customer, CustomerEmail
-from jsg_privacy.registry import Subject
+from jsg_privacy.registry import RemoteSource, Subject, registry
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.admin.export import export_response
 from jsg_privacy.requests.models import UNFINISHED_STATUSES, Case, Channel, Kind
@@ -155,11 +155,7 @@ def cases_view(request: HttpRequest, staff: Staff) -> JsonResponse:
     except NoCustomer as error:
         return _error(str(error), error.status)
     subject = Subject(email=email)
-    plan = [
-        {"source": step.label, "rows": step.rows, "action": step.action}
-        for step in erase.plan(subject)
-        if step.rows or step.reason
-    ]
+    plan = erasure_plan(subject)
     _record_access(staff, subject, StaffAccess.Action.VIEW, "cases and erasure plan")
     rows = Case.objects.filter(_any_address(staff, customer_id, email))
     rows = rows.order_by("-received_at", "-pk")
@@ -171,6 +167,23 @@ def cases_view(request: HttpRequest, staff: Staff) -> JsonResponse:
             "plan": plan,
         }
     )
+
+
+def erasure_plan(subject: Subject) -> list[dict[str, Any]]:
+    """What erasing ``subject`` would do, per source. A source in another system that cannot count
+    its records beforehand (the store's own: account, orders, checkouts, gift cards) says what
+    erasure does to them with ``rows`` ``None`` — never "0, nothing to do", which is what its step
+    reads (no rows counted) and what staff saw in Saleor's dashboard before."""
+    rows = []
+    for step in erase.plan(subject):
+        if not step.rows and not step.reason:
+            continue  # a table of this shop with nothing of theirs
+        source = registry.sources.get(step.source)
+        if step.rows or not isinstance(source, RemoteSource) or source.count(subject) is not None:
+            rows.append({"source": step.label, "rows": step.rows, "action": step.action})
+        else:
+            rows.append({"source": step.label, "rows": None, "action": step.reason})
+    return rows
 
 
 def _record_access(

@@ -45,7 +45,9 @@
     body.textContent = "";
     plan.forEach(function (step) {
       var row = document.createElement("tr");
-      [step.source, String(step.rows), step.action].forEach(function (t) { cell(row, t); });
+      // rows is null for the store's own records, which it cannot count before erasing them
+      var rows = step.rows === null ? root.dataset.notCounted : String(step.rows);
+      [step.source, rows, step.action].forEach(function (t) { cell(row, t); });
       body.appendChild(row);
     });
   }
@@ -96,6 +98,9 @@
     // Sent when the iframe is initialised and whenever the dashboard assigns a new token.
     if (event.data.type === "handshake" && typeof payload.token === "string") {
       token = payload.token;
+      // Saleor issues no token for the extension to staff without its permission, yet the
+      // dashboard (3.23) still shows them the menu entry and hands the page an empty token.
+      if (!token) { say(root.dataset.noToken); return; }
       if (!started) {
         started = true;
         load().catch(function (error) { say(error.message); });

@@ -55,6 +55,24 @@ def test_the_manifest_puts_the_page_in_the_customer_s_more_actions_menu(client, 
     assert "X-Frame-Options" not in client.get(page)
 
 
+@pytest.mark.parametrize("append_slash", [True, False])
+def test_the_page_answers_where_saleor_s_dashboard_frames_it_without_a_redirect(
+    client, settings, saleor, append_slash
+):
+    # Saleor's dashboard (3.22, 3.23) builds the iframe's URL with url-join, which drops the slash
+    # before the query: "/privacy/saleor/dashboard?domain=...". APPEND_SLASH redirected it (one more
+    # round trip for every pop-up); a shop without APPEND_SLASH answered 404 in the dashboard.
+    settings.APPEND_SLASH = append_slash
+    query = {"domain": "store.example.com", "saleorApiUrl": saleor.api_url, "id": saleor.app_id}
+
+    for params in (query, {**query, "customerId": "VXNlcjox"}):
+        response = client.get("/privacy/saleor/dashboard", params)
+        assert response.status_code == 200
+        assert "Export their data (ZIP)" in response.content.decode()
+        assert "X-Frame-Options" not in response
+    assert client.get("/privacy/saleor/choices").status_code == 200
+
+
 def test_staff_export_a_customer_from_the_dashboard(client, saleor, installation, ann):
     token = saleor.staff_token("sam@store.example.com")
 
@@ -125,6 +143,21 @@ def test_the_plan_shows_what_erasure_would_do_and_changes_nothing(
     ]
 
     assert {"source", "rows", "action"} <= set(plan[0])
+    # The store cannot count its records beforehand: the plan says what erasure does to them,
+    # not "0, nothing to do" (which the dashboard showed for Ann's account and order)
+    steps = {step["source"]: step for step in plan}
+    assert steps["Your account in our store"] == {
+        "source": "Your account in our store",
+        "rows": None,
+        "action": "deleted",
+    }
+    assert steps["Your orders in our store"]["rows"] is None
+    assert "tax law" in steps["Your orders in our store"]["action"]
+    assert steps["Your marketing choices"] == {  # counted here: none
+        "source": "Your marketing choices",
+        "rows": 0,
+        "action": "nothing to do",
+    }
     assert saleor.mutations("CustomerDelete") == []
     assert saleor.users[EMAIL]["email"] == EMAIL
     assert not Case.objects.exists()

@@ -27,8 +27,10 @@ pytestmark = [
 
 EMAIL = "ann@example.com"
 
+# As saleor-dashboard 3.22/3.23's AppIFrame frames an app: this sandbox, and a handshake on load.
 FRAME = """<!doctype html><title>Saleor Dashboard</title>
-<iframe id="app" src="%(src)s" width="900" height="700"></iframe>
+<iframe id="app" src="%(src)s" width="900" height="700"
+  sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
 <script>
   var frame = document.getElementById("app");
   frame.addEventListener("load", function () {
@@ -59,10 +61,17 @@ def dashboard(browser, tmp_path, src: str, token: str, origin: str) -> Iterator[
 
 
 def app_page(live_server, saleor, customer: str = "") -> str:
-    query = {"id": saleor.app_id, "saleorApiUrl": saleor.api_url, "theme": "light"}
+    """The URL the dashboard frames: url-join drops the extension URL's slash before the query."""
+    query = {"domain": "127.0.0.1", "saleorApiUrl": saleor.api_url, "id": saleor.app_id}
     if customer:
         query["customerId"] = customer
-    return f"{live_server.url}/privacy/saleor/dashboard/?{urlencode(query)}"
+    query["theme"] = "light"
+    return f"{live_server.url}/privacy/saleor/dashboard?{urlencode(query)}"
+
+
+@pytest.fixture(autouse=True)
+def _no_append_slash(settings):
+    settings.APPEND_SLASH = False  # no redirect to hide a URL the page does not answer
 
 
 def test_staff_export_a_customer_from_the_more_actions_pop_up(
@@ -74,7 +83,17 @@ def test_staff_export_a_customer_from_the_more_actions_pop_up(
         app.get_by_text("Signed in to Saleor as sam@store.example.com.").wait_for()
         assert app.locator("#jsg-customer-email").text_content() == EMAIL
         assert app.locator("#jsg-plan tbody tr").count() > 0
+        account = app.locator("#jsg-plan tbody tr", has_text="Your account in our store")
+        assert account.locator("td").all_text_contents()[1:] == [
+            "not counted in advance",
+            "deleted",
+        ]
         assert app.locator("#jsg-no-cases").is_visible()
+        # styled as a page of the dashboard, not the browser's bare serif table
+        font = app.locator("main").evaluate("e => getComputedStyle(e).fontFamily")
+        assert "sans-serif" in font
+        cell = app.locator("#jsg-plan td").first.evaluate("e => getComputedStyle(e).borderTopStyle")
+        assert cell == "solid"
 
         with page.expect_download() as download:
             app.get_by_role("button", name="Export their data (ZIP)").click()
@@ -98,4 +117,21 @@ def test_without_a_valid_token_the_page_shows_nothing(
         app.get_by_text("The app-bridge token is not valid (ExpiredSignatureError).").wait_for()
         assert not app.locator("#jsg-customer").is_visible()
         assert EMAIL not in page.frames[1].content()
+        assert not Case.objects.exists()
+
+
+def test_staff_the_store_gave_no_token_are_told_which_permission_they_need(
+    browser, live_server, saleor, installation, store_customer, tmp_path
+):
+    # Saleor 3.23 issues no extension token to staff without MANAGE_USERS, yet its dashboard
+    # (3.23.27) still shows them the menu entry and hands the page an empty token.
+    src = app_page(live_server, saleor, store_customer["id"])
+    with dashboard(browser, tmp_path, src, "", live_server.url) as (page, app):
+        app.get_by_text("only staff with the MANAGE_USERS permission (Manage customers)").wait_for()
+        assert "Configuration → Permission groups" in app.locator("#jsg-status").text_content()
+        assert not app.locator("#jsg-customer").is_visible()
+        fetched = page.frames[1].evaluate(
+            "performance.getEntriesByType('resource').map(entry => entry.name)"
+        )
+        assert not [url for url in fetched if "/dashboard/cases/" in url]  # no call made
         assert not Case.objects.exists()
