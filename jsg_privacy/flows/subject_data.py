@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from django.conf import settings
@@ -133,7 +134,12 @@ def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
         for i in encrypted:
             columns_[i] = _decrypt_column(source, simple[i], columns_[i])
         for i, convert in converters:
-            columns_[i] = [None if value is None else convert(value) for value in columns_[i]]
+            whole = getattr(convert, "column", None)
+            columns_[i] = (
+                whole(columns_[i])
+                if whole is not None
+                else [None if value is None else convert(value) for value in columns_[i]]
+            )
         for name in many:
             mapping = related[name]
             columns_.append([mapping.get(pk, []) for pk in values[0]])
@@ -263,16 +269,29 @@ def _sqlite_decimal(
     ):
         return None
     places = f".{field.decimal_places}f"
+    return lambda slow: _Decimals(places, slow)
 
-    def decimals(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        def convert(value: Any) -> Any:
-            if type(value) is float or type(value) is int:
-                return format(value, places)
-            return slow(value)
 
-        return convert
+class _Decimals:
+    """SQLite's stored number of a decimal column as text with its places (see
+    :func:`_sqlite_decimal`), a value or a whole column at a time."""
 
-    return decimals
+    def __init__(self, places: str, slow: Callable[[Any], Any]) -> None:
+        self.places = places
+        self.slow = slow
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is float or type(value) is int:
+            return format(value, self.places)
+        return self.slow(value)
+
+    def column(self, values: Sequence[Any]) -> list[Any]:
+        if None not in values:
+            try:  # numbers, as SQLite returns them: formatted without a test per value
+                return list(map(format, values, repeat(self.places)))
+            except (TypeError, ValueError):  # text where a number was expected
+                pass
+        return [None if value is None else self(value) for value in values]
 
 
 def _isoformat(value: Any) -> Any:
