@@ -38,7 +38,7 @@ MB = 1024 * 1024
 BATCH = 2000
 #: Interleaved rounds (an export of 10,000 orders and two baselines each, about 3 s): a busy
 #: machine's stalls land on single rounds, which the median leaves out.
-ROUNDS = 9
+ROUNDS = 15
 
 
 def bulk_orders(user: Any, count: int, *, lines: int = LINES_PER_ORDER) -> list[Any]:
