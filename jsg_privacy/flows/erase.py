@@ -48,6 +48,9 @@ class Step:
     held_until: str = ""
     reason: str = ""
     kept_fields: list[str] = field(default_factory=list)
+    #: False for another system's records that it cannot count beforehand (``rows`` is then 0 and
+    #: ``reason`` says what erasure does to them).
+    counted: bool = True
 
     @property
     def action(self) -> str:
@@ -104,6 +107,7 @@ def _remote_step(source: Source, rows: int | None) -> Step:
     """What erasure does to another system's records (or a keyed table's): by its declared action."""
     step = Step(source.key, str(source.name), reason=source.erasure.describe())
     if rows is None:  # the system cannot count them beforehand: the reason says what happens
+        step.counted = False
         return step
     step.rows = rows
     erasure = source.erasure

@@ -39,7 +39,7 @@ from jsg_privacy.integrations.saleor.appbridge import (
 )
 from jsg_privacy.integrations.saleor.client import Client, SaleorError, SaleorUnavailable
 from jsg_privacy.integrations.saleor.models import Customer, CustomerEmail
-from jsg_privacy.registry import RemoteSource, Subject, registry
+from jsg_privacy.registry import Subject
 from jsg_privacy.requests import cases
 from jsg_privacy.requests.admin.export import export_response
 from jsg_privacy.requests.models import UNFINISHED_STATUSES, Case, Channel, Kind
@@ -178,8 +178,7 @@ def erasure_plan(subject: Subject) -> list[dict[str, Any]]:
     for step in erase.plan(subject):
         if not step.rows and not step.reason:
             continue  # a table of this shop with nothing of theirs
-        source = registry.sources.get(step.source)
-        if step.rows or not isinstance(source, RemoteSource) or source.count(subject) is not None:
+        if step.counted:
             rows.append({"source": step.label, "rows": step.rows, "action": step.action})
         else:
             rows.append({"source": step.label, "rows": None, "action": step.reason})
