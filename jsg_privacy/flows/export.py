@@ -113,7 +113,9 @@ class Page:
         )
 
 
-_encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+# Records are plain values built here, never self-referencing: no check for cycles (a tenth of the
+# encoding's time; a cycle would still fail, with RecursionError).
+_encoder = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
 _dump = _encoder.encode
 
 
