@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from html import escape
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,7 +34,8 @@ WIDE = 6
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 MARK = re.compile(r"<!--jsg-records-(\d+)-->")
 
-Cell = Callable[[Any, Mapping[str, Any]], str]
+#: A cell's value as HTML, given the value and (where :attr:`Records.needs_records`) its record.
+Cell = Callable[[Any, Mapping[str, Any] | None], str]
 
 
 def marker(index: int) -> SafeString:
@@ -79,7 +81,7 @@ class Cells:
                 shown: dict[Any, str] = {}
                 currency = money.currency
 
-                def fixed(value: Any, record: Mapping[str, Any]) -> str:
+                def fixed(value: Any, record: Mapping[str, Any] | None) -> str:
                     found = shown.get(value)
                     if found is None:
                         found = remember(shown, value, self.amount(value, currency))
@@ -231,6 +233,11 @@ class Records:
         self.names = [column.name for column in shown]
         self.offset = 1 if titled else 0
         self.cells = [cells.for_column(column) for column in shown]
+        #: Whether a value is shown with another field of its record (an amount's currency).
+        self.needs_records = any(
+            column.kind == kinds.MONEY and column.money is not None and not column.money.currency
+            for column in columns
+        )
         self.withheld = cells.withheld
         #: Only fields declared as other people's are compared with the redaction marker.
         hidden = frozenset(redacted)
@@ -274,25 +281,32 @@ class Records:
         """Write ``records`` (already redacted: a withheld value shows as withheld)."""
         records = list(records)
         names = [self.title[0], *self.names] if self.title is not None else self.names
-        self.add_columns(records, [[record.get(name) for record in records] for name in names])
+        columns = [[record.get(name) for record in records] for name in names]
+        self.add_columns(columns, records, count=len(records))
 
     def add_columns(
-        self, records: Sequence[Mapping[str, Any]], columns: Sequence[Sequence[Any]]
+        self,
+        columns: Sequence[Sequence[Any]],
+        records: Sequence[Mapping[str, Any]] | None = None,
+        *,
+        count: int,
     ) -> None:
-        """Write ``records`` given their values a column at a time: ``columns`` holds one
-        sequence per column, in the order of the columns.
+        """Write ``count`` records given their values a column at a time: ``columns`` holds one
+        sequence per column, in the order of the columns. ``records``, the same records one
+        mapping each, are needed only where :attr:`needs_records` (an amount whose currency is
+        another field of the record).
 
         Each column's values are turned into HTML by one choice of function, and a row's cells
         are joined in one call.
         """
-        if not records:
+        if not count:
             return
         handle = self.handle
         if handle is None:
             handle = self.handle = self.path.open("w", encoding="utf-8")
             handle.write(self.opening)
         first = self.count
-        self.count += len(records)
+        self.count += count
         shown = [
             self._column(j, column, records) for j, column in enumerate(columns[self.offset :])
         ]
@@ -313,11 +327,11 @@ class Records:
             bodies: Iterable[str] = (
                 # a category's heading only above a value it holds
                 "".join(opening + held[k] + "</tbody>" for opening, held in grouped if held[k])
-                for k in range(len(records))
+                for k in range(count)
             )
         else:
             bodies = map("".join, zip(*parts, strict=True))
-        titles = self._titles(records, columns[0] if self.title is not None else None, first)
+        titles = self._titles(records, columns[0] if self.title is not None else None, first, count)
         handle.write(
             "".join(
                 f'<table class="jsg-record"><caption>{title}</caption>{body}</table>'
@@ -326,7 +340,7 @@ class Records:
         )
 
     def _column(
-        self, index: int, values: Sequence[Any], records: Sequence[Mapping[str, Any]]
+        self, index: int, values: Sequence[Any], records: Sequence[Mapping[str, Any]] | None
     ) -> Sequence[Any]:
         """Column ``index``'s values as HTML; ``None`` or ``""`` for an empty one."""
         cell = self.cells[index]
@@ -356,22 +370,30 @@ class Records:
             else withheld
             if value is WITHHELD
             else cell(value, record)
-            for value, record in zip(values, records, strict=True)
+            for value, record in zip(
+                values, repeat(None) if records is None else records, strict=False
+            )
         ]
 
     def _titles(
-        self, records: Sequence[Mapping[str, Any]], values: Sequence[Any] | None, first: int
+        self,
+        records: Sequence[Mapping[str, Any]] | None,
+        values: Sequence[Any] | None,
+        first: int,
+        count: int,
     ) -> list[str]:
         """Each record's caption: the singular and its title column's value, or its number."""
         singular = self.singular
         if self.title is None or values is None:
-            return [f"{singular} {n}" for n in range(first + 1, first + len(records) + 1)]
+            return [f"{singular} {n}" for n in range(first + 1, first + count + 1)]
         cell = self.title[1]
         return [
             f"{singular} {(cell(value, record) if cell else text(str(value)))}"
             if value
             else f"{singular} {n}"
-            for n, (record, value) in enumerate(zip(records, values, strict=True), first + 1)
+            for n, (record, value) in enumerate(
+                zip(repeat(None) if records is None else records, values, strict=False), first + 1
+            )
         ]
 
     def close(self) -> None:

@@ -70,12 +70,30 @@ def export_fields(source: ModelSource) -> tuple[list[str], list[str]]:
 
 @dataclass
 class Chunk:
-    """Up to :data:`CHUNK` of a source's records, in two shapes: ``records``, one mapping per record
-    as ``data.json`` holds it, and ``columns``, one sequence of the records' values per export
-    field, in the source's order (:func:`columns`), as the CSV and ``index.html`` show them."""
+    """Up to :data:`CHUNK` of a source's records: ``columns`` holds one sequence of the records'
+    values per export field, in the source's order (:func:`columns`), as the CSV and
+    ``index.html`` show them; :attr:`records` are the same records as ``data.json`` holds them,
+    one mapping each (``keys`` in their order, found at ``positions`` among the columns), made
+    only when asked for. A remote source's chunk holds the records it gave (``given``)."""
 
-    records: list[dict[str, Any]]
+    count: int
     columns: list[Sequence[Any]]
+    keys: list[str]
+    positions: list[int]
+    given: list[dict[str, Any]] | None = None
+    #: The records are a remote source's, as it gave them (keys of its choosing).
+    remote: bool = False
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if self.given is None:
+            picked = [self.columns[p] for p in self.positions]
+            self.given = (
+                [dict(zip(self.keys, row, strict=True)) for row in zip(*picked, strict=True)]
+                if picked
+                else [{} for _ in range(self.count)]
+            )
+        return self.given
 
 
 def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]]:
@@ -128,6 +146,7 @@ def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
     converters += _converters(compiler, fields, (*encrypted, *texted), connection)
     names = simple + many
     order = [names.index(name) for name in source.export_fields()]
+    positions = [order.index(i) for i in range(len(names))]  # each key's column, in export order
     for batch in _rechunked(batches):
         values = list(zip(*batch, strict=True))  # a column per field, the primary key first
         columns_: list[Any] = values[1:]
@@ -146,8 +165,10 @@ def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
         if redact:
             _redact(subject, columns_, redact, own_fields)
         yield Chunk(
-            records=[dict(zip(names, row, strict=True)) for row in zip(*columns_, strict=True)],
+            count=len(batch),
             columns=[columns_[k] for k in order],
+            keys=names,
+            positions=positions,
         )
 
 
@@ -397,14 +418,22 @@ def chunks(source: Source, subject: Subject) -> Iterator[Chunk]:
         for record in source.export(subject):
             records.append({name: plain(value) for name, value in record.items()})
             if len(records) == CHUNK:
-                yield Chunk(records, [[r.get(name) for r in records] for name in names])
+                yield _given(records, names)
                 records = []
     except SourceUnavailable:  # what came before the failure is delivered, then the failure
         if records:
-            yield Chunk(records, [[r.get(name) for r in records] for name in names])
+            yield _given(records, names)
         raise
     if records:
-        yield Chunk(records, [[r.get(name) for r in records] for name in names])
+        yield _given(records, names)
+
+
+def _given(records: list[dict[str, Any]], names: list[str]) -> Chunk:
+    """A remote source's records as a chunk: its columns are the export fields' values."""
+    columns_: list[Sequence[Any]] = [[r.get(name) for r in records] for name in names]
+    return Chunk(
+        count=len(records), columns=columns_, keys=[], positions=[], given=records, remote=True
+    )
 
 
 def found_only_by_address(user_id: Any, email: str) -> dict[str, int]:

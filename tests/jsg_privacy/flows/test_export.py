@@ -222,3 +222,36 @@ def test_dates_times_and_amounts_read_as_the_database_holds_them(tmp_path):
     page = archive.read("index.html").decode()
     assert "£1,249.50" in page
     assert "4 Mar 2026" in page
+
+
+def test_records_written_a_column_at_a_time_are_the_json_the_encoder_writes():
+    """data.json is put together from columns; every kind of value reads as json.dumps has it."""
+    from decimal import Decimal
+
+    from django.utils.safestring import mark_safe
+
+    keys = ["name", "note", "count", "flag", "ratio", "amount", "tags", "100%", "empty"]
+    rows = [
+        [
+            'Ann "Nan" O\'Neil',
+            "line\nbreak\ttab \u0007 ŵ é 😀",
+            3,
+            True,
+            0.1,
+            Decimal("1.50"),
+            [],
+            "a",
+            None,
+        ],
+        ["Bob", None, -7, False, float("inf"), Decimal("0"), ["x", "y"], mark_safe("<b>"), None],
+        ["", "%s %d", 10**20, None, 2.5e-8, None, [1, None], "", None],
+    ]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    records = [dict(zip(keys, row, strict=True)) for row in rows]
+
+    assert export._json_records(keys, columns, len(rows)) == export._dump(records)[1:-1]
+    assert json.loads(f"[{export._json_records(keys, columns, len(rows))}]")[1]["tags"] == [
+        "x",
+        "y",
+    ]
+    assert export._json_records([], [], 2) == export._dump([{}, {}])[1:-1]
