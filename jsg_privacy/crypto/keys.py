@@ -37,7 +37,6 @@ __all__ = [
     "InvalidToken",
     "configured_keys",
     "decrypt",
-    "decrypt_column",
     "decrypt_many",
     "encrypt",
     "fernet",
@@ -165,16 +164,10 @@ def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode("ascii", "replace")).decode()
 
 
-def decrypt_many(tokens: Iterable[str]) -> list[str]:
-    """:func:`decrypt` for many tokens with one look-up of the keys (an export's column)."""
+def decrypt_many(values: Iterable[Any]) -> list[Any]:
+    """:func:`decrypt` for a column of tokens (an export's) with one look-up of the keys; ``""``
+    and ``None`` (no value) are kept as they are."""
     decrypt_one = fernet().decrypt  # takes the token as text: no encoding per value
-    return [decrypt_one(token).decode() for token in tokens]
-
-
-def decrypt_column(values: Iterable[Any]) -> list[Any]:
-    """:func:`decrypt_many` for a column as the database returns it: ``""`` and ``None`` (no
-    value) are kept as they are."""
-    decrypt_one = fernet().decrypt
     values = values if isinstance(values, list | tuple) else list(values)
     if "" in values or None in values:
         return [decrypt_one(value).decode() if value else value for value in values]

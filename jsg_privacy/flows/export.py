@@ -337,7 +337,7 @@ def _groups(about: dict[str, Any], page: Page) -> list[dict[str, Any]]:
         members = placed.pop(category["key"], [])
         groups.append(_group(category, members, page))
     for key, members in placed.items():  # a category the notice does not show (none, usually)
-        label = _category_labels().get(key, key)
+        label = page.category_labels.get(key, key)
         groups.append(_group({"key": key, "label": label, "description": ""}, members, page))
     return groups
 

@@ -6,7 +6,7 @@ import datetime
 import decimal
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -94,12 +94,6 @@ class Chunk:
                 else [{} for _ in range(self.count)]
             )
         return self.given
-
-
-def model_rows(source: ModelSource, subject: Subject) -> Iterator[dict[str, Any]]:
-    """The subject's rows of one model, one mapping per record (see :func:`model_chunks`)."""
-    for chunk in model_chunks(source, subject):
-        yield from chunk.records
 
 
 def model_chunks(source: ModelSource, subject: Subject) -> Iterator[Chunk]:
@@ -336,7 +330,7 @@ ALREADY_PLAIN = (models.CharField, models.TextField, models.IntegerField, models
 def _decrypt_column(source: ModelSource, name: str, values: Iterable[Any]) -> list[Any]:
     """A column's tokens decrypted, with one look-up of the keys; empty values stay as they are."""
     try:
-        return keys.decrypt_column(values)
+        return keys.decrypt_many(values)
     except keys.InvalidToken:
         raise DecryptionError(
             f"A value of {source.model._meta.label}.{name} cannot be decrypted with any key in "
@@ -397,12 +391,6 @@ def own_values(subject: Subject, values: Iterable[Any]) -> frozenset[str]:
     if subject.email:
         found.add(_normalised(subject.email))
     return frozenset(found)
-
-
-def rows(source: Source, subject: Subject) -> Iterator[Mapping[str, Any]]:
-    """The subject's records in ``source``, one mapping per record, as ``data.json`` holds them."""
-    for chunk in chunks(source, subject):
-        yield from chunk.records
 
 
 def chunks(source: Source, subject: Subject) -> Iterator[Chunk]:
