@@ -11,9 +11,9 @@ T = TypeVar("T")
 
 
 class StorefrontSetting(Setting[T]):
-    @property
-    def setting_name(self) -> str:
-        return PREFIX + "STOREFRONT_" + self.name
+    """A lazily read ``JSG_PRIVACY_STOREFRONT_<NAME>`` setting."""
+
+    prefix = PREFIX + "STOREFRONT_"
 
 
 class StorefrontSettings(SettingsGroup):

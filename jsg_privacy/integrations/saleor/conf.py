@@ -19,9 +19,7 @@ T = TypeVar("T")
 class SaleorSetting(Setting[T]):
     """A lazily read ``JSG_PRIVACY_SALEOR_<NAME>`` setting."""
 
-    @property
-    def setting_name(self) -> str:
-        return SALEOR_PREFIX + self.name
+    prefix = SALEOR_PREFIX
 
 
 class SaleorSettings(SettingsGroup):

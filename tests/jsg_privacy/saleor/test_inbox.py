@@ -155,6 +155,29 @@ def test_redis_out_of_reach_is_a_503_that_records_nothing_and_the_retry_is_handl
     assert app_inbox.pending() == 1
 
 
+def test_a_connection_redis_dropped_is_replaced_and_the_delivery_accepted(
+    installation, deliver, inbox, broker
+):
+    assert deliver(order_created("1001")).content == b"Accepted."
+    own = app_inbox._own_connection(REDIS_URL)  # this thread's, kept between deliveries
+    own.send_command("CLIENT", "ID")
+    inbox.client_kill_filter(_id=own.read_response())  # Redis restarted, or dropped an idle client
+
+    body = order_created("1002")
+    assert deliver(body).content == b"Accepted."
+    assert deliver(body).content == b"Already received."  # Saleor's retry
+    assert app_inbox.pending() == 2
+
+
+def test_a_script_redis_forgot_is_sent_whole(installation, deliver, inbox, broker):
+    inbox.script_flush()  # as after a restart without persistence
+    body = order_created("1001")
+
+    assert deliver(body).content == b"Accepted."
+    assert deliver(body).content == b"Already received."
+    assert app_inbox.pending() == 1
+
+
 @pytest.mark.slow
 def test_a_broker_out_of_reach_loses_nothing_and_the_next_delivery_queues_the_drain(
     installation, deliver, inbox, broker, caplog

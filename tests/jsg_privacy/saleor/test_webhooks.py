@@ -129,6 +129,16 @@ def test_malformed_signatures_are_refused(installation, deliver, signature):
     assert deliver(order_created(), signature=signature).status_code == 401
 
 
+def test_a_known_header_does_not_let_a_malformed_signature_through(installation, deliver, saleor):
+    body = json.dumps(order_created()).encode()
+    good = saleor.sign(body)
+    assert deliver(None, body=body, signature=good).status_code == 200  # its header is now known
+
+    header, _, encoded = good.split(".")
+    for signature in (f"{header}..{encoded}.x", f"{header}.{encoded}", f"{header}.x.{encoded}"):
+        assert deliver(None, body=body, signature=signature).status_code == 401
+
+
 def test_an_attached_payload_signature_is_refused(installation, deliver, saleor):
     body = json.dumps(order_created()).encode()
     attached = jwt.api_jws.encode(body, saleor.key, "RS256", headers={"kid": saleor.kid})
