@@ -27,3 +27,7 @@ JSG_PRIVACY_SALEOR_API_URLS = _listed("SALEOR_API_URL", "http://127.0.0.1:8001/g
 JSG_PRIVACY_SALEOR_BASE_URL = os.environ.get("SALEOR_APP_BASE_URL", "http://127.0.0.1:8000")
 JSG_PRIVACY_STOREFRONT_ORIGINS = _listed("STOREFRONT_ORIGINS", "http://127.0.0.1:3000")
 JSG_PRIVACY_STOREFRONT_CUSTOMER_AUTH = "jsg_privacy.integrations.saleor.storefront.customer_email"
+# No text messages switched on without a phone number (nor post without an address) in Saleor.
+JSG_PRIVACY_STOREFRONT_CUSTOMER_CONTACT = (
+    "jsg_privacy.integrations.saleor.storefront.customer_contact"
+)

@@ -37,6 +37,15 @@ class StorefrontSettings(SettingsGroup):
         "(raises ValueError); for a Saleor store "
         '"jsg_privacy.integrations.saleor.storefront.customer_email". Empty: visitors only.',
     )
+    CUSTOMER_CONTACT = StorefrontSetting[str](
+        "",
+        types=str,
+        help="Dotted path of a function(email, medium) -> str: the customer's contact detail for a "
+        "marketing medium ('email', 'sms', 'phone', 'post'), empty when the shop has none. With it, "
+        "POST marketing/ refuses to switch on a medium the shop cannot reach the customer by; for "
+        'a Saleor store "jsg_privacy.integrations.saleor.storefront.customer_contact". Empty: not '
+        "checked.",
+    )
 
 
 storefront_settings = StorefrontSettings()

@@ -7,7 +7,9 @@
   current choices (marketing for a customer only) and the groups not decided yet.
 - ``POST cookies/`` ``{"choices": {group: bool}}``: cookie choices, one ledger record per group.
 - ``POST marketing/`` ``{"choices": {box: bool}, "versions": {box: version}}``: a customer's
-  marketing choices (an unticked box withdraws), one ledger record per change.
+  marketing choices (an unticked box withdraws), one ledger record per change. With
+  ``JSG_PRIVACY_STOREFRONT_CUSTOMER_CONTACT``, a medium switched on that the shop has no contact
+  detail for (text messages without a phone number) refuses the whole call (400, ``unreachable``).
 
 A call from an origin not on the allowlist, or without a valid visitor or customer token, gets a
 403 and records nothing; a body that is not what is asked for gets a 400 and records nothing. CSRF
@@ -18,12 +20,14 @@ cross-site form cannot set, and no cookie is read.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -33,6 +37,9 @@ from jsg_privacy.marketing import api as marketing
 from jsg_privacy.marketing import wording
 from jsg_privacy.storefront import tokens
 from jsg_privacy.storefront.auth import Caller, Refused, allowed_origin, caller
+from jsg_privacy.storefront.conf import storefront_settings
+
+logger = logging.getLogger("jsg_privacy.storefront")
 
 MAX_BODY = 16 * 1024
 View = Callable[..., HttpResponse]
@@ -126,6 +133,31 @@ def undecided(subject_key: str) -> list[str]:
     ]
 
 
+def _unreachable(email: str, chosen: Mapping[str, bool]) -> list[str] | None:
+    """The boxes switched on now for a medium the shop has no contact detail for (asked of
+    ``JSG_PRIVACY_STOREFRONT_CUSTOMER_CONTACT``); ``None`` if the shop could not be asked."""
+    lookup = storefront_settings.CUSTOMER_CONTACT
+    if not lookup:
+        return []
+    contact = import_string(lookup)
+    current = marketing.current_choices(email=email)
+    media = {b.name: b.medium for b in wording.boxes(testimonials=True)}
+    unreachable = []
+    for name, on in chosen.items():
+        if not on or not media.get(name) or current.get(name):
+            continue  # only a medium switched on now, not one already given
+        try:
+            detail = contact(email, media[name])
+        except Exception as error:  # the shop's function (a store away, say): ask again later
+            logger.warning(
+                "The customer's contact details could not be read (%s).", type(error).__name__
+            )
+            return None
+        if not str(detail or "").strip():
+            unreachable.append(name)
+    return unreachable
+
+
 @endpoint(("POST",), needs_caller=False)
 def visitor(request: HttpRequest, who: None) -> HttpResponse:
     return JsonResponse({"token": tokens.issue()}, status=201)
@@ -195,6 +227,15 @@ def marketing_choices(request: HttpRequest, who: Caller) -> HttpResponse:
         )
     if any(versions.get(name) != boxes[name] for name in chosen):
         return _error(400, "A box was shown with another wording than the current one.")
+    unreachable = _unreachable(who.email, chosen)
+    if unreachable is None:
+        return _error(503, "Your contact details could not be checked; please try again.")
+    if unreachable:
+        message = (
+            "We have no way to send you these yet: add your contact details to your account "
+            "first, or leave these boxes unticked."
+        )
+        return JsonResponse({"error": message, "unreachable": unreachable}, status=400)
     outcome = marketing.record_choices(
         chosen,
         channel=Channel.STOREFRONT,

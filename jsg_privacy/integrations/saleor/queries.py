@@ -26,6 +26,11 @@ CUSTOMER = f"""query SaleorCustomer($email: String!) {{
   }}
 }}"""
 
+#: What the storefront API asks before a medium is switched on: can the store reach the customer?
+CUSTOMER_CONTACT = """query SaleorCustomerContact($email: String!) {
+  user(email: $email) { addresses { phone streetAddress1 postalCode } }
+}"""
+
 MONEY = "amount currency"
 # Payments: ids, amounts and gateway only — never ``creditCard`` (brand, last digits, expiry).
 ORDER_FIELDS = f"""id number created status userEmail customerNote

@@ -415,6 +415,12 @@ class FakeSaleor:
         user = self.users.get(v["email"])
         return {"user": {k: w for k, w in user.items() if k != "giftCards"} if user else None}
 
+    def op_SaleorCustomerContact(self, v: dict) -> dict:
+        user = self.users.get(v["email"])
+        fields = ("phone", "streetAddress1", "postalCode")
+        addresses = [{k: a.get(k) for k in fields} for a in user["addresses"]] if user else []
+        return {"user": {"addresses": addresses} if user else None}
+
     def op_SaleorCustomerId(self, v: dict) -> dict:
         user = self.users.get(v["email"])
         return {"user": {"id": user["id"]} if user else None}

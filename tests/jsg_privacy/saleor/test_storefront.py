@@ -141,3 +141,56 @@ def test_a_box_shown_with_an_old_wording_is_refused(client, saleor):
 
     assert response.status_code == 400
     assert ledger() == []
+
+
+@pytest.fixture
+def contact_checked(settings):
+    settings.JSG_PRIVACY_STOREFRONT_CUSTOMER_CONTACT = (
+        "jsg_privacy.integrations.saleor.storefront.customer_contact"
+    )
+
+
+def test_text_messages_are_refused_without_a_phone_number_in_saleor_and_nothing_is_recorded(
+    client, saleor, contact_checked
+):
+    for row in saleor.users[EMAIL]["addresses"]:
+        row["phone"] = ""  # Ann saved an address without a phone number
+    token = saleor.customer_token(EMAIL)
+
+    response = post(client, token, {"email": True, "sms": True}, versions(client, token))
+
+    assert response.status_code == 400
+    assert response.json()["unreachable"] == ["sms"]
+    assert "contact details" in response.json()["error"]
+    assert response["Access-Control-Allow-Origin"] == STORE  # the storefront can read why
+    assert ledger() == []  # not even the e-mail box of the same call
+    assert saleor.mutations("SaleorCustomerContact") == [{"email": EMAIL}]  # (any operation)
+
+
+def test_text_messages_are_given_when_saleor_holds_a_phone_number(client, saleor, contact_checked):
+    token = saleor.customer_token(EMAIL)
+
+    response = post(client, token, {"email": True, "sms": True}, versions(client, token))
+
+    assert response.status_code == 200, response.content
+    assert sorted(ledger()) == [
+        ("email", Action.GIVEN, Channel.STOREFRONT),
+        ("sms", Action.GIVEN, Channel.STOREFRONT),
+    ]
+    assert api.may_contact(email=EMAIL, medium="sms")
+
+
+def test_a_store_that_cannot_be_asked_gets_a_503_and_nothing_is_recorded(
+    client, saleor, contact_checked, settings, caplog
+):
+    token = saleor.customer_token(EMAIL)
+    shown = versions(client, token)
+    settings.JSG_PRIVACY_SALEOR_TIMEOUT = 0.2
+    saleor.delay = 1
+
+    response = post(client, token, {"sms": True}, shown)
+
+    assert response.status_code == 503
+    assert ledger() == []
+    assert "contact details could not be read" in caplog.text
+    assert EMAIL not in caplog.text

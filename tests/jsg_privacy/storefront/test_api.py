@@ -201,3 +201,19 @@ def test_the_storefront_script_stays_within_the_banner_s_size():
 
     script = Path(__file__).parents[3] / "jsg_privacy" / "static" / "jsg_privacy" / "storefront.js"
     assert len(gzip.compress(script.read_bytes())) <= 1536
+
+
+@pytest.mark.parametrize(
+    "setting", ["JSG_PRIVACY_STOREFRONT_CUSTOMER_AUTH", "JSG_PRIVACY_STOREFRONT_CUSTOMER_CONTACT"]
+)
+def test_a_function_that_cannot_be_imported_is_an_error_at_start_up(settings, setting):
+    from jsg_privacy.storefront.checks import check_functions
+
+    setattr(settings, setting, "shop.contact.missing")
+    assert [(e.id, setting in e.msg) for e in check_functions()] == [("jsg_privacy.E027", True)]
+    setattr(settings, setting, "jsg_privacy.storefront.conf.STOREFRONT_NOT_THERE")
+    assert [e.id for e in check_functions()] == ["jsg_privacy.E027"]
+    setattr(settings, setting, "jsg_privacy.storefront.conf.storefront_settings")
+    assert "is not a function" in check_functions()[0].msg
+    setattr(settings, setting, "jsg_privacy.integrations.saleor.storefront.customer_contact")
+    assert check_functions() == []
