@@ -50,8 +50,9 @@ def customer_contact(email: str, medium: str) -> str:
             if medium in PHONE_MEDIA:
                 found = str(address.get("phone") or "").strip()
             else:
-                street, postcode = address.get("streetAddress1"), address.get("postalCode")
-                found = f"{street}, {postcode}".strip(", ") if street else ""
+                street = str(address.get("streetAddress1") or "").strip()
+                postcode = str(address.get("postalCode") or "").strip()
+                found = ", ".join(filter(None, [street, postcode])) if street else ""
             if found:
                 return found
     return ""

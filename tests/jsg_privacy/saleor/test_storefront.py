@@ -194,3 +194,13 @@ def test_a_store_that_cannot_be_asked_gets_a_503_and_nothing_is_recorded(
     assert ledger() == []
     assert "contact details could not be read" in caplog.text
     assert EMAIL not in caplog.text
+
+
+def test_the_store_is_asked_for_a_phone_a_street_or_nothing(saleor):
+    from jsg_privacy.integrations.saleor.storefront import customer_contact
+
+    assert customer_contact(EMAIL, "sms") == "+441632960000"
+    assert customer_contact(EMAIL, "post") == "1 High Street, LS1 1AA"
+    assert customer_contact(EMAIL, "email") == EMAIL
+    assert customer_contact(EMAIL, "carrier-pigeon") == ""  # a medium it cannot answer for
+    assert customer_contact("nobody@example.com", "sms") == ""  # not a customer of the store
