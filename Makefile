@@ -90,9 +90,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # The main suite, then the django-oscar shop of tests_oscar/ (its own settings: pytest-django
 # takes one settings module per session).
+# OSCAR=0 leaves out the django-oscar shop's suite (tests_oscar/), which sets up a shop of its own.
+OSCAR ?= 1
 test: $(VENV)/.installed chromium axe
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+ifneq ($(OSCAR),0)
 	$(BIN)/python -m pytest tests_oscar --ds tests_oscar.settings $(PYTEST_ARGS)
+endif
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
